@@ -1,0 +1,203 @@
+#include "pipeline/cli.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <iostream>
+
+#include "pipeline/config.h"
+#include "pipeline/errors.h"
+#include "pipeline/registry.h"
+#include "pipeline/runner.h"
+
+namespace po = boost::program_options;
+
+namespace textmill {
+namespace {
+
+constexpr const char* kUsage = R"(textmill: scraped web pages -> clean text corpora (JSONL.zst)
+
+Usage:
+  textmill run -c CONFIG [-i PATH]... [-o DIR] [-j THREADS] [--shard R/N] [--set KEY=VALUE]...
+  textmill validate -c CONFIG [--set KEY=VALUE]...
+  textmill --help | --version
+
+Exit codes: 0 done; 1 fatal error (output incomplete); 2 usage or config error
+(nothing was written); 3 done, but some inputs could not be read (see report.json).
+)";
+
+struct CommonArgs {
+  std::string config;
+  std::vector<std::string> sets;
+  std::string log_level = "info";
+  std::string log_file;
+};
+
+void AddCommonOptions(po::options_description& desc, CommonArgs& args) {
+  desc.add_options()
+      ("config,c", po::value(&args.config)->required(), "YAML config file")
+      ("set", po::value(&args.sets)->composing(), "override a config key: KEY=VALUE (repeatable)")
+      ("log-level", po::value(&args.log_level), "trace|debug|info|warn|error (default info)")
+      ("log-file", po::value(&args.log_file), "also write the log to this file")
+      ("help,h", "this help");
+}
+
+void SetUpLogging(const CommonArgs& args) {
+  std::vector<spdlog::sink_ptr> sinks;
+  sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  if (!args.log_file.empty()) {
+    sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(args.log_file));
+  }
+  auto logger = std::make_shared<spdlog::logger>("textmill", sinks.begin(), sinks.end());
+  logger->set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%^%l%$] %v");
+  const spdlog::level::level_enum level = spdlog::level::from_str(args.log_level);
+  if (level == spdlog::level::off && args.log_level != "off") {
+    throw ConfigError("--log-level: unknown level '" + args.log_level + "'");
+  }
+  logger->set_level(level);
+  spdlog::set_default_logger(logger);
+}
+
+// Parses subcommand options; returns false (after printing help) for --help.
+bool ParseArgs(const std::vector<std::string>& rest, po::options_description& desc) {
+  po::variables_map vm;
+  po::store(po::command_line_parser(rest).options(desc).run(), vm);
+  if (vm.count("help")) {
+    std::cout << kUsage << "\n" << desc << "\n";
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+int Validate(const std::vector<std::string>& rest) {
+  CommonArgs args;
+  po::options_description desc("validate options");
+  AddCommonOptions(desc, args);
+  if (!ParseArgs(rest, desc)) return kExitOk;
+  SetUpLogging(args);
+  const Config config = LoadConfig(args.config, args.sets);
+  const auto stages = BuildStages(config);
+  std::string names;
+  for (const auto& stage : stages) names += (names.empty() ? "" : ", ") + std::string(stage->Name());
+  std::cout << args.config << ": OK (" << stages.size() << " stages: " << names << ")\n";
+  return kExitOk;
+}
+
+// Rank and count from a launcher's environment: Slurm job arrays, or
+// Kubernetes indexed jobs (JOB_COMPLETION_INDEX with TEXTMILL_SHARD_COUNT).
+bool ShardFromEnvironment(int& rank, int& count) {
+  auto get = [](const char* name) -> const char* { return std::getenv(name); };
+  if (get("SLURM_ARRAY_TASK_ID") && get("SLURM_ARRAY_TASK_COUNT")) {
+    const int min = get("SLURM_ARRAY_TASK_MIN") ? std::atoi(get("SLURM_ARRAY_TASK_MIN")) : 0;
+    rank = std::atoi(get("SLURM_ARRAY_TASK_ID")) - min;
+    count = std::atoi(get("SLURM_ARRAY_TASK_COUNT"));
+    return true;
+  }
+  if (get("JOB_COMPLETION_INDEX") && get("TEXTMILL_SHARD_COUNT")) {
+    rank = std::atoi(get("JOB_COMPLETION_INDEX"));
+    count = std::atoi(get("TEXTMILL_SHARD_COUNT"));
+    return true;
+  }
+  return false;
+}
+
+int Run(const std::vector<std::string>& rest) {
+  CommonArgs args;
+  std::vector<std::string> inputs;
+  std::string output, shard, progress = "auto";
+  int threads = -1;
+  po::options_description desc("run options");
+  AddCommonOptions(desc, args);
+  desc.add_options()
+      ("input,i", po::value(&inputs)->composing(), "input file or directory (repeatable; replaces config inputs)")
+      ("output,o", po::value(&output), "output directory (replaces output.dir)")
+      ("threads,j", po::value(&threads), "worker threads, 0 = all cores (replaces threads)")
+      ("shard", po::value(&shard), "process slice R of N of the sorted input files: R/N")
+      ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)");
+  if (!ParseArgs(rest, desc)) return kExitOk;
+  SetUpLogging(args);
+
+  std::vector<std::string> overrides = args.sets;
+  if (!output.empty()) overrides.insert(overrides.begin(), "output.dir=" + output);
+  if (threads >= 0) overrides.insert(overrides.begin(), "threads=" + std::to_string(threads));
+  Config config = LoadConfig(args.config, overrides);
+  if (!inputs.empty()) {
+    config.inputs = inputs;
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const std::string& in : inputs) list.push_back(in);
+    config.tree["inputs"] = list;
+  }
+  if (config.inputs.empty()) throw ConfigError("inputs: no inputs (give -i PATH or set inputs:)");
+
+  RunOptions options;
+  if (!shard.empty()) {
+    if (!ParseShard(shard, options.shard_rank, options.shard_count)) {
+      throw ConfigError("--shard " + shard + ": expected R/N with 0 <= R < N");
+    }
+  } else if (ShardFromEnvironment(options.shard_rank, options.shard_count)) {
+    if (options.shard_count < 1 || options.shard_rank < 0 || options.shard_rank >= options.shard_count) {
+      throw ConfigError("shard from the environment is out of range");
+    }
+  }
+  if (progress != "auto" && progress != "live" && progress != "log" && progress != "none") {
+    throw ConfigError("--progress: expected auto, live, log or none");
+  }
+  options.live_progress = progress == "live" || (progress == "auto" && isatty(STDERR_FILENO));
+  if (progress == "none") options.progress_seconds = 1e9;
+
+  auto stages = BuildStages(config);  // config errors surface here, before any output
+  const RunOutcome outcome = RunPipeline(config, std::move(stages), options);
+  return outcome.exit_code;
+}
+
+}  // namespace
+
+bool ParseShard(const std::string& text, int& rank, int& count) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  const char* begin = text.data();
+  const char* mid = begin + slash;
+  const char* end = begin + text.size();
+  const auto r1 = std::from_chars(begin, mid, rank);
+  const auto r2 = std::from_chars(mid + 1, end, count);
+  return r1.ec == std::errc() && r1.ptr == mid && r2.ec == std::errc() && r2.ptr == end && count >= 1 &&
+         rank >= 0 && rank < count;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+    std::cout << kUsage;
+    return all.empty() ? kExitUsage : kExitOk;
+  }
+  if (all[0] == "--version") {
+    std::cout << "textmill " << TEXTMILL_VERSION_STRING << "\n";
+    return kExitOk;
+  }
+  RegisterBuiltinStages();
+  const std::string command = all[0];
+  const std::vector<std::string> rest(all.begin() + 1, all.end());
+  try {
+    if (command == "run") return Run(rest);
+    if (command == "validate") return Validate(rest);
+    std::cerr << "textmill: unknown command '" << command << "'\n\n" << kUsage;
+    return kExitUsage;
+  } catch (const po::error& e) {
+    std::cerr << "textmill " << command << ": " << e.what() << "\n(see textmill " << command << " --help)\n";
+    return kExitUsage;
+  } catch (const ConfigError& e) {
+    std::cerr << "textmill: config error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "textmill: fatal: " << e.what() << "\n";
+    return kExitFatal;
+  }
+}
+
+}  // namespace textmill

@@ -1,0 +1,196 @@
+#include "pipeline/config.h"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "pipeline/errors.h"
+#include "pipeline/options.h"
+
+namespace textmill {
+namespace {
+
+std::vector<std::string> SplitKey(const std::string& key) {
+  std::vector<std::string> parts;
+  std::stringstream in(key);
+  std::string part;
+  while (std::getline(in, part, '.')) parts.push_back(part);
+  return parts;
+}
+
+bool ParseIndex(const std::string& s, size_t& index) {
+  const auto result = std::from_chars(s.data(), s.data() + s.size(), index);
+  return result.ec == std::errc() && result.ptr == s.data() + s.size();
+}
+
+// Finds the options node of stage `selector` (a name or an index) in the list.
+YAML::Node StageOptions(YAML::Node stages, const std::string& selector, const std::string& key) {
+  if (!stages.IsSequence()) throw ConfigError("--set " + key + ": config has no stages list");
+  size_t index = 0;
+  const bool by_index = ParseIndex(selector, index);
+  for (size_t i = 0; i < stages.size(); ++i) {
+    YAML::Node item = stages[i];
+    const std::string name = item.IsMap() ? item.begin()->first.Scalar() : item.Scalar();
+    if ((by_index && i == index) || (!by_index && name == selector)) {
+      if (item.IsScalar()) {  // "- normalize" with no options: give it a map
+        YAML::Node replacement;
+        replacement[name] = YAML::Node(YAML::NodeType::Map);
+        stages[i] = replacement;
+        item = stages[i];
+      }
+      YAML::Node options = item[name];
+      if (!options.IsMap()) {
+        item[name] = YAML::Node(YAML::NodeType::Map);
+        options = item[name];
+      }
+      return options;
+    }
+  }
+  throw ConfigError("--set " + key + ": no stage '" + selector + "' in the config");
+}
+
+void ApplyOverride(YAML::Node& root, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw ConfigError("--set " + assignment + ": expected KEY=VALUE");
+  }
+  const std::string key = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("--set " + key + ": bad value: " + e.msg);
+  }
+  const std::vector<std::string> parts = SplitKey(key);
+  std::vector<YAML::Node> chain{root};
+  size_t start = 0;
+  if (parts.size() >= 3 && parts[0] == "stages") {
+    chain = {StageOptions(root["stages"], parts[1], key)};
+    start = 2;
+  }
+  for (size_t i = start; i + 1 < parts.size(); ++i) {
+    YAML::Node next = chain.back()[parts[i]];
+    if (!next.IsMap()) {
+      chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
+      next = chain.back()[parts[i]];
+    }
+    chain.push_back(next);
+  }
+  chain.back()[parts.back()] = value;
+}
+
+void ReadReader(OptionReader r, ReaderOptions& out) {
+  int64_t max_mib = out.max_document_bytes >> 20;
+  r.Get("max_document_mib", max_mib, 1, 4096);
+  out.max_document_bytes = max_mib << 20;
+  r.Get("extensions", out.extensions);
+  r.Get("follow_symlinks", out.follow_symlinks);
+  OptionReader j = r.Child("jsonl");
+  j.Get("id_field", out.jsonl.id);
+  j.Get("text_field", out.jsonl.text);
+  j.Get("html_field", out.jsonl.html);
+  j.Get("url_field", out.jsonl.url);
+  j.Get("date_field", out.jsonl.date);
+  j.Finish();
+  r.Finish();
+}
+
+void ReadOutput(OptionReader r, OutputOptions& out) {
+  r.Get("dir", out.dir);
+  r.GetEnum("compression", out.compression, {"zstd", "gzip", "none"});
+  r.Get("compression_level", out.compression_level, 1, 19);
+  int64_t shard_mib = out.shard_size_bytes >> 20;
+  r.Get("shard_size_mib", shard_mib, 1, 1 << 20);
+  out.shard_size_bytes = shard_mib << 20;
+  r.Get("rejects", out.rejects);
+  r.Get("rejects_text", out.rejects_text);
+  r.Finish();
+}
+
+void ReadStages(const YAML::Node& list, std::vector<StageSpec>& out) {
+  if (!list || list.IsNull()) return;
+  if (!list.IsSequence()) {
+    throw ConfigError("stages (" + LineOf(list) + "): expected a list of stages");
+  }
+  for (size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string where = "stages[" + std::to_string(i) + "] (" + LineOf(item) + ")";
+    StageSpec spec;
+    if (item.IsScalar()) {
+      spec.name = item.Scalar();
+    } else if (item.IsMap() && item.size() == 1) {
+      spec.name = item.begin()->first.Scalar();
+      spec.options = item.begin()->second;
+    } else {
+      throw ConfigError(where + ": expected a stage name, or a map of one stage name to its options");
+    }
+    spec.path = "stages[" + std::to_string(i) + "]." + spec.name;
+    out.push_back(std::move(spec));
+  }
+}
+
+}  // namespace
+
+Config LoadConfig(const std::string& path, const std::vector<std::string>& overrides) {
+  Config config;
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path + ": cannot read config file");
+  try {
+    config.tree = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (config.tree.IsNull()) config.tree = YAML::Node(YAML::NodeType::Map);
+  for (const std::string& assignment : overrides) ApplyOverride(config.tree, assignment);
+
+  OptionReader root(config.tree, "");
+  root.Get("inputs", config.inputs);
+  root.Get("threads", config.threads, 0, 1024);
+  root.Get("batch_size", config.batch_size, 1, 100000);
+  root.Get("models_dir", config.models_dir);
+  ReadOutput(root.Child("output"), config.output);
+  ReadReader(root.Child("reader"), config.reader);
+  ReadStages(root.Raw("stages"), config.stages);
+  root.Finish();
+  return config;
+}
+
+std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config) {
+  StageContext context;
+  context.models_dir = config.models_dir;
+  std::vector<std::unique_ptr<Stage>> stages;
+  for (const StageSpec& spec : config.stages) {
+    OptionReader options(spec.options, spec.path);
+    stages.push_back(Registry::Global().Create(spec.name, options, context, spec.path));
+  }
+  return stages;
+}
+
+Json YamlToJson(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      Json out = Json::object();
+      for (const auto& item : node) out[item.first.Scalar()] = YamlToJson(item.second);
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      Json out = Json::array();
+      for (const auto& item : node) out.push_back(YamlToJson(item));
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      if (node.Tag() == "!") return node.Scalar();  // quoted: stays a string
+      int64_t i = 0;
+      double d = 0;
+      bool b = false;
+      if (YAML::convert<int64_t>::decode(node, i)) return i;
+      if (YAML::convert<double>::decode(node, d)) return d;
+      if (YAML::convert<bool>::decode(node, b)) return b;
+      return node.Scalar();
+    }
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace textmill

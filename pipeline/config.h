@@ -1,0 +1,76 @@
+// Config: the YAML file that describes one run, after --set overrides.
+//
+// LoadConfig() checks every top-level key; stage options are checked when the
+// stages are built (BuildStages), which `textmill validate` and `run` both do
+// before any work starts. Every error is a ConfigError naming the key and line.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "pipeline/document.h"
+#include "pipeline/registry.h"
+#include "pipeline/stage.h"
+
+namespace textmill {
+
+struct JsonlFields {
+  std::string id = "id";      // record id; when missing, the id is a hash of the source
+  std::string text = "text";  // plain text field
+  std::string html = "html";  // HTML field, used when `text` is absent
+  std::string url = "url";
+  std::string date = "date";
+};
+
+struct ReaderOptions {
+  // Documents larger than this (after decompression) are rejected as
+  // "too_large"; decompression stops there, so a zip bomb costs no memory.
+  int64_t max_document_bytes = int64_t{64} << 20;
+  // File name endings taken from a directory (each may also end in .gz/.zst).
+  std::vector<std::string> extensions = {"html", "htm", "xhtml", "txt", "text", "jsonl"};
+  bool follow_symlinks = true;  // directory loops are detected and reported
+  JsonlFields jsonl;
+};
+
+struct OutputOptions {
+  std::string dir = "out";
+  std::string compression = "zstd";  // zstd | gzip | none
+  int compression_level = 3;
+  int64_t shard_size_bytes = int64_t{256} << 20;  // uncompressed bytes per shard
+  bool rejects = false;       // also write rejected documents to rejects/
+  bool rejects_text = false;  // include their text (large) in rejects/
+};
+
+struct StageSpec {
+  std::string name;
+  YAML::Node options;  // may be null
+  std::string path;    // "stages[2].normalize", for messages
+};
+
+struct Config {
+  std::vector<std::string> inputs;
+  OutputOptions output;
+  int threads = 0;  // 0 = all cores
+  int batch_size = 256;
+  std::string models_dir = "models";
+  ReaderOptions reader;
+  std::vector<StageSpec> stages;
+  YAML::Node tree;  // the effective YAML after overrides, saved with the output
+};
+
+// Loads `path`, applies `overrides` ("a.b.c=value"; for stages, "stages.NAME.key"
+// or "stages.INDEX.key") and checks top-level keys. Throws ConfigError.
+Config LoadConfig(const std::string& path, const std::vector<std::string>& overrides);
+
+// Builds every stage of the config in order from Registry::Global() (call
+// RegisterBuiltinStages() first). Throws ConfigError.
+std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config);
+
+// The YAML tree as JSON (numbers and booleans typed), for report.json.
+Json YamlToJson(const YAML::Node& node);
+
+}  // namespace textmill

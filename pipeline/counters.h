@@ -1,0 +1,30 @@
+// Counters: named per-thread counters merged on demand, so hot paths never
+// contend on a shared atomic or lock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include <tbb/enumerable_thread_specific.h>
+
+namespace textmill {
+
+class Counters {
+ public:
+  void Add(const std::string& name, int64_t n = 1) { local_.local()[name] += n; }
+
+  // Sum over threads, sorted by name. Call when no thread is adding.
+  std::map<std::string, int64_t> Merged() const {
+    std::map<std::string, int64_t> total;
+    for (const auto& part : local_) {
+      for (const auto& [name, n] : part) total[name] += n;
+    }
+    return total;
+  }
+
+ private:
+  tbb::enumerable_thread_specific<std::map<std::string, int64_t>> local_;
+};
+
+}  // namespace textmill

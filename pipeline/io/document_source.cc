@@ -1,0 +1,169 @@
+#include "pipeline/io/document_source.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "pipeline/util/hash.h"
+#include "pipeline/util/utf8.h"
+
+namespace textmill {
+
+std::string IdFromSource(std::string_view source) { return Hash128Hex(source); }
+
+struct DocumentSource::JsonlState {
+  JsonlState(const InputFile& f) : file(f), stream(f.path, f.compression) {}
+  const InputFile& file;
+  DecompressingFile stream;
+  std::string buffer;
+  size_t pos = 0;
+  int64_t line = 0;
+  bool eof = false;
+  bool skipping_long_line = false;
+};
+
+DocumentSource::DocumentSource(const InputListing& listing, const ReaderOptions& options,
+                               int batch_size, ReadProgress* progress)
+    : listing_(listing),
+      options_(options),
+      batch_size_(batch_size),
+      progress_(progress),
+      jsonl_parser_(options.jsonl) {}
+
+DocumentSource::~DocumentSource() = default;
+
+bool DocumentSource::Next(Batch& batch) {
+  batch.sequence = sequence_++;
+  bool any = false;
+  while (static_cast<int>(batch.docs.size()) < batch_size_) {
+    if (jsonl_) {
+      any = true;
+      if (ReadJsonlLines(batch)) {
+        progress_->bytes_read += static_cast<int64_t>(jsonl_->file.size);
+        batch.input_bytes += jsonl_->file.size;
+        jsonl_.reset();
+        FinishFile(batch);
+      }
+      continue;
+    }
+    if (next_file_ >= listing_.files.size()) break;
+    const InputFile& file = listing_.files[next_file_++];
+    any = true;
+    if (file.format == InputFormat::kJsonl) {
+      jsonl_ = std::make_unique<JsonlState>(file);
+    } else {
+      ReadWholeFile(file, batch);
+      FinishFile(batch);
+    }
+  }
+  return any;
+}
+
+void DocumentSource::FinishFile(Batch& batch) {
+  ++batch.files_completed;
+  ++progress_->files_done;
+}
+
+void DocumentSource::ReadWholeFile(const InputFile& file, Batch& batch) {
+  Document& doc = batch.docs.emplace_back();
+  doc.source = file.relative;
+  doc.id = IdFromSource(doc.source);
+  doc.kind = file.format == InputFormat::kHtml ? ContentKind::kHtml : ContentKind::kText;
+  doc.raw_compression = file.compression;
+  progress_->bytes_read += static_cast<int64_t>(file.size);
+  batch.input_bytes += file.size;
+  if (file.size > static_cast<uint64_t>(options_.max_document_bytes)) {
+    doc.Reject("too_large");  // not read at all: a 2 GB page costs nothing
+    return;
+  }
+  std::FILE* f = std::fopen(file.path.c_str(), "rb");
+  if (!f) {
+    doc.metadata["error"] = std::strerror(errno);
+    doc.Reject("read_error");
+    doc.input_unreadable = true;
+    return;
+  }
+  doc.raw.resize(file.size);
+  const size_t n = std::fread(doc.raw.data(), 1, doc.raw.size(), f);
+  const bool failed = std::ferror(f) != 0;
+  const int saved_errno = errno;
+  std::fclose(f);
+  if (failed) {
+    doc.raw.clear();
+    doc.metadata["error"] = std::strerror(saved_errno);
+    doc.Reject("read_error");
+    doc.input_unreadable = true;
+    return;
+  }
+  doc.raw.resize(n);  // the file may have shrunk since it was listed
+}
+
+bool DocumentSource::ReadJsonlLines(Batch& batch) {
+  JsonlState& s = *jsonl_;
+  constexpr size_t kReadSize = 1 << 20;
+  const size_t max_line = static_cast<size_t>(options_.max_document_bytes);
+  while (static_cast<int>(batch.docs.size()) < batch_size_) {
+    size_t newline = s.buffer.find('\n', s.pos);
+    if (newline == std::string::npos && !s.eof) {
+      s.buffer.erase(0, s.pos);
+      s.pos = 0;
+      if (s.skipping_long_line) s.buffer.clear();
+      if (!s.stream.Read(s.buffer, kReadSize)) s.eof = true;
+      if (!s.skipping_long_line && s.buffer.size() > max_line &&
+          s.buffer.find('\n') == std::string::npos) {
+        // A line longer than any document may be: reject it, skip to its end.
+        ++s.line;
+        Document& doc = batch.docs.emplace_back();
+        doc.source = s.file.relative + ":" + std::to_string(s.line);
+        doc.id = IdFromSource(doc.source);
+        doc.Reject("too_large");
+        s.skipping_long_line = true;
+        s.buffer.clear();
+      }
+      continue;
+    }
+    if (newline == std::string::npos) {  // end of data
+      if (s.pos < s.buffer.size() && !s.skipping_long_line) newline = s.buffer.size();
+      else break;
+    }
+    if (s.skipping_long_line) {
+      s.skipping_long_line = false;
+      s.pos = newline + 1;
+      continue;
+    }
+    std::string_view line(s.buffer.data() + s.pos, newline - s.pos);
+    s.pos = std::min(newline + 1, s.buffer.size());
+    ++s.line;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
+    Document& doc = batch.docs.emplace_back();
+    doc.source = s.file.relative + ":" + std::to_string(s.line);
+    std::string repaired;
+    if (!IsValidUtf8(line)) {
+      progress_->jsonl_utf8_repairs += RepairUtf8(line, repaired);
+      line = repaired;
+    }
+    std::string error;
+    if (!jsonl_parser_.Parse(line, doc, error)) {
+      doc.raw.clear();
+      doc.metadata = Json::object();
+      doc.metadata["error"] = error;
+      doc.Reject("bad_json");
+    }
+    if (doc.id.empty()) doc.id = IdFromSource(doc.source);
+  }
+  const bool finished = s.eof && (s.pos >= s.buffer.size() || s.skipping_long_line);
+  if (finished && !s.stream.error().empty()) {
+    // Corrupt or truncated compression: what was read so far is kept; the
+    // file is reported unreadable from this line on.
+    Document& doc = batch.docs.emplace_back();
+    doc.source = s.file.relative + ":" + std::to_string(s.line + 1);
+    doc.id = IdFromSource(doc.source);
+    doc.metadata["error"] = s.stream.error();
+    doc.Reject("corrupt_input");
+    doc.input_unreadable = true;
+  }
+  return finished;
+}
+
+}  // namespace textmill

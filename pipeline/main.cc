@@ -1,0 +1,3 @@
+#include "pipeline/cli.h"
+
+int main(int argc, char** argv) { return textmill::Main(argc, argv); }

@@ -1,0 +1,36 @@
+#include "pipeline/registry.h"
+
+#include "pipeline/errors.h"
+
+namespace textmill {
+
+Registry& Registry::Global() {
+  static Registry registry;
+  return registry;
+}
+
+void Registry::Add(const std::string& name, StageFactory factory) {
+  factories_[name] = std::move(factory);
+}
+
+std::unique_ptr<Stage> Registry::Create(const std::string& name, OptionReader& options,
+                                        const StageContext& context,
+                                        const std::string& where) const {
+  const auto it = factories_.find(name);
+  if (it == factories_.end()) {
+    std::string known;
+    for (const auto& entry : factories_) known += (known.empty() ? "" : ", ") + entry.first;
+    throw ConfigError(where + ": unknown stage '" + name + "' (known: " + known + ")");
+  }
+  std::unique_ptr<Stage> stage = it->second(options, context);
+  options.Finish();
+  return stage;
+}
+
+std::vector<std::string> Registry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& entry : factories_) names.push_back(entry.first);
+  return names;
+}
+
+}  // namespace textmill

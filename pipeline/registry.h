@@ -1,0 +1,41 @@
+// Stage registry: maps a stage name in the config to a factory.
+//
+// Registration is explicit (stages/register_builtin.cc), because static
+// self-registration in a static library is dropped by the linker.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/options.h"
+#include "pipeline/stage.h"
+
+namespace textmill {
+
+// A factory reads its options (and must call Finish() on them) and returns the
+// stage, or throws ConfigError. `context` carries run-wide settings stages may need.
+struct StageContext {
+  std::string models_dir = "models";
+};
+using StageFactory = std::function<std::unique_ptr<Stage>(OptionReader&, const StageContext&)>;
+
+class Registry {
+ public:
+  static Registry& Global();
+  void Add(const std::string& name, StageFactory factory);
+  // Throws ConfigError naming `where` for an unknown stage.
+  std::unique_ptr<Stage> Create(const std::string& name, OptionReader& options,
+                                const StageContext& context, const std::string& where) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  std::map<std::string, StageFactory> factories_;
+};
+
+// Defined in stages/register_builtin.cc: adds every built-in stage. Idempotent.
+void RegisterBuiltinStages();
+
+}  // namespace textmill

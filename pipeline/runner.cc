@@ -1,0 +1,298 @@
+#include "pipeline/runner.h"
+
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+#include <time.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+
+#include "pipeline/document_json.h"
+#include "pipeline/ingest.h"
+#include "pipeline/io/document_source.h"
+#include "pipeline/io/input_files.h"
+#include "pipeline/io/shard_writer.h"
+#include "pipeline/progress.h"
+#include "pipeline/util/atomic_file.h"
+
+namespace fs = std::filesystem;
+
+namespace textmill {
+namespace {
+
+int64_t ThreadCpuNanos() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+uint64_t LiveBytes(const Document& doc) { return doc.text.size() + doc.raw.size(); }
+
+// Per-stage counts. Atomics because parallel stages update them from many
+// threads; the reject tallies are written by the serial writer only.
+struct StageTally {
+  std::atomic<int64_t> docs_in{0}, docs_out{0}, bytes_in{0}, bytes_out{0}, cpu_ns{0};
+  std::map<std::string, int64_t> rejects;
+};
+
+using BatchPtr = std::unique_ptr<Batch>;
+
+class Job {
+ public:
+  Job(const Config& config, std::vector<std::unique_ptr<Stage>> stages, const RunOptions& options)
+      : config_(config), options_(options) {
+    stages_.push_back(std::make_unique<IngestStage>(config.reader.max_document_bytes));
+    for (auto& stage : stages) stages_.push_back(std::move(stage));
+    tallies_ = std::vector<StageTally>(stages_.size());
+  }
+
+  RunOutcome Run();
+
+ private:
+  void RunStage(size_t index, Batch& batch);
+  void WriteBatch(Batch& batch);
+  void PrepareOutputDir();
+  Json BuildReport(double wall_seconds) const;
+
+  const Config& config_;
+  RunOptions options_;
+  std::vector<std::unique_ptr<Stage>> stages_;
+  std::vector<StageTally> tallies_;
+  InputListing listing_;
+  ReadProgress read_progress_;
+  std::atomic<int64_t> docs_written_{0};
+  std::unique_ptr<ShardWriter> writer_;
+  std::unique_ptr<ShardWriter> rejects_writer_;
+  // Filled by the serial writer.
+  int64_t docs_read_ = 0;
+  std::map<std::string, int64_t> rejects_by_reason_;
+  std::map<std::string, std::map<std::string, int64_t>> rejects_by_stage_;
+  std::vector<Json> unreadable_;
+  int64_t output_empty_text_ = 0;
+};
+
+void Job::RunStage(size_t index, Batch& batch) {
+  Stage& stage = *stages_[index];
+  StageTally& tally = tallies_[index];
+  std::vector<uint8_t> was_live(batch.docs.size());
+  int64_t docs_in = 0, bytes_in = 0;
+  for (size_t i = 0; i < batch.docs.size(); ++i) {
+    if (batch.docs[i].rejected()) continue;
+    was_live[i] = 1;
+    ++docs_in;
+    bytes_in += static_cast<int64_t>(LiveBytes(batch.docs[i]));
+  }
+  const int64_t cpu_start = ThreadCpuNanos();
+  stage.Process(batch);
+  tally.cpu_ns += ThreadCpuNanos() - cpu_start;
+  int64_t docs_out = 0, bytes_out = 0;
+  for (size_t i = 0; i < batch.docs.size(); ++i) {
+    Document& doc = batch.docs[i];
+    if (!was_live[i]) continue;
+    if (doc.rejected()) {
+      doc.rejected_by = stage.Name();
+    } else {
+      ++docs_out;
+      bytes_out += static_cast<int64_t>(LiveBytes(doc));
+    }
+  }
+  tally.docs_in += docs_in;
+  tally.bytes_in += bytes_in;
+  tally.docs_out += docs_out;
+  tally.bytes_out += bytes_out;
+}
+
+void Job::WriteBatch(Batch& batch) {
+  for (Document& doc : batch.docs) {
+    ++docs_read_;
+    if (!doc.rejected() && doc.text.empty()) {
+      doc.Reject("empty_text");
+      doc.rejected_by = "output";
+      ++output_empty_text_;
+    }
+    if (doc.rejected()) {
+      if (doc.rejected_by.empty()) doc.rejected_by = "reader";
+      ++rejects_by_reason_[doc.reject_reason];
+      ++rejects_by_stage_[doc.rejected_by][doc.reject_reason];
+      if (doc.input_unreadable) {
+        Json entry = {{"path", doc.source}, {"reason", doc.reject_reason}};
+        if (doc.metadata.contains("error")) entry["error"] = doc.metadata["error"];
+        unreadable_.push_back(std::move(entry));
+        spdlog::warn("unreadable input {}: {}", doc.source,
+                     doc.metadata.value("error", doc.reject_reason));
+      }
+      if (rejects_writer_) rejects_writer_->Write(RejectToJsonLine(doc, config_.output.rejects_text));
+      continue;
+    }
+    writer_->Write(DocumentToJsonLine(doc));
+    ++docs_written_;
+  }
+}
+
+void Job::PrepareOutputDir() {
+  const fs::path dir(config_.output.dir);
+  std::error_code ec;
+  fs::create_directories(dir / "rejects", ec);
+  if (ec) throw RuntimeError("cannot create output directory " + dir.string() + ": " + ec.message());
+  // A rerun replaces this rank's shards: stale ones would mix two runs.
+  const std::string prefix = ShardPrefix(options_.shard_rank) + "-";
+  for (const fs::path& sub : {dir, dir / "rejects"}) {
+    for (const auto& entry : fs::directory_iterator(sub, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.starts_with(prefix) || name.starts_with("." + prefix)) fs::remove(entry.path(), ec);
+    }
+  }
+}
+
+RunOutcome Job::Run() {
+  const auto start = std::chrono::steady_clock::now();
+  listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank,
+                         options_.shard_count);
+  for (const InputProblem& problem : listing_.unreadable) {
+    spdlog::warn("unreadable input {}: {}", problem.path, problem.reason);
+    unreadable_.push_back({{"path", problem.path}, {"reason", problem.reason}});
+  }
+  spdlog::info("shard {}/{}: {} input files, {:.1f} MB", options_.shard_rank, options_.shard_count,
+               listing_.files.size(), static_cast<double>(listing_.total_bytes()) / 1e6);
+  PrepareOutputDir();
+  const std::string prefix = ShardPrefix(options_.shard_rank);
+  writer_ = std::make_unique<ShardWriter>(config_.output.dir, prefix, config_.output);
+  if (config_.output.rejects) {
+    rejects_writer_ = std::make_unique<ShardWriter>(
+        (fs::path(config_.output.dir) / "rejects").string(), prefix, config_.output);
+  }
+
+  const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
+  DocumentSource source(listing_, config_.reader, config_.batch_size, &read_progress_);
+  {
+    ProgressReporter progress(read_progress_, docs_written_,
+                              static_cast<int64_t>(listing_.files.size()), listing_.total_bytes(),
+                              options_.live_progress, options_.progress_seconds);
+    tbb::task_arena arena(threads);
+    arena.execute([&] {
+      auto chain = tbb::make_filter<void, BatchPtr>(
+          tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> BatchPtr {
+            auto batch = std::make_unique<Batch>();
+            if (!source.Next(*batch)) {
+              fc.stop();
+              return nullptr;
+            }
+            return batch;
+          });
+      // Fuse runs of parallel stages into one filter; each serial stage gets its own.
+      size_t i = 0;
+      while (i < stages_.size()) {
+        size_t end = i + 1;
+        if (!stages_[i]->IsSerial()) {
+          while (end < stages_.size() && !stages_[end]->IsSerial()) ++end;
+        }
+        const auto mode = stages_[i]->IsSerial() ? tbb::filter_mode::serial_in_order
+                                                 : tbb::filter_mode::parallel;
+        chain = chain & tbb::make_filter<BatchPtr, BatchPtr>(mode, [this, i, end](BatchPtr batch) {
+                  for (size_t s = i; s < end; ++s) RunStage(s, *batch);
+                  return batch;
+                });
+        i = end;
+      }
+      auto pipeline = chain & tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
+                                                                 [this](BatchPtr batch) { WriteBatch(*batch); });
+      tbb::parallel_pipeline(static_cast<size_t>(threads) * 4, pipeline);
+    });
+  }
+  for (auto& stage : stages_) stage->Flush();
+  writer_->Close();
+  if (rejects_writer_) rejects_writer_->Close();
+
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  RunOutcome outcome;
+  outcome.exit_code = unreadable_.empty() ? 0 : 3;
+  outcome.report = BuildReport(wall);
+  outcome.report["exit_code"] = outcome.exit_code;
+  const fs::path dir(config_.output.dir);
+  YAML::Emitter emitter;
+  emitter << config_.tree;
+  WriteFileAtomic((dir / "config.yaml").string(), std::string(emitter.c_str()) + "\n");
+  const std::string report_name =
+      options_.shard_count == 1 ? "report.json" : ShardPrefix(options_.shard_rank) + ".report.json";
+  WriteFileAtomic((dir / report_name).string(), outcome.report.dump(2) + "\n");
+  spdlog::info("done: {} documents read, {} written, {} rejected, {} unreadable inputs, {:.1f}s",
+               docs_read_, docs_written_.load(), docs_read_ - docs_written_.load(), unreadable_.size(),
+               wall);
+  return outcome;
+}
+
+Json Job::BuildReport(double wall_seconds) const {
+  Json report = Json::object();
+  report["report_version"] = 1;
+  report["textmill_version"] = TEXTMILL_VERSION_STRING;
+  report["shard"] = {{"rank", options_.shard_rank}, {"count", options_.shard_count}};
+  report["config"] = YamlToJson(config_.tree);
+  Json ignored = Json::object();
+  for (const auto& [ext, n] : listing_.ignored) ignored[ext] = n;
+  report["inputs"] = {{"files", listing_.files.size()},
+                      {"bytes", listing_.total_bytes()},
+                      {"unreadable", unreadable_},
+                      {"ignored_by_extension", ignored},
+                      {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()}};
+  Json stages = Json::array();
+  double cpu_total = 0;
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    const StageTally& t = tallies_[i];
+    const double cpu = static_cast<double>(t.cpu_ns.load()) / 1e9;
+    cpu_total += cpu;
+    Json rejects = Json::object();
+    const auto it = rejects_by_stage_.find(std::string(stages_[i]->Name()));
+    if (it != rejects_by_stage_.end()) {
+      for (const auto& [reason, n] : it->second) rejects[reason] = n;
+    }
+    stages.push_back({{"name", stages_[i]->Name()},
+                      {"docs_in", t.docs_in.load()},
+                      {"docs_out", t.docs_out.load()},
+                      {"bytes_in", t.bytes_in.load()},
+                      {"bytes_out", t.bytes_out.load()},
+                      {"rejects", rejects},
+                      {"cpu_seconds", cpu},
+                      {"counters", stages_[i]->Stats()}});
+  }
+  report["stages"] = stages;
+  Json shards = Json::array();
+  for (const std::string& path : writer_->shards()) shards.push_back(fs::path(path).filename().string());
+  Json by_reason = Json::object();
+  for (const auto& [reason, n] : rejects_by_reason_) by_reason[reason] = n;
+  const uint64_t input_bytes = listing_.total_bytes();
+  report["output"] = {{"documents", docs_written_.load()},
+                      {"bytes", writer_->bytes()},
+                      {"shards", shards},
+                      {"rejects_file_documents", rejects_writer_ ? rejects_writer_->lines() : 0}};
+  report["totals"] = {{"documents_read", docs_read_},
+                      {"documents_written", docs_written_.load()},
+                      {"documents_rejected", docs_read_ - docs_written_.load()},
+                      {"rejects_by_reason", by_reason},
+                      {"input_bytes", input_bytes},
+                      {"wall_seconds", wall_seconds},
+                      {"stage_cpu_seconds", cpu_total},
+                      {"input_mb_per_second",
+                       wall_seconds > 0 ? static_cast<double>(input_bytes) / 1e6 / wall_seconds : 0.0}};
+  return report;
+}
+
+}  // namespace
+
+std::string ShardPrefix(int rank) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "part-%05d", rank);
+  return buf;
+}
+
+RunOutcome RunPipeline(const Config& config, std::vector<std::unique_ptr<Stage>> stages,
+                       const RunOptions& options) {
+  Job job(config, std::move(stages), options);
+  return job.Run();
+}
+
+}  // namespace textmill

@@ -1,0 +1,40 @@
+// Runner: runs one job (or one --shard R/N slice of it) from inputs to shards.
+//
+// The pipeline is a tbb::parallel_pipeline inside a task_arena of `threads`:
+// a serial-in-order reader, consecutive parallel stages fused into one parallel
+// filter, one serial-in-order filter per serial stage (decisions that must see
+// documents in input order), and a serial-in-order writer. Output order is input
+// order, so 1 thread and N threads write identical bytes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/config.h"
+#include "pipeline/document.h"
+#include "pipeline/stage.h"
+
+namespace textmill {
+
+struct RunOptions {
+  int shard_rank = 0;
+  int shard_count = 1;
+  bool live_progress = false;  // a \r-updated line on a terminal; else log lines
+  double progress_seconds = 10;
+};
+
+struct RunOutcome {
+  int exit_code = 0;  // 0 done, 3 done but some inputs were unreadable
+  Json report;
+};
+
+// Runs `stages` (already built, so config errors surfaced earlier). Throws
+// RuntimeError when the output cannot be written.
+RunOutcome RunPipeline(const Config& config, std::vector<std::unique_ptr<Stage>> stages,
+                       const RunOptions& options);
+
+// "part-RRRRR": the prefix of every shard a rank writes.
+std::string ShardPrefix(int rank);
+
+}  // namespace textmill

@@ -1,0 +1,17 @@
+// One line per built-in stage (explicit: static self-registration in a static
+// library is dropped by the linker).
+#include "pipeline/registry.h"
+#include "stages/normalize.h"
+
+namespace textmill {
+
+void RegisterBuiltinStages() {
+  static const bool registered = [] {
+    Registry& registry = Registry::Global();
+    RegisterNormalizeStage(registry);
+    return true;
+  }();
+  (void)registered;
+}
+
+}  // namespace textmill
