@@ -1,6 +1,7 @@
 #include "pipeline/config.h"
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -133,6 +134,7 @@ void ReadStages(const YAML::Node& list, std::vector<StageSpec>& out) {
 
 Config LoadConfig(const std::string& path, const std::vector<std::string>& overrides) {
   Config config;
+  config.path = path;
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot read config file");
   try {
@@ -158,6 +160,8 @@ Config LoadConfig(const std::string& path, const std::vector<std::string>& overr
 std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config) {
   StageContext context;
   context.models_dir = config.models_dir;
+  context.config_dir = std::filesystem::path(config.path).parent_path().string();
+  if (context.config_dir.empty()) context.config_dir = ".";
   std::vector<std::unique_ptr<Stage>> stages;
   for (const StageSpec& spec : config.stages) {
     OptionReader options(spec.options, spec.path);

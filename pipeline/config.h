@@ -52,6 +52,7 @@ struct StageSpec {
 };
 
 struct Config {
+  std::string path;  // the config file
   std::vector<std::string> inputs;
   OutputOptions output;
   int threads = 0;  // 0 = all cores

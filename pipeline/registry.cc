@@ -1,8 +1,20 @@
 #include "pipeline/registry.h"
 
+#include <filesystem>
+
 #include "pipeline/errors.h"
 
 namespace textmill {
+
+std::string StageContext::ResolvePath(const std::string& path) const {
+  namespace fs = std::filesystem;
+  if (path.empty() || fs::path(path).is_absolute() || fs::exists(path)) return path;
+  const fs::path beside_config = fs::path(config_dir) / path;
+  if (fs::exists(beside_config)) return beside_config.string();
+  // configs/ names in a config that lives in configs/: try the parent too.
+  const fs::path beside_parent = fs::path(config_dir).parent_path() / path;
+  return fs::exists(beside_parent) ? beside_parent.string() : path;
+}
 
 Registry& Registry::Global() {
   static Registry registry;

@@ -19,6 +19,11 @@ namespace textmill {
 // stage, or throws ConfigError. `context` carries run-wide settings stages may need.
 struct StageContext {
   std::string models_dir = "models";
+  std::string config_dir = ".";  // directory of the config file
+
+  // A data file named in the config: as given if it exists (relative to the
+  // working directory), else relative to the config file's directory.
+  std::string ResolvePath(const std::string& path) const;
 };
 using StageFactory = std::function<std::unique_ptr<Stage>(OptionReader&, const StageContext&)>;
 

@@ -1,6 +1,7 @@
 // One line per built-in stage (explicit: static self-registration in a static
 // library is dropped by the linker).
 #include "pipeline/registry.h"
+#include "stages/extract.h"
 #include "stages/normalize.h"
 
 namespace textmill {
@@ -8,6 +9,7 @@ namespace textmill {
 void RegisterBuiltinStages() {
   static const bool registered = [] {
     Registry& registry = Registry::Global();
+    RegisterExtractStage(registry);
     RegisterNormalizeStage(registry);
     return true;
   }();

@@ -1,0 +1,57 @@
+// HtmlTree: a compact, read-only tree built from libxml2's HTML parser (the
+// parser lxml and trafilatura use), keeping only what extraction needs.
+//
+// Never-content subtrees (script, style, noscript, template, svg, iframe, form
+// controls, comments, <head>) and hidden ones (hidden, aria-hidden="true",
+// display:none) are dropped while building. Nesting deeper than kMaxDepth is
+// flattened into the element at that depth, so a 100,000-level page costs no
+// stack. Built iteratively; thread-compatible (one tree per document).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace textmill {
+
+struct HtmlNode {
+  int parent = -1;
+  std::vector<int> children;
+  std::string tag;    // lowercase element name; empty for a text node
+  std::string text;   // text nodes only, as in the source
+  std::string hints;  // lowercased class, id, role and itemprop, space-separated
+};
+
+struct HtmlMeta {
+  std::string title;      // og:title, else <title>
+  std::string url;        // <link rel=canonical>, else og:url
+  std::string lang;       // <html lang>
+  std::string date;       // publication date from a meta tag, as given
+  std::string description;
+};
+
+class HtmlTree {
+ public:
+  static constexpr int kMaxDepth = 256;
+
+  // Parses UTF-8 HTML. `deadline_ns` (thread CPU time, 0 = none) is checked while
+  // building; timed_out() tells whether it was hit.
+  HtmlTree(std::string_view html, int64_t deadline_ns);
+
+  const std::vector<HtmlNode>& nodes() const { return nodes_; }
+  int body() const { return body_; }  // the <body> node, or the root
+  const HtmlMeta& meta() const { return meta_; }
+  bool timed_out() const { return timed_out_; }
+
+ private:
+  std::vector<HtmlNode> nodes_;
+  int body_ = 0;
+  HtmlMeta meta_;
+  bool timed_out_ = false;
+};
+
+// Thread CPU time in nanoseconds, for per-document deadlines.
+int64_t ThreadCpuNow();
+
+}  // namespace textmill
