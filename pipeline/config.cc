@@ -24,30 +24,36 @@ bool ParseIndex(const std::string& s, size_t& index) {
   return result.ec == std::errc() && result.ptr == s.data() + s.size();
 }
 
-// Finds the options node of stage `selector` (a name or an index) in the list.
+// yaml-cpp caution: assigning one YAML::Node variable to another re-points
+// every alias of the target, so the code below never assigns node variables;
+// it only copy-constructs them and assigns *into* them with node[key] = value.
+
+// The options map of stage `selector` (a name or an index) in the list.
 YAML::Node StageOptions(YAML::Node stages, const std::string& selector, const std::string& key) {
   if (!stages.IsSequence()) throw ConfigError("--set " + key + ": config has no stages list");
   size_t index = 0;
   const bool by_index = ParseIndex(selector, index);
   for (size_t i = 0; i < stages.size(); ++i) {
-    YAML::Node item = stages[i];
+    const YAML::Node item = stages[i];
     const std::string name = item.IsMap() ? item.begin()->first.Scalar() : item.Scalar();
-    if ((by_index && i == index) || (!by_index && name == selector)) {
-      if (item.IsScalar()) {  // "- normalize" with no options: give it a map
-        YAML::Node replacement;
-        replacement[name] = YAML::Node(YAML::NodeType::Map);
-        stages[i] = replacement;
-        item = stages[i];
-      }
-      YAML::Node options = item[name];
-      if (!options.IsMap()) {
-        item[name] = YAML::Node(YAML::NodeType::Map);
-        options = item[name];
-      }
-      return options;
+    if (!((by_index && i == index) || (!by_index && name == selector))) continue;
+    if (item.IsScalar()) {  // "- normalize" with no options: give it a map
+      YAML::Node replacement;
+      replacement[name] = YAML::Node(YAML::NodeType::Map);
+      stages[i] = replacement;
+    } else if (!item[name].IsMap()) {
+      stages[i][name] = YAML::Node(YAML::NodeType::Map);
     }
+    return stages[i][name];
   }
   throw ConfigError("--set " + key + ": no stage '" + selector + "' in the config");
+}
+
+// Descends from `node` through `parts`, creating maps where needed.
+YAML::Node MapAt(YAML::Node node, const std::vector<std::string>& parts, size_t begin, size_t end) {
+  if (begin == end) return node;
+  if (!node[parts[begin]].IsMap()) node[parts[begin]] = YAML::Node(YAML::NodeType::Map);
+  return MapAt(node[parts[begin]], parts, begin + 1, end);
 }
 
 void ApplyOverride(YAML::Node& root, const std::string& assignment) {
@@ -63,21 +69,14 @@ void ApplyOverride(YAML::Node& root, const std::string& assignment) {
     throw ConfigError("--set " + key + ": bad value: " + e.msg);
   }
   const std::vector<std::string> parts = SplitKey(key);
-  std::vector<YAML::Node> chain{root};
-  size_t start = 0;
+  if (parts.empty()) throw ConfigError("--set " + assignment + ": expected KEY=VALUE");
   if (parts.size() >= 3 && parts[0] == "stages") {
-    chain = {StageOptions(root["stages"], parts[1], key)};
-    start = 2;
+    YAML::Node target = MapAt(StageOptions(root["stages"], parts[1], key), parts, 2, parts.size() - 1);
+    target[parts.back()] = value;
+  } else {
+    YAML::Node target = MapAt(root, parts, 0, parts.size() - 1);
+    target[parts.back()] = value;
   }
-  for (size_t i = start; i + 1 < parts.size(); ++i) {
-    YAML::Node next = chain.back()[parts[i]];
-    if (!next.IsMap()) {
-      chain.back()[parts[i]] = YAML::Node(YAML::NodeType::Map);
-      next = chain.back()[parts[i]];
-    }
-    chain.push_back(next);
-  }
-  chain.back()[parts.back()] = value;
 }
 
 void ReadReader(OptionReader r, ReaderOptions& out) {

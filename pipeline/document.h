@@ -22,6 +22,7 @@ enum class Compression : uint8_t { kNone, kGzip, kZstd };
 struct Document {
   std::string id;      // stable: the record's own id, else a hash of `source`
   std::string source;  // input path relative to its root, plus ":line" for JSONL
+  std::string input_path;  // the file as opened, for the report's unreadable list
   std::string url;     // when known
   std::string date;    // publication or crawl date when the input gives one
   ContentKind kind = ContentKind::kText;

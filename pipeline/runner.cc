@@ -120,7 +120,9 @@ void Job::WriteBatch(Batch& batch) {
       ++rejects_by_reason_[doc.reject_reason];
       ++rejects_by_stage_[doc.rejected_by][doc.reject_reason];
       if (doc.input_unreadable) {
-        Json entry = {{"path", doc.source}, {"reason", doc.reject_reason}};
+        Json entry = {{"path", doc.input_path.empty() ? doc.source : doc.input_path},
+                      {"source", doc.source},
+                      {"reason", doc.reject_reason}};
         if (doc.metadata.contains("error")) entry["error"] = doc.metadata["error"];
         unreadable_.push_back(std::move(entry));
         spdlog::warn("unreadable input {}: {}", doc.source,

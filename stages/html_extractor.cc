@@ -131,6 +131,7 @@ class Extractor {
       roots = SelectContent();
     }
     for (const int root : roots) CleanInside(root);
+    if (options_.keep_comments && mode_ != Mode::kBody) AppendCommentSections(roots);
     std::string text;
     for (const int root : roots) Render(root, text);
     return text;
@@ -315,6 +316,23 @@ class Extractor {
     }
     for (const int c : node(i).children) {
       if (!pruned_[static_cast<size_t>(c)]) CollectText(c, out);
+    }
+  }
+
+  // With keep_comments, comment sections outside the selected content are
+  // appended after it, in document order, uncleaned (their link density and
+  // class weights would otherwise drop them).
+  void AppendCommentSections(std::vector<int>& roots) const {
+    // Nodes come parent-first, so "covered" flows down in one forward pass.
+    std::vector<uint8_t> covered(nodes_.size(), 0);
+    for (const int root : roots) covered[static_cast<size_t>(root)] = 1;
+    for (size_t k = 1; k < nodes_.size(); ++k) {
+      const int parent = nodes_[k].parent;
+      if (parent >= 0 && covered[static_cast<size_t>(parent)]) covered[k] = 1;
+      if (covered[k] || pruned_[k] || nodes_[k].hints.empty() || measure_[k].chars == 0) continue;
+      if (!RE2::PartialMatch(nodes_[k].hints, CommentHint())) continue;
+      roots.push_back(static_cast<int>(k));
+      covered[k] = 1;
     }
   }
 

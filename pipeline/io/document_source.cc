@@ -67,6 +67,7 @@ void DocumentSource::FinishFile(Batch& batch) {
 void DocumentSource::ReadWholeFile(const InputFile& file, Batch& batch) {
   Document& doc = batch.docs.emplace_back();
   doc.source = file.relative;
+  doc.input_path = file.path;
   doc.id = IdFromSource(doc.source);
   doc.kind = file.format == InputFormat::kHtml ? ContentKind::kHtml : ContentKind::kText;
   doc.raw_compression = file.compression;
@@ -83,19 +84,29 @@ void DocumentSource::ReadWholeFile(const InputFile& file, Batch& batch) {
     doc.input_unreadable = true;
     return;
   }
-  doc.raw.resize(file.size);
-  const size_t n = std::fread(doc.raw.data(), 1, doc.raw.size(), f);
+  // Read to EOF rather than trusting the listed size: files change, and
+  // /proc-like files report size 0.
+  const size_t limit = static_cast<size_t>(options_.max_document_bytes) + 1;
+  doc.raw.resize(std::min<size_t>(file.size + 1, limit));
+  size_t used = 0;
+  for (;;) {
+    used += std::fread(doc.raw.data() + used, 1, doc.raw.size() - used, f);
+    if (used < doc.raw.size() || doc.raw.size() >= limit) break;
+    doc.raw.resize(std::min(doc.raw.size() * 2, limit));
+  }
   const bool failed = std::ferror(f) != 0;
   const int saved_errno = errno;
   std::fclose(f);
+  doc.raw.resize(used);
   if (failed) {
     doc.raw.clear();
     doc.metadata["error"] = std::strerror(saved_errno);
     doc.Reject("read_error");
     doc.input_unreadable = true;
-    return;
+  } else if (used >= limit) {
+    doc.raw.clear();
+    doc.Reject("too_large");
   }
-  doc.raw.resize(n);  // the file may have shrunk since it was listed
 }
 
 bool DocumentSource::ReadJsonlLines(Batch& batch) {
@@ -158,6 +169,7 @@ bool DocumentSource::ReadJsonlLines(Batch& batch) {
     // file is reported unreadable from this line on.
     Document& doc = batch.docs.emplace_back();
     doc.source = s.file.relative + ":" + std::to_string(s.line + 1);
+    doc.input_path = s.file.path;
     doc.id = IdFromSource(doc.source);
     doc.metadata["error"] = s.stream.error();
     doc.Reject("corrupt_input");

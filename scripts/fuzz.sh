@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (build-fuzz/) and runs each for a
+# bounded time on a seed corpus made from real files.
+#   scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 20)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+shared=${SHARED_DIR:-../shared}
+if ! command -v clang++ >/dev/null; then
+  echo "fuzz: clang++ not found (scripts/setup.sh installs it)" >&2
+  exit 1
+fi
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEXTMILL_FUZZ=ON \
+  -DTEXTMILL_WERROR=OFF >/dev/null
+cmake --build build-fuzz
+
+seeds=build-fuzz/seeds
+rm -rf "$seeds"
+mkdir -p "$seeds"/{html,text,jsonl,charset}
+cp examples/*/*.html "$seeds/html/"
+find "$shared/bench/extraction/pages" -name "*.html" 2>/dev/null | sort | sed -n 1,20p | xargs -r cp -t "$seeds/html/"
+cp examples/dumps/*.txt "$seeds/text/"
+find "$shared/bench/extraction/pages_text" -name "*.txt" 2>/dev/null | sort | sed -n 1,20p | xargs -r cp -t "$seeds/text/"
+split -l 1 tests/golden/bad_inputs/input/records.jsonl "$seeds/jsonl/rec-"
+cp examples/legacy/* tests/golden/bad_inputs/input/*.gz "$seeds/charset/"
+
+run() {  # target seed-dir
+  echo "== fuzz $1 for ${seconds}s"
+  mkdir -p "build-fuzz/corpus/$1"
+  local log="build-fuzz/fuzz-$1.log" code=0
+  "build-fuzz/tests/fuzz/fuzz_$1" -max_total_time="$seconds" -max_len=200000 -rss_limit_mb=4096 \
+    -print_final_stats=1 "build-fuzz/corpus/$1" "$seeds/$2" >"$log" 2>&1 || code=$?
+  grep -E "^stat::number_of_executed_units|ERROR|SUMMARY" "$log" || true
+  if [ "$code" != 0 ]; then
+    tail -50 "$log" >&2
+    echo "fuzz $1: failed (exit $code); the crashing input is in the log above" >&2
+    exit 1
+  fi
+}
+run html_extract html
+run text_dump text
+run jsonl_record jsonl
+run charset_decode charset
+echo "fuzz: all targets ran ${seconds}s without a crash"

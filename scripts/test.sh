@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite twice: the Release build (build/) and an
+# address+undefined sanitizer build (build-asan/). Then runs each fuzz target
+# for a bounded time (FUZZ_SECONDS, default 20) when clang's libFuzzer is there.
+#   scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+echo "== Release build and tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build
+(cd build && ctest --output-on-failure -j"$jobs")
+
+echo "== address,undefined sanitizer build and tests"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEXTMILL_SANITIZE=ON \
+  -DTEXTMILL_BENCHMARKS=OFF >/dev/null
+cmake --build build-asan
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs")
+
+scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
