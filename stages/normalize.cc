@@ -5,7 +5,7 @@
 #include <unicode/utf8.h>
 
 #include <array>
-#include <vector>
+#include <cstring>
 
 #include "pipeline/errors.h"
 #include "pipeline/util/utf8.h"
@@ -35,12 +35,6 @@ bool PlausibleTwoByteResult(UChar32 c) {
   return (c >= 0xA0 && c <= 0x24F) || (c >= 0x370 && c <= 0x4FF) || (c >= 0x590 && c <= 0x6FF);
 }
 
-struct CodePoint {
-  UChar32 c;
-  int32_t begin;  // byte offset in the text
-  int32_t end;
-};
-
 bool IsRemovedFormatChar(UChar32 c) {
   return c == 0x200B || c == 0x2060 || c == 0xFEFF || c == 0x00AD || c == 0x180E;
 }
@@ -52,36 +46,44 @@ bool IsUnicodeSpace(UChar32 c) {
 
 bool IsNewline(UChar32 c) { return c == '\n' || c == 0x0B || c == 0x0C || c == 0x85 || c == 0x2028 || c == 0x2029; }
 
-// Step 2: newlines, spaces, control and zero-width characters.
+// Step 2: newlines, spaces, control and zero-width characters. Unchanged
+// characters are copied in runs, so plain text costs one scan and one copy.
 std::string CleanCharacters(std::string_view in, int64_t& removed) {
   std::string out;
   out.reserve(in.size());
   const auto* s = reinterpret_cast<const uint8_t*>(in.data());
   const auto n = static_cast<int32_t>(in.size());
+  int32_t run_start = 0;
   int32_t i = 0;
+  auto flush = [&](int32_t end) { out.append(in.data() + run_start, static_cast<size_t>(end - run_start)); };
   while (i < n) {
     const uint8_t b = s[i];
-    if (b >= 0x20 && b < 0x7F) {  // printable ASCII: the hot path
-      out.push_back(static_cast<char>(b));
+    if ((b >= 0x20 && b < 0x7F) || b == '\n') {  // the hot path: nothing to do
       ++i;
       continue;
     }
     const int32_t start = i;
     UChar32 c = 0;
     U8_NEXT(s, i, n, c);
+    const char* replacement = nullptr;
     if (c == '\r') {
-      out.push_back('\n');
+      replacement = "\n";
       if (i < n && s[i] == '\n') ++i;
     } else if (IsNewline(c)) {
-      out.push_back('\n');
+      replacement = "\n";
     } else if (c == '\t' || IsUnicodeSpace(c)) {
-      out.push_back(' ');
+      replacement = " ";
     } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || IsRemovedFormatChar(c) || c < 0) {
+      replacement = "";
       ++removed;
     } else {
-      out.append(in.data() + start, static_cast<size_t>(i - start));
+      continue;  // a character kept as it is: stays in the run
     }
+    flush(start);
+    out += replacement;
+    run_start = i;
   }
+  flush(n);
   return out;
 }
 
@@ -91,36 +93,43 @@ std::string FoldPunctuation(std::string_view in) {
   out.reserve(in.size());
   const auto* s = reinterpret_cast<const uint8_t*>(in.data());
   const auto n = static_cast<int32_t>(in.size());
+  int32_t run_start = 0;
   int32_t i = 0;
   while (i < n) {
     if (s[i] < 0x80) {
-      out.push_back(static_cast<char>(s[i++]));
+      ++i;
       continue;
     }
     const int32_t start = i;
     UChar32 c = 0;
     U8_NEXT(s, i, n, c);
+    const char* folded = nullptr;
     switch (c) {
       case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
-        out.push_back('\'');
+        folded = "'";
         break;
       case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB: case 0x00BB:
-        out.push_back('"');
+        folded = "\"";
         break;
       case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
-        out.push_back('-');
+        folded = "-";
         break;
       case 0x2026:
-        out += "...";
+        folded = "...";
         break;
       default:
-        out.append(in.data() + start, static_cast<size_t>(i - start));
+        continue;
     }
+    out.append(in.data() + run_start, static_cast<size_t>(start - run_start));
+    out += folded;
+    run_start = i;
   }
+  out.append(in.data() + run_start, static_cast<size_t>(n - run_start));
   return out;
 }
 
-// Step 5: collapse spaces, trim lines, limit blank lines.
+// Step 5: collapse spaces, trim lines, limit blank lines. Only ' ' and '\n'
+// remain as whitespace after step 2.
 std::string TidyLines(std::string_view in, int max_blank_lines) {
   std::string out;
   out.reserve(in.size());
@@ -128,28 +137,27 @@ std::string TidyLines(std::string_view in, int max_blank_lines) {
   bool any_line = false;
   size_t pos = 0;
   while (pos <= in.size()) {
-    size_t end = in.find('\n', pos);
-    if (end == std::string_view::npos) end = in.size();
+    const void* nl = std::memchr(in.data() + pos, '\n', in.size() - pos);
+    const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - in.data()) : in.size();
     std::string_view line = in.substr(pos, end - pos);
+    pos = end + 1;
     const size_t first = line.find_first_not_of(' ');
     if (first == std::string_view::npos) {
       if (any_line) ++pending_blank;
-    } else {
-      line = line.substr(first, line.find_last_not_of(' ') - first + 1);
-      if (any_line) {
-        out.push_back('\n');
-        for (int b = 0; b < std::min(pending_blank, max_blank_lines); ++b) out.push_back('\n');
-      }
-      pending_blank = 0;
-      any_line = true;
-      bool prev_space = false;
-      for (const char ch : line) {
-        if (ch == ' ' && prev_space) continue;
-        prev_space = ch == ' ';
-        out.push_back(ch);
-      }
+      continue;
     }
-    pos = end + 1;
+    line = line.substr(first, line.find_last_not_of(' ') - first + 1);
+    if (any_line) out.append(1 + static_cast<size_t>(std::min(pending_blank, max_blank_lines)), '\n');
+    pending_blank = 0;
+    any_line = true;
+    // Copy the line in runs, dropping the extra spaces of each run of spaces.
+    size_t run = 0;
+    for (size_t k = line.find("  "); k != std::string_view::npos; k = line.find("  ", k)) {
+      out.append(line.substr(run, k + 1 - run));
+      k = line.find_first_not_of(' ', k);
+      run = k;
+    }
+    out.append(line.substr(run));
   }
   return out;
 }
@@ -178,51 +186,73 @@ std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalize
 
 }  // namespace
 
-int64_t FixMojibake(std::string& text) {
-  // Every lead byte 0xC2..0xF4 shows as U+00C2..U+00F4, which UTF-8 encodes
-  // with a 0xC3 byte: no 0xC3, no mojibake. Most texts leave here.
-  if (text.find('\xC3') == std::string::npos) return 0;
-  std::vector<CodePoint> cps;
+namespace {
+
+// If a mojibake sequence starts at byte `i` of `text` (a lead character
+// followed by continuation characters, all in windows-1252/Latin-1 form),
+// returns its decoded code point and sets `end` past it; else returns -1.
+UChar32 MojibakeAt(std::string_view text, int32_t i, int32_t& end) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto n = static_cast<int32_t>(text.size());
-  for (int32_t i = 0; i < n;) {
-    const int32_t start = i;
-    UChar32 c = 0;
-    U8_NEXT(s, i, n, c);
-    cps.push_back({c, start, i});
+  UChar32 c = 0;
+  int32_t p = i;
+  U8_NEXT(s, p, n, c);
+  const int lead = ByteOfChar(c);
+  const int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
+  if (need == 0) return -1;
+  uint8_t bytes[4] = {static_cast<uint8_t>(lead), 0, 0, 0};
+  for (int j = 1; j <= need; ++j) {
+    if (p >= n) return -1;
+    U8_NEXT(s, p, n, c);
+    const int b = ByteOfChar(c);
+    if (b < 0x80 || b > 0xBF) return -1;
+    bytes[j] = static_cast<uint8_t>(b);
   }
+  int32_t q = 0;
+  UChar32 decoded = 0;
+  U8_NEXT(bytes, q, need + 1, decoded);
+  if (decoded < 0 || q != need + 1 || (need == 1 && !PlausibleTwoByteResult(decoded))) return -1;
+  end = p;
+  return decoded;
+}
+
+}  // namespace
+
+int64_t FixMojibake(std::string& text) {
+  // Every lead byte 0xC2..0xF4 shows as U+00C2..U+00F4, which UTF-8 encodes
+  // as 0xC3 0x82..0xB4: only those positions can start a sequence.
+  size_t pos = text.find('\xC3');
+  if (pos == std::string::npos) return 0;
   std::string out;
-  out.reserve(text.size());
+  size_t copied = 0;
   int64_t fixes = 0;
-  size_t k = 0;
-  while (k < cps.size()) {
-    const int lead = ByteOfChar(cps[k].c);
-    int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
-    if (need > 0 && k + static_cast<size_t>(need) < cps.size()) {
-      uint8_t bytes[4] = {static_cast<uint8_t>(lead), 0, 0, 0};
-      bool ok = true;
-      for (int j = 1; j <= need && ok; ++j) {
-        const int b = ByteOfChar(cps[k + static_cast<size_t>(j)].c);
-        ok = b >= 0x80 && b <= 0xBF;
-        bytes[j] = static_cast<uint8_t>(b);
-      }
-      if (ok) {
-        int32_t p = 0;
-        UChar32 decoded = 0;
-        U8_NEXT(bytes, p, need + 1, decoded);
-        if (decoded >= 0 && p == need + 1 && (need > 1 || PlausibleTwoByteResult(decoded))) {
-          AppendUtf8(static_cast<char32_t>(decoded), out);
-          ++fixes;
-          k += static_cast<size_t>(need) + 1;
-          continue;
-        }
-      }
+  while (pos != std::string::npos) {
+    int32_t end = 0;
+    const UChar32 decoded = MojibakeAt(text, static_cast<int32_t>(pos), end);
+    if (decoded >= 0) {
+      if (fixes == 0) out.reserve(text.size());
+      out.append(text, copied, pos - copied);
+      AppendUtf8(static_cast<char32_t>(decoded), out);
+      copied = static_cast<size_t>(end);
+      ++fixes;
+      pos = text.find('\xC3', copied);
+    } else {
+      pos = text.find('\xC3', pos + 1);
     }
-    out.append(text, static_cast<size_t>(cps[k].begin), static_cast<size_t>(cps[k].end - cps[k].begin));
-    ++k;
   }
-  if (fixes > 0) text.swap(out);
+  if (fixes > 0) {
+    out.append(text, copied, std::string::npos);
+    text.swap(out);
+  }
   return fixes;
+}
+
+bool HasMojibake(std::string_view text) {
+  for (size_t pos = text.find('\xC3'); pos != std::string_view::npos; pos = text.find('\xC3', pos + 1)) {
+    int32_t end = 0;
+    if (MojibakeAt(text, static_cast<int32_t>(pos), end) >= 0) return true;
+  }
+  return false;
 }
 
 NormalizeOptions NormalizeOptions::Parse(OptionReader& reader) {
@@ -250,9 +280,7 @@ std::string NormalizeText(std::string_view text, const NormalizeOptions& options
     current = NormalizeUnicode(std::move(current), normalizer);
     if (options.fold_punctuation) current = FoldPunctuation(current);
     current = TidyLines(current, options.max_blank_lines);
-    if (!options.fix_mojibake || current.find('\xC3') == std::string::npos) break;
-    std::string probe = current;
-    if (FixMojibake(probe) == 0) break;
+    if (!options.fix_mojibake || !HasMojibake(current)) break;
   }
   if (mojibake_fixes) *mojibake_fixes += fixes;
   if (chars_removed) *chars_removed += removed;

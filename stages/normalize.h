@@ -40,6 +40,8 @@ std::string NormalizeText(std::string_view text, const NormalizeOptions& options
 
 // Decodes mojibake runs in `text`; returns the number of runs fixed.
 int64_t FixMojibake(std::string& text);
+// True if FixMojibake would change `text`.
+bool HasMojibake(std::string_view text);
 
 class NormalizeStage : public Stage {
  public:

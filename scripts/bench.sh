@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# End-to-end throughput benchmark on a corpus built from real pages.
+#   scripts/bench.sh [SIZE_MIB] [CONFIG]    (default 200 MiB, configs/default.yaml)
+# Builds (once, cached in bench-out/) an HTML tree with ../shared/bench/make_corpus.py,
+# then times, in the same call: reading the tree with cat, zstd -dc of the same
+# bytes, and textmill with 1 and 2 threads. Prints MB/s of input HTML, CPU
+# seconds and peak RSS, and textmill's ratios to the baselines.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+size=${1:-200}
+config=${2:-$here/configs/default.yaml}
+shared=${SHARED_DIR:-$here/../shared}
+bin=${TEXTMILL:-$here/build/textmill}
+work=$here/bench-out/bench-$size
+mkdir -p "$work"
+if [ ! -f "$work/corpus/stats.json" ]; then
+  echo "building a ${size} MiB corpus in $work/corpus ..."
+  python3 "$shared/bench/make_corpus.py" "$work/corpus" --size-mib "$size" --formats html >/dev/null
+fi
+html=$work/corpus/html
+bytes=$(find "$html" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+files=$(find "$html" -type f | wc -l)
+[ -f "$work/all.zst" ] || find "$html" -type f -print0 | sort -z | xargs -0 cat | zstd -q -3 -T0 -o "$work/all.zst"
+sync
+
+# measure NAME COMMAND...: wall seconds, CPU seconds, peak RSS (KiB) into $work/NAME.time
+measure() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" >/dev/null 2>"$work/$name.log"
+}
+measure cat bash -c "find '$html' -type f -print0 | xargs -0 cat"
+measure zstd zstd -dc "$work/all.zst"
+rm -rf "$work/out1" "$work/out2"
+measure textmill_j1 "$bin" run -c "$config" -i "$html" -o "$work/out1" -j 1 --progress none
+measure textmill_j2 "$bin" run -c "$config" -i "$html" -o "$work/out2" -j 2 --progress none
+
+python3 - "$work" "$bytes" "$files" <<'PY'
+import json, os, sys
+work, total, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rows = {}
+for name in ["cat", "zstd", "textmill_j1", "textmill_j2"]:
+    wall, user, sys_, rss = open(os.path.join(work, name + ".time")).read().split()[-4:]
+    wall, cpu = float(wall), float(user) + float(sys_)
+    rows[name] = (wall, cpu, int(rss))
+print(f"corpus: {files} HTML files, {total/1e6:.1f} MB")
+print(f"{'run':<14}{'wall s':>8}{'CPU s':>8}{'MB/s wall':>11}{'MB/s/core':>11}{'peak RSS MB':>13}")
+for name, (wall, cpu, rss) in rows.items():
+    print(f"{name:<14}{wall:>8.2f}{cpu:>8.2f}{total/1e6/wall:>11.1f}{total/1e6/max(cpu,1e-9):>11.1f}{rss/1024:>13.1f}")
+j1, j2 = rows["textmill_j1"], rows["textmill_j2"]
+print(f"ratios (same run): textmill -j2 / -j1 speed-up {j1[0]/j2[0]:.2f}x; "
+      f"textmill -j1 at {j1[0] and rows['cat'][0]/j1[0]:.3f}x the speed of cat, "
+      f"{rows['zstd'][0]/j1[0]:.3f}x of zstd -dc")
+report = json.load(open(os.path.join(work, "out2", "report.json")))
+print("stage CPU seconds (-j2):", ", ".join(f"{s['name']} {s['cpu_seconds']:.2f}" for s in report["stages"]))
+print("documents written:", report["output"]["documents"], "rejects:", report["totals"]["rejects_by_reason"])
+PY

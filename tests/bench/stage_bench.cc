@@ -1,0 +1,94 @@
+// Google Benchmark per stage: MB/s of text through one stage on one core.
+//   build/tests/bench/textmill_bench [--benchmark_filter=Normalize]
+// Inputs are the real pages of ../shared/bench/extraction (HTML and their text dumps).
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "stages/boilerplate_phrases.h"
+#include "stages/html_extractor.h"
+#include "stages/html_tree.h"
+#include "stages/normalize.h"
+#include "stages/text_dump_cleaner.h"
+
+namespace textmill {
+namespace {
+
+std::vector<std::string> LoadFiles(const std::string& dir, const std::string& ext) {
+  std::vector<std::string> paths;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ext) paths.push_back(e.path().string());
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> files;
+  for (const std::string& p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    files.push_back(s.str());
+  }
+  if (files.empty()) throw std::runtime_error("no " + ext + " files in " + dir);
+  return files;
+}
+
+const std::vector<std::string>& Pages() {
+  static const auto pages = LoadFiles(std::string(TEXTMILL_SHARED_DIR) + "/bench/extraction/pages", ".html");
+  return pages;
+}
+const std::vector<std::string>& Dumps() {
+  static const auto dumps = LoadFiles(std::string(TEXTMILL_SHARED_DIR) + "/bench/extraction/pages_text", ".txt");
+  return dumps;
+}
+const BoilerplatePhrases& Phrases() {
+  static const BoilerplatePhrases phrases(std::string(TEXTMILL_SOURCE_DIR) + "/configs/boilerplate_phrases.txt");
+  return phrases;
+}
+
+template <typename Fn>
+void OverFiles(benchmark::State& state, const std::vector<std::string>& files, Fn fn) {
+  int64_t bytes = 0, items = 0;
+  for (auto _ : state) {
+    for (const std::string& f : files) {
+      benchmark::DoNotOptimize(fn(f));
+      bytes += static_cast<int64_t>(f.size());
+      ++items;
+    }
+  }
+  state.SetBytesProcessed(bytes);
+  state.SetItemsProcessed(items);
+}
+
+void BM_Normalize(benchmark::State& state) {
+  NormalizeOptions options;
+  options.form = state.range(0) ? "NFKC" : "NFC";
+  OverFiles(state, Dumps(), [&](const std::string& t) { return NormalizeText(t, options); });
+}
+BENCHMARK(BM_Normalize)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
+
+void BM_ExtractHtml(benchmark::State& state) {
+  OverFiles(state, Pages(), [](const std::string& html) {
+    const HtmlTree tree(html, 0);
+    return ExtractMainText(tree, HtmlExtractOptions{}, &Phrases()).text.size();
+  });
+}
+BENCHMARK(BM_ExtractHtml)->Unit(benchmark::kMillisecond);
+
+void BM_ParseHtmlOnly(benchmark::State& state) {
+  OverFiles(state, Pages(), [](const std::string& html) { return HtmlTree(html, 0).nodes().size(); });
+}
+BENCHMARK(BM_ParseHtmlOnly)->Unit(benchmark::kMillisecond);
+
+void BM_CleanTextDump(benchmark::State& state) {
+  OverFiles(state, Dumps(), [](const std::string& t) { return CleanTextDump(t, &Phrases()).size(); });
+}
+BENCHMARK(BM_CleanTextDump)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace textmill
+
+BENCHMARK_MAIN();
