@@ -104,6 +104,7 @@ void ReadOutput(OptionReader r, OutputOptions& out) {
   out.shard_size_bytes = shard_mib << 20;
   r.Get("rejects", out.rejects);
   r.Get("rejects_text", out.rejects_text);
+  r.Get("route_by_lang", out.route_by_lang);
   r.Finish();
 }
 

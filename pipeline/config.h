@@ -43,6 +43,7 @@ struct OutputOptions {
   int64_t shard_size_bytes = int64_t{256} << 20;  // uncompressed bytes per shard
   bool rejects = false;       // also write rejected documents to rejects/
   bool rejects_text = false;  // include their text (large) in rejects/
+  bool route_by_lang = false;  // shards go to DIR/<lang>/ (needs a langid stage)
 };
 
 struct StageSpec {

@@ -48,7 +48,11 @@ void OptionReader::Get(const std::string& key, bool& out) {
 
 void OptionReader::Get(const std::string& key, std::string& out) {
   const YAML::Node v = Take(key);
-  if (!v || v.IsNull()) return;
+  if (!v) return;
+  if (v.IsNull()) {  // "key:" with nothing after it: explicitly empty
+    out.clear();
+    return;
+  }
   if (!v.IsScalar()) Fail(key, "expected a string");
   out = v.Scalar();
 }
@@ -98,6 +102,23 @@ void OptionReader::Get(const std::string& key, double& out, double min, double m
                   std::to_string(max) + "]");
   }
   out = value;
+}
+
+void OptionReader::Get(const std::string& key, std::map<std::string, double>& out, double min, double max) {
+  const YAML::Node v = Take(key);
+  if (!v || v.IsNull()) return;
+  if (!v.IsMap()) Fail(key, "expected a map of names to numbers");
+  out.clear();
+  for (const auto& item : v) {
+    double value = 0;
+    const std::string name = item.first.Scalar();
+    if (!item.second.IsScalar() || !YAML::convert<double>::decode(item.second, value) || value < min ||
+        value > max) {
+      Fail(key, "value for '" + name + "' must be a number in [" + std::to_string(min) + ", " +
+                    std::to_string(max) + "]");
+    }
+    out[name] = value;
+  }
 }
 
 void OptionReader::GetEnum(const std::string& key, std::string& out,

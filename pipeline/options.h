@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ class OptionReader {
   void Get(const std::string& key, int64_t& out, int64_t min, int64_t max);
   void Get(const std::string& key, int& out, int min, int max);
   void Get(const std::string& key, double& out, double min, double max);
+  // A map of string keys to numbers in [min, max].
+  void Get(const std::string& key, std::map<std::string, double>& out, double min, double max);
   // A string that must be one of `allowed`.
   void GetEnum(const std::string& key, std::string& out, const std::vector<std::string>& allowed);
   // The child map under `key` (null if absent), marked as used.

@@ -66,7 +66,10 @@ class Job {
   InputListing listing_;
   ReadProgress read_progress_;
   std::atomic<int64_t> docs_written_{0};
+  ShardWriter& WriterFor(const Document& doc);
+
   std::unique_ptr<ShardWriter> writer_;
+  std::map<std::string, std::unique_ptr<ShardWriter>> lang_writers_;  // route_by_lang
   std::unique_ptr<ShardWriter> rejects_writer_;
   // Filled by the serial writer.
   int64_t docs_read_ = 0;
@@ -131,9 +134,20 @@ void Job::WriteBatch(Batch& batch) {
       if (rejects_writer_) rejects_writer_->Write(RejectToJsonLine(doc, config_.output.rejects_text));
       continue;
     }
-    writer_->Write(DocumentToJsonLine(doc));
+    WriterFor(doc).Write(DocumentToJsonLine(doc));
     ++docs_written_;
   }
+}
+
+ShardWriter& Job::WriterFor(const Document& doc) {
+  if (!config_.output.route_by_lang) return *writer_;
+  const std::string lang = doc.lang.empty() ? "und" : doc.lang;
+  auto& writer = lang_writers_[lang];
+  if (!writer) {
+    writer = std::make_unique<ShardWriter>((fs::path(config_.output.dir) / lang).string(),
+                                           ShardPrefix(options_.shard_rank), config_.output);
+  }
+  return *writer;
 }
 
 void Job::PrepareOutputDir() {
@@ -143,7 +157,11 @@ void Job::PrepareOutputDir() {
   if (ec) throw RuntimeError("cannot create output directory " + dir.string() + ": " + ec.message());
   // A rerun replaces this rank's shards: stale ones would mix two runs.
   const std::string prefix = ShardPrefix(options_.shard_rank) + "-";
-  for (const fs::path& sub : {dir, dir / "rejects"}) {
+  std::vector<fs::path> subdirs = {dir, dir / "rejects"};
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory() && entry.path().filename() != "rejects") subdirs.push_back(entry.path());
+  }
+  for (const fs::path& sub : subdirs) {
     for (const auto& entry : fs::directory_iterator(sub, ec)) {
       const std::string name = entry.path().filename().string();
       if (name.starts_with(prefix) || name.starts_with("." + prefix)) fs::remove(entry.path(), ec);
@@ -208,6 +226,7 @@ RunOutcome Job::Run() {
   }
   for (auto& stage : stages_) stage->Flush();
   writer_->Close();
+  for (auto& [lang, writer] : lang_writers_) writer->Close();
   if (rejects_writer_) rejects_writer_->Close();
 
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -263,12 +282,17 @@ Json Job::BuildReport(double wall_seconds) const {
   }
   report["stages"] = stages;
   Json shards = Json::array();
+  uint64_t output_bytes = writer_->bytes();
   for (const std::string& path : writer_->shards()) shards.push_back(fs::path(path).filename().string());
+  for (const auto& [lang, writer] : lang_writers_) {
+    output_bytes += writer->bytes();
+    for (const std::string& path : writer->shards()) shards.push_back(lang + "/" + fs::path(path).filename().string());
+  }
   Json by_reason = Json::object();
   for (const auto& [reason, n] : rejects_by_reason_) by_reason[reason] = n;
   const uint64_t input_bytes = listing_.total_bytes();
   report["output"] = {{"documents", docs_written_.load()},
-                      {"bytes", writer_->bytes()},
+                      {"bytes", output_bytes},
                       {"shards", shards},
                       {"rejects_file_documents", rejects_writer_ ? rejects_writer_->lines() : 0}};
   report["totals"] = {{"documents_read", docs_read_},

@@ -21,8 +21,11 @@ packages=(
   # text, HTML, compression, config, hashing
   libicu-dev libuchardet-dev libxml2-dev libre2-dev libxxhash-dev libzstd-dev zlib1g-dev
   libyaml-cpp-dev libsimdjson-dev nlohmann-json3-dev
-  # language identification
-  libfasttext-dev libcld2-dev
+  # language identification, and the Hunspell dictionaries that split close languages
+  libfasttext-dev libcld2-dev libhunspell-dev
+  hunspell-no hunspell-da hunspell-sv hunspell-hr hunspell-bs hunspell-sr hunspell-sl hunspell-id
+  hunspell-cs hunspell-sk hunspell-es hunspell-pt-pt hunspell-pt-br hunspell-ca hunspell-gl hunspell-hi
+  hunspell-ne hunspell-nl hunspell-af
   # benchmark baselines (readability-lxml for the extraction speed comparison)
   python3-readability python3-lxml
 )

@@ -2,6 +2,7 @@
 // library is dropped by the linker).
 #include "pipeline/registry.h"
 #include "stages/extract.h"
+#include "stages/langid.h"
 #include "stages/normalize.h"
 
 namespace textmill {
@@ -10,6 +11,7 @@ void RegisterBuiltinStages() {
   static const bool registered = [] {
     Registry& registry = Registry::Global();
     RegisterExtractStage(registry);
+    RegisterLangidStage(registry);
     RegisterNormalizeStage(registry);
     return true;
   }();

@@ -1,0 +1,84 @@
+// LanguageIdentifier: text -> (ISO 639 code, score), from fastText lid.176,
+// CLD2, or both combined.
+//
+// The combined classifier, in order:
+//  1. Script: ICU's script of every letter. A text in a script that one
+//     language owns (Hangul, kana, Thai, Greek, Hebrew, Armenian, Georgian...)
+//     gets that language; Han without kana is Chinese.
+//  2. Candidates: fastText's top labels (probabilities) and CLD2's top three
+//     (its percentages, trusted less when CLD2 says the result is unreliable).
+//     Labels whose usual script (ICU likely subtags) differs from the text's
+//     script are dropped: a Cyrillic text is not Croatian.
+//  3. Vote: fastText probability plus a weighted CLD2 share. When both agree
+//     the score is high; when they differ the more confident one wins.
+//  4. Close languages (nb/nn/da/sv, hr/bs/sr/sl, ms/id, cs/sk, es/pt/ca/gl,
+//     hi/mr/ne, nl/af): when the winner is in such a group, the Hunspell
+//     dictionaries of the group (Debian's hunspell-* packages) are asked which
+//     accepts clearly more of the text's words; that language wins.
+// All-caps text is lower-cased first (fastText misreads shouting); newlines
+// become spaces (fastText's predictLine stops at a newline).
+//
+// Immutable after construction and safe to call from many threads.
+#pragma once
+
+#include <memory>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "stages/word_lists.h"
+
+namespace fasttext {
+class FastText;
+}
+
+namespace textmill {
+
+struct LanguageGuess {
+  std::string lang = "und";  // ISO 639-1 where one exists, else 639-3; "und" if unknown
+  double score = 0.0;        // 0..1
+};
+
+class LanguageIdentifier {
+ public:
+  enum class Backend { kFastText, kCld2, kCombined };
+
+  // `model_path` is needed for kFastText and kCombined; throws ConfigError if
+  // the file is missing (naming the path and how to get it).
+  // `dictionary_dir` (e.g. /usr/share/hunspell; empty: none) enables step 4.
+  LanguageIdentifier(Backend backend, const std::string& model_path, bool lowercase_shouting = true,
+                     const std::string& dictionary_dir = "");
+  ~LanguageIdentifier();
+
+  LanguageGuess Identify(std::string_view text) const;
+
+  Backend backend() const { return backend_; }
+
+ private:
+  struct Candidate {
+    std::string lang;
+    double score;
+  };
+  std::vector<Candidate> FastTextTop(const std::string& line, int k) const;
+  std::vector<Candidate> Cld2Top(std::string_view text, bool& reliable) const;
+
+  bool ScriptMatches(const std::string& lang, int text_script) const;
+  // Step 4; returns the (possibly changed) winner and its score.
+  void SplitCloseLanguages(std::string_view text, const std::map<std::string, double>& votes,
+                           double weight_total, LanguageGuess& guess) const;
+
+  Backend backend_;
+  bool lowercase_shouting_;
+  std::unique_ptr<fasttext::FastText> fasttext_;
+  // Every label either model can emit -> its usual script (UScriptCode), or -1.
+  std::unordered_map<std::string, int> label_scripts_;
+  std::unique_ptr<WordLists> word_lists_;
+};
+
+// Canonical code for a label from either model: strips "__label__", maps
+// old or regional codes (iw->he, in->id, jw->jv, zh-Hant->zh, no->nb).
+std::string CanonicalLanguage(std::string_view label);
+
+}  // namespace textmill

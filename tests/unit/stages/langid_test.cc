@@ -1,0 +1,127 @@
+#include "stages/langid.h"
+
+#include <gtest/gtest.h>
+
+#include "pipeline/errors.h"
+#include "unit/test_util.h"
+
+namespace textmill {
+namespace {
+
+StageContext Context() {
+  StageContext context;
+  context.models_dir = testing::SourceDir() + "/models";
+  return context;
+}
+
+LanguageIdentifier& Combined() {
+  static auto identifier = MakeLanguageIdentifier(LangidOptions{}, Context());
+  return *identifier;
+}
+
+TEST(LanguageIdentifierTest, CommonLanguages) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"The council approved the budget for the new bridge on Tuesday evening.", "en"},
+      {"Nach zwei Jahren Bauzeit ist der neue Wanderweg im Schwarzwald eröffnet worden.", "de"},
+      {"Le café situé près de la gare célèbre cette semaine son centième anniversaire.", "fr"},
+      {"Москва — столица России и крупнейший по численности населения город страны.", "ru"},
+      {"東京は日本の首都であり、世界でも有数の大都市です。", "ja"},
+      {"北京是中华人民共和国的首都，也是全国的政治中心。", "zh"},
+      {"서울은 대한민국의 수도이며 가장 큰 도시이다.", "ko"},
+      {"Αθήνα είναι η πρωτεύουσα της Ελλάδας.", "el"},
+  };
+  for (const auto& [text, lang] : cases) {
+    const LanguageGuess g = Combined().Identify(text);
+    EXPECT_EQ(g.lang, lang) << text;
+    EXPECT_GT(g.score, 0.5) << text;
+    EXPECT_LE(g.score, 1.0) << text;
+  }
+}
+
+TEST(LanguageIdentifierTest, CloseLanguagesSplitByDictionaries) {
+  // Nynorsk forms (eg, ikkje, kva) that Bokmål dictionaries reject.
+  EXPECT_EQ(Combined().Identify("Eg veit ikkje kva eg skal gjere med dei gamle bøkene mine.").lang, "nn");
+  EXPECT_EQ(Combined().Identify("Jeg vet ikke hva jeg skal gjøre med de gamle bøkene mine.").lang, "nb");
+}
+
+TEST(LanguageIdentifierTest, BadInputGivesUndOrALabelNeverACrash) {
+  for (const char* text : {"", "   ", "12345 678.90", "!!! ??? ...", "😀😀😀🎉"}) {
+    const LanguageGuess g = Combined().Identify(text);
+    EXPECT_EQ(g.lang, "und") << text;
+    EXPECT_EQ(g.score, 0.0) << text;
+  }
+  const LanguageGuess mixed = Combined().Identify("Hello мир 世界 مرحبا");
+  EXPECT_FALSE(mixed.lang.empty());
+  std::string huge;
+  for (int i = 0; i < 2'000'000; ++i) huge += "word ";  // 10 MB of one word
+  EXPECT_FALSE(Combined().Identify(huge).lang.empty());
+  EXPECT_FALSE(Combined().Identify("caf\xC3\xA9 \xC3").lang.empty());  // invalid UTF-8 at the boundary
+}
+
+TEST(LanguageIdentifierTest, ShoutingIsLowerCased) {
+  EXPECT_EQ(Combined().Identify("THE GOVERNMENT ANNOUNCED NEW MEASURES TO PROTECT THE COAST FROM FLOODING").lang, "en");
+}
+
+TEST(LanguageIdentifierTest, Cld2BackendAndMissingModel) {
+  LangidOptions options;
+  options.backend = "cld2";
+  const auto cld2 = MakeLanguageIdentifier(options, Context());
+  EXPECT_EQ(cld2->Identify("Das ist ein ganz normaler deutscher Satz über das Wetter in Berlin.").lang, "de");
+  options.backend = "fasttext";
+  options.model = "/nonexistent/lid.176.ftz";
+  try {
+    MakeLanguageIdentifier(options, Context());
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/lid.176.ftz"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("fetch_model.sh"), std::string::npos);
+  }
+  options.backend = "auto";  // falls back to CLD2 with a warning
+  EXPECT_EQ(MakeLanguageIdentifier(options, Context())->backend(), LanguageIdentifier::Backend::kCld2);
+}
+
+TEST(LangidStageTest, KeepMinScoreAndParagraphs) {
+  LangidOptions options;
+  options.keep = {"en"};
+  options.paragraphs = true;
+  LangidStage stage(options, Context());
+  Document en;
+  en.text = "The harbour festival drew record crowds over the weekend, the organisers said on Monday.\n\n"
+            "More than sixty thousand people visited the old port, and the food stalls ran out of sardines.\n\n"
+            "Das Hafenfest zog am Wochenende so viele Besucher an wie nie zuvor, sagten die Veranstalter.";
+  stage.ProcessDoc(en);
+  EXPECT_FALSE(en.rejected());
+  EXPECT_EQ(en.lang, "en");
+  ASSERT_EQ(en.metadata["lang_spans"].size(), 3u);
+  EXPECT_EQ(en.metadata["lang_spans"][0]["lang"], "en");
+  EXPECT_EQ(en.metadata["lang_spans"][2]["lang"], "de");
+  EXPECT_GT(en.metadata["lang_shares"]["de"].get<double>(), 0.25);
+  EXPECT_GT(en.metadata["lang_shares"]["en"].get<double>(), 0.5);
+  Document de;
+  de.text = "Das Hafenfest zog am Wochenende so viele Besucher an wie nie zuvor, sagten die Veranstalter.";
+  stage.ProcessDoc(de);
+  EXPECT_EQ(de.reject_reason, "lang_not_kept");
+
+  LangidOptions strict;
+  strict.min_score_by_lang = {{"en", 0.99999}};
+  LangidStage strict_stage(strict, Context());
+  Document shortish;
+  shortish.text = "ok fine";
+  strict_stage.ProcessDoc(shortish);
+  EXPECT_TRUE(shortish.reject_reason == "lang_low_score" || shortish.lang != "en");
+}
+
+TEST(LangidCliTest, OneLabelPerLineInOrder) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "in.txt", "The weather is nice today in London.\nDer Zug nach Hamburg hat Verspätung.\n\n");
+  const std::string command = std::string(TEXTMILL_BINARY) + " langid -c " + testing::SourceDir() +
+                              "/configs/default.yaml < " + (dir / "in.txt") + " > " + (dir / "out.txt");
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string out = testing::ReadFile(dir / "out.txt");
+  EXPECT_TRUE(out.starts_with("en\t")) << out;
+  EXPECT_NE(out.find("\nde\t"), std::string::npos) << out;
+  EXPECT_TRUE(out.ends_with("\nund\t0.0000\n")) << out;  // the empty line
+}
+
+}  // namespace
+}  // namespace textmill
