@@ -36,8 +36,10 @@ void OptionReader::Fail(const std::string& key, const std::string& message) cons
 
 YAML::Node OptionReader::Take(const std::string& key) {
   used_.insert(key);
-  if (!node_ || !node_.IsMap()) return YAML::Node();
-  return node_[key];
+  // An absent key is an undefined node (false in a test), unlike an explicit null.
+  if (!node_ || !node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node& map = node_;  // const lookup: never inserts the key
+  return map[key];
 }
 
 void OptionReader::Get(const std::string& key, bool& out) {
