@@ -30,7 +30,7 @@ namespace {
 constexpr const char* kUsage = R"(textmill: scraped web pages -> clean text corpora (JSONL.zst)
 
 Usage:
-  textmill run -c CONFIG [-i PATH]... [-o DIR] [-j THREADS] [--shard R/N] [--set KEY=VALUE]...
+  textmill run -c CONFIG [-i PATH]... [-o DIR] [-j THREADS] [--shard R/N] [--state DIR] [--set KEY=VALUE]...
   textmill validate -c CONFIG [--set KEY=VALUE]...
   textmill langid [-c CONFIG] [--backend auto|combined|fasttext|cld2] [-j THREADS] < lines
   textmill --help | --version
@@ -183,7 +183,7 @@ int Langid(const std::vector<std::string>& rest) {
 int Run(const std::vector<std::string>& rest) {
   CommonArgs args;
   std::vector<std::string> inputs;
-  std::string output, shard, progress = "auto";
+  std::string output, shard, state, progress = "auto";
   int threads = -1;
   po::options_description desc("run options");
   AddCommonOptions(desc, args);
@@ -192,6 +192,7 @@ int Run(const std::vector<std::string>& rest) {
       ("output,o", po::value(&output), "output directory (replaces output.dir)")
       ("threads,j", po::value(&threads), "worker threads, 0 = all cores (replaces threads)")
       ("shard", po::value(&shard), "process slice R of N of the sorted input files: R/N")
+      ("state", po::value(&state), "state directory: dedup index kept between runs (nightly use)")
       ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)");
   if (!ParseArgs(rest, desc)) return kExitOk;
   SetUpLogging(args);
@@ -207,6 +208,7 @@ int Run(const std::vector<std::string>& rest) {
     config.tree["inputs"] = list;
   }
   if (config.inputs.empty()) throw ConfigError("inputs: no inputs (give -i PATH or set inputs:)");
+  config.state_dir = state;
 
   RunOptions options;
   if (!shard.empty()) {

@@ -160,6 +160,7 @@ Config LoadConfig(const std::string& path, const std::vector<std::string>& overr
 std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config) {
   StageContext context;
   context.models_dir = config.models_dir;
+  context.state_dir = config.state_dir;
   context.config_dir = std::filesystem::path(config.path).parent_path().string();
   if (context.config_dir.empty()) context.config_dir = ".";
   std::vector<std::unique_ptr<Stage>> stages;

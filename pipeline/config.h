@@ -59,6 +59,7 @@ struct Config {
   int threads = 0;  // 0 = all cores
   int batch_size = 256;
   std::string models_dir = "models";
+  std::string state_dir;  // from `run --state`, not from YAML
   ReaderOptions reader;
   std::vector<StageSpec> stages;
   YAML::Node tree;  // the effective YAML after overrides, saved with the output

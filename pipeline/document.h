@@ -48,6 +48,10 @@ struct Document {
   // run exit 3.
   bool input_unreadable = false;
 
+  // Position in input order among the documents that reached a global stage
+  // (see GlobalStage); set when the runner reads its spool.
+  uint64_t ordinal = 0;
+
   bool rejected() const { return !reject_reason.empty(); }
   void Reject(std::string_view reason) {
     if (reject_reason.empty()) reject_reason = reason;

@@ -20,6 +20,7 @@ namespace textmill {
 struct StageContext {
   std::string models_dir = "models";
   std::string config_dir = ".";  // directory of the config file
+  std::string state_dir;         // `run --state DIR`: indexes kept between runs
 
   // A data file named in the config: as given if it exists (relative to the
   // working directory), else relative to the config file's directory.

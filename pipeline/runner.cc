@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 
 #include "pipeline/document_json.h"
@@ -18,6 +19,7 @@
 #include "pipeline/io/input_files.h"
 #include "pipeline/io/shard_writer.h"
 #include "pipeline/progress.h"
+#include "pipeline/spool.h"
 #include "pipeline/util/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -54,8 +56,17 @@ class Job {
   RunOutcome Run();
 
  private:
+  using Source = std::function<bool(Batch&)>;
+  using DocHook = std::function<void(Document&)>;
+  using Sink = std::function<void(Batch&)>;
+  // One tbb::parallel_pipeline: `source`, stages [first, last), then `hook` on
+  // every live document (parallel; CPU time charged to stage `hook_stage`),
+  // then `sink` (serial, input order).
+  void RunPass(tbb::task_arena& arena, int threads, const Source& source, size_t first, size_t last,
+               const DocHook& hook, const Sink& sink, size_t hook_stage = 0);
+  void RunGlobalPasses(tbb::task_arena& arena, int threads, const Source& source, size_t global);
   void RunStage(size_t index, Batch& batch);
-  void WriteBatch(Batch& batch);
+  void WriteBatch(Batch& batch, SpoolWriter* spool);
   void PrepareOutputDir();
   Json BuildReport(double wall_seconds) const;
 
@@ -110,8 +121,82 @@ void Job::RunStage(size_t index, Batch& batch) {
   tally.bytes_out += bytes_out;
 }
 
-void Job::WriteBatch(Batch& batch) {
+void Job::RunPass(tbb::task_arena& arena, int threads, const Source& source, size_t first, size_t last,
+                  const DocHook& hook, const Sink& sink, size_t hook_stage) {
+  arena.execute([&] {
+    auto chain = tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
+                                                  [&](tbb::flow_control& fc) -> BatchPtr {
+                                                    auto batch = std::make_unique<Batch>();
+                                                    if (!source(*batch)) {
+                                                      fc.stop();
+                                                      return nullptr;
+                                                    }
+                                                    return batch;
+                                                  });
+    // Fuse runs of parallel stages into one filter; each serial stage gets its own.
+    size_t i = first;
+    while (i < last) {
+      size_t end = i + 1;
+      if (!stages_[i]->IsSerial()) {
+        while (end < last && !stages_[end]->IsSerial()) ++end;
+      }
+      const auto mode = stages_[i]->IsSerial() ? tbb::filter_mode::serial_in_order : tbb::filter_mode::parallel;
+      chain = chain & tbb::make_filter<BatchPtr, BatchPtr>(mode, [this, i, end](BatchPtr batch) {
+                for (size_t s = i; s < end; ++s) RunStage(s, *batch);
+                return batch;
+              });
+      i = end;
+    }
+    if (hook) {
+      chain = chain & tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel, [&](BatchPtr batch) {
+                const int64_t cpu_start = ThreadCpuNanos();
+                for (Document& doc : batch->docs) {
+                  if (!doc.rejected()) hook(doc);
+                }
+                tallies_[hook_stage].cpu_ns += ThreadCpuNanos() - cpu_start;
+                return batch;
+              });
+    }
+    auto pipeline = chain & tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
+                                                               [&](BatchPtr batch) { sink(*batch); });
+    tbb::parallel_pipeline(static_cast<size_t>(threads) * 4, pipeline);
+  });
+}
+
+void Job::RunGlobalPasses(tbb::task_arena& arena, int threads, const Source& source, size_t global) {
+  GlobalStage& stage = static_cast<GlobalStage&>(*stages_[global]);
+  const std::string spool_dir = (fs::path(config_.output.dir) / ("." + ShardPrefix(options_.shard_rank) + ".spool")).string();
+  std::error_code ec;
+  fs::remove_all(spool_dir, ec);
+  SpoolWriter spool(spool_dir);
+  // Pass 1: the stages before the global one; it observes every survivor.
+  RunPass(arena, threads, source, 0, global, [&stage](Document& doc) { stage.Observe(doc); },
+          [this, &spool](Batch& batch) { WriteBatch(batch, &spool); }, global);
+  spool.Close();
+  stage.EndObserve(spool.documents());
+  spdlog::info("{}: {} documents spooled; analysing", stage.Name(), spool.documents());
+  // Pass 2: analysis by ordinal, nothing written.
+  {
+    SpoolReader reader(spool_dir, config_.batch_size);
+    RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, global,
+            [&stage](Document& doc) { stage.Analyze(doc); }, [](Batch&) {}, global);
+  }
+  const int64_t cpu_start = ThreadCpuNanos();
+  stage.Decide();
+  tallies_[global].cpu_ns += ThreadCpuNanos() - cpu_start;
+  // Pass 3: decisions applied, later stages, the writer.
+  SpoolReader reader(spool_dir, config_.batch_size);
+  RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, stages_.size(), nullptr,
+          [this](Batch& batch) { WriteBatch(batch, nullptr); });
+  fs::remove_all(spool_dir, ec);
+}
+
+void Job::WriteBatch(Batch& batch, SpoolWriter* spool) {
   for (Document& doc : batch.docs) {
+    if (spool && !doc.rejected()) {
+      spool->Write(doc);  // counted when it comes back in the last pass
+      continue;
+    }
     ++docs_read_;
     if (!doc.rejected() && doc.text.empty()) {
       doc.Reject("empty_text");
@@ -188,46 +273,33 @@ RunOutcome Job::Run() {
   }
 
   const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
+  size_t global = stages_.size();
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    if (dynamic_cast<GlobalStage*>(stages_[i].get())) {
+      global = i;
+      break;
+    }
+  }
   DocumentSource source(listing_, config_.reader, config_.batch_size, &read_progress_);
+  const auto read_inputs = [&source](Batch& batch) { return source.Next(batch); };
   {
     ProgressReporter progress(read_progress_, docs_written_,
                               static_cast<int64_t>(listing_.files.size()), listing_.total_bytes(),
                               options_.live_progress, options_.progress_seconds);
     tbb::task_arena arena(threads);
-    arena.execute([&] {
-      auto chain = tbb::make_filter<void, BatchPtr>(
-          tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> BatchPtr {
-            auto batch = std::make_unique<Batch>();
-            if (!source.Next(*batch)) {
-              fc.stop();
-              return nullptr;
-            }
-            return batch;
-          });
-      // Fuse runs of parallel stages into one filter; each serial stage gets its own.
-      size_t i = 0;
-      while (i < stages_.size()) {
-        size_t end = i + 1;
-        if (!stages_[i]->IsSerial()) {
-          while (end < stages_.size() && !stages_[end]->IsSerial()) ++end;
-        }
-        const auto mode = stages_[i]->IsSerial() ? tbb::filter_mode::serial_in_order
-                                                 : tbb::filter_mode::parallel;
-        chain = chain & tbb::make_filter<BatchPtr, BatchPtr>(mode, [this, i, end](BatchPtr batch) {
-                  for (size_t s = i; s < end; ++s) RunStage(s, *batch);
-                  return batch;
-                });
-        i = end;
-      }
-      auto pipeline = chain & tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
-                                                                 [this](BatchPtr batch) { WriteBatch(*batch); });
-      tbb::parallel_pipeline(static_cast<size_t>(threads) * 4, pipeline);
-    });
+    if (global == stages_.size()) {
+      RunPass(arena, threads, read_inputs, 0, stages_.size(), nullptr,
+              [this](Batch& batch) { WriteBatch(batch, nullptr); });
+    } else {
+      RunGlobalPasses(arena, threads, read_inputs, global);
+    }
   }
   for (auto& stage : stages_) stage->Flush();
   writer_->Close();
   for (auto& [lang, writer] : lang_writers_) writer->Close();
   if (rejects_writer_) rejects_writer_->Close();
+  // Indexes learn of this run only once its shards are complete.
+  if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit();
 
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   RunOutcome outcome;

@@ -41,4 +41,23 @@ class Stage {
   virtual Json Stats() const { return Json::object(); }
 };
 
+// GlobalStage: a stage whose decisions need the whole input first
+// (deduplication). The runner then makes three passes: (1) the stages before
+// it run and every surviving document is Observe()d (in parallel) and spooled
+// to a temporary file; (2) after EndObserve(), the spool is read and every
+// document Analyze()d (in parallel, by ordinal); (3) after Decide(), the
+// spool is read again and Process() (serial, input order) applies the
+// decisions, then the later stages and the writer run. Commit() is called
+// after the output shards are complete.
+class GlobalStage : public Stage {
+ public:
+  bool IsSerial() const override { return true; }
+  virtual void Observe(const Document& doc) = 0;
+  virtual void EndObserve(uint64_t documents) = 0;
+  // `doc.ordinal` is its position in the spool (0-based, input order).
+  virtual void Analyze(const Document& doc) = 0;
+  virtual void Decide() = 0;
+  virtual void Commit() {}
+};
+
 }  // namespace textmill

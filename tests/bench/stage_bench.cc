@@ -13,6 +13,7 @@
 #include "stages/boilerplate_phrases.h"
 #include "stages/html_extractor.h"
 #include "stages/html_tree.h"
+#include "stages/minhash.h"
 #include "stages/normalize.h"
 #include "stages/text_dump_cleaner.h"
 
@@ -87,6 +88,32 @@ void BM_CleanTextDump(benchmark::State& state) {
   OverFiles(state, Dumps(), [](const std::string& t) { return CleanTextDump(t, &Phrases()).size(); });
 }
 BENCHMARK(BM_CleanTextDump)->Unit(benchmark::kMillisecond);
+
+// Text as dedup sees it (normalized page dumps).
+const std::vector<std::string>& NormalizedDumps() {
+  static const std::vector<std::string> texts = [] {
+    std::vector<std::string> out;
+    for (const std::string& t : Dumps()) out.push_back(DedupNormalize(t));
+    return out;
+  }();
+  return texts;
+}
+
+void BM_MinHashSignature(benchmark::State& state) {
+  const MinHasher hasher(static_cast<int>(state.range(0)), 1);
+  OverFiles(state, NormalizedDumps(), [&](const std::string& t) { return hasher.Signature(Shingles(t, 5)).size(); });
+}
+BENCHMARK(BM_MinHashSignature)->Arg(128)->Unit(benchmark::kMillisecond);
+
+void BM_ExactKey(benchmark::State& state) {
+  OverFiles(state, NormalizedDumps(), [](const std::string& t) { return ExactKeyOf(t).low; });
+}
+BENCHMARK(BM_ExactKey)->Unit(benchmark::kMillisecond);
+
+void BM_DedupNormalize(benchmark::State& state) {
+  OverFiles(state, Dumps(), [](const std::string& t) { return DedupNormalize(t).size(); });
+}
+BENCHMARK(BM_DedupNormalize)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace textmill
