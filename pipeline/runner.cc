@@ -331,7 +331,8 @@ Json Job::BuildReport(double wall_seconds) const {
                       {"bytes", listing_.total_bytes()},
                       {"unreadable", unreadable_},
                       {"ignored_by_extension", ignored},
-                      {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()}};
+                      {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()},
+                      {"records", Json(read_progress_.record_counts)}};
   Json stages = Json::array();
   double cpu_total = 0;
   for (size_t i = 0; i < stages_.size(); ++i) {

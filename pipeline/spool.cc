@@ -18,7 +18,9 @@ OutputOptions SpoolOptions() {
 
 }  // namespace
 
-SpoolWriter::SpoolWriter(const std::string& dir) : dir_(dir), writer_(dir, "spool", SpoolOptions()) {}
+SpoolWriter::SpoolWriter(const std::string& dir) : dir_(dir), writer_(dir, "spool", SpoolOptions()) {
+  std::filesystem::create_directories(dir);  // exists even when nothing is spooled
+}
 
 void SpoolWriter::Write(const Document& doc) {
   Json j = Json::object();
@@ -36,7 +38,8 @@ void SpoolWriter::Write(const Document& doc) {
 void SpoolWriter::Close() { writer_.Close(); }
 
 SpoolReader::SpoolReader(const std::string& dir, int batch_size) : batch_size_(batch_size) {
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.starts_with("spool-")) files_.push_back(entry.path().string());
   }

@@ -16,13 +16,18 @@ cmake --build build-fuzz
 
 seeds=build-fuzz/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{html,text,jsonl,charset}
+mkdir -p "$seeds"/{html,text,jsonl,charset,warc}
 cp examples/*/*.html "$seeds/html/"
 find "$shared/bench/extraction/pages" -name "*.html" 2>/dev/null | sort | sed -n 1,20p | xargs -r cp -t "$seeds/html/"
 cp examples/dumps/*.txt "$seeds/text/"
 find "$shared/bench/extraction/pages_text" -name "*.txt" 2>/dev/null | sort | sed -n 1,20p | xargs -r cp -t "$seeds/text/"
 split -l 1 tests/golden/bad_inputs/input/records.jsonl "$seeds/jsonl/rec-"
 cp examples/legacy/* tests/golden/bad_inputs/input/*.gz "$seeds/charset/"
+# WARC seeds: the real crawls, uncompressed (the fuzzer feeds plain WARC).
+for f in "$shared"/bench/inputs/warc/*.warc.gz; do
+  [ -f "$f" ] && gzip -dc "$f" 2>/dev/null | head -c 200000 > "$seeds/warc/$(basename "$f" .gz)" || true
+done
+cp "$shared"/bench/inputs/warc/*.warc "$seeds/warc/" 2>/dev/null || true
 
 run() {  # target seed-dir
   echo "== fuzz $1 for ${seconds}s"
@@ -41,4 +46,5 @@ run html_extract html
 run text_dump text
 run jsonl_record jsonl
 run charset_decode charset
+run warc_reader warc
 echo "fuzz: all targets ran ${seconds}s without a crash"

@@ -6,6 +6,7 @@
 
 #include "pipeline/util/hash.h"
 #include "pipeline/util/utf8.h"
+#include "pipeline/io/http_payload.h"
 
 namespace textmill {
 
@@ -22,6 +23,12 @@ struct DocumentSource::JsonlState {
   bool skipping_long_line = false;
 };
 
+struct DocumentSource::WarcState {
+  WarcState(const InputFile& f, int64_t max_bytes) : file(f), reader(f.path, f.compression, max_bytes) {}
+  const InputFile& file;
+  WarcReader reader;
+};
+
 DocumentSource::DocumentSource(const InputListing& listing, const ReaderOptions& options,
                                int batch_size, ReadProgress* progress)
     : listing_(listing),
@@ -36,6 +43,16 @@ bool DocumentSource::Next(Batch& batch) {
   batch.sequence = sequence_++;
   bool any = false;
   while (static_cast<int>(batch.docs.size()) < batch_size_) {
+    if (warc_) {
+      any = true;
+      if (ReadWarcRecords(batch)) {
+        progress_->bytes_read += static_cast<int64_t>(warc_->file.size);
+        batch.input_bytes += warc_->file.size;
+        warc_.reset();
+        FinishFile(batch);
+      }
+      continue;
+    }
     if (jsonl_) {
       any = true;
       if (ReadJsonlLines(batch)) {
@@ -49,7 +66,9 @@ bool DocumentSource::Next(Batch& batch) {
     if (next_file_ >= listing_.files.size()) break;
     const InputFile& file = listing_.files[next_file_++];
     any = true;
-    if (file.format == InputFormat::kJsonl) {
+    if (file.format == InputFormat::kWarc) {
+      warc_ = std::make_unique<WarcState>(file, options_.max_document_bytes);
+    } else if (file.format == InputFormat::kJsonl) {
       jsonl_ = std::make_unique<JsonlState>(file);
     } else {
       ReadWholeFile(file, batch);
@@ -176,6 +195,137 @@ bool DocumentSource::ReadJsonlLines(Batch& batch) {
     doc.input_unreadable = true;
   }
   return finished;
+}
+
+}  // namespace textmill
+
+namespace textmill {
+
+bool DocumentSource::ReadWarcRecords(Batch& batch) {
+  WarcState& s = *warc_;
+  WarcRecord record;
+  bool more = true;
+  while (static_cast<int>(batch.docs.size()) < batch_size_ && (more = s.reader.Next(record))) {
+    auto& counts = progress_->record_counts;
+    ++counts["warc." + (record.type.empty() ? std::string("untyped") : record.type)];
+    if (record.type == "response" || record.type == "resource" || record.type == "conversion") {
+      AddWarcDocument(record, batch);
+    }
+    for (const WarcProblem& problem : s.reader.TakeProblems()) {
+      Document& doc = batch.docs.emplace_back();
+      doc.source = s.file.relative + "@" + std::to_string(problem.offset);
+      doc.input_path = s.file.path;
+      doc.id = IdFromSource(doc.source);
+      doc.metadata["error"] = problem.reason;
+      doc.metadata["offset"] = problem.offset;
+      doc.Reject("warc_damage");
+      doc.input_unreadable = true;
+    }
+  }
+  for (const WarcProblem& problem : s.reader.TakeProblems()) {
+    Document& doc = batch.docs.emplace_back();
+    doc.source = s.file.relative + "@" + std::to_string(problem.offset);
+    doc.input_path = s.file.path;
+    doc.id = IdFromSource(doc.source);
+    doc.metadata["error"] = problem.reason;
+    doc.metadata["offset"] = problem.offset;
+    doc.Reject("warc_damage");
+    doc.input_unreadable = true;
+  }
+  return !more;
+}
+
+namespace {
+
+bool IsHtmlType(const std::string& type) {
+  return type == "text/html" || type == "application/xhtml+xml" || type == "application/xml+xhtml";
+}
+
+// "<urn:uuid:a9c5...>" -> "a9c5..."; other ids as they are, without <>.
+std::string IdFromRecordId(std::string id) {
+  if (id.starts_with("<") && id.ends_with(">")) id = id.substr(1, id.size() - 2);
+  if (id.starts_with("urn:uuid:")) id = id.substr(9);
+  return id;
+}
+
+}  // namespace
+
+void DocumentSource::AddWarcDocument(const WarcRecord& record, Batch& batch) {
+  auto& counts = progress_->record_counts;
+  std::string content_type, charset, body;
+  if (record.type == "response") {
+    const auto [warc_type, warc_charset] = SplitContentType(record.Header("content-type"));
+    if (warc_type.find("application/http") == std::string::npos && !warc_type.empty()) {
+      ++counts["warc.skipped.not_http"];  // e.g. a dns: response
+      return;
+    }
+    if (record.too_large) {
+      ++counts["warc.skipped.too_large"];
+      Document& doc = batch.docs.emplace_back();
+      doc.source = warc_->file.relative + "@" + std::to_string(record.offset);
+      doc.id = IdFromSource(doc.source);
+      doc.url = record.Header("warc-target-uri");
+      doc.Reject("too_large");
+      return;
+    }
+    HttpResponse http = ParseHttpResponse(record.block, options_.max_document_bytes);
+    if (!http.error.empty()) {
+      ++counts["warc.skipped.bad_http"];
+      Document& doc = batch.docs.emplace_back();
+      doc.source = warc_->file.relative + "@" + std::to_string(record.offset);
+      doc.id = IdFromSource(doc.source);
+      doc.url = record.Header("warc-target-uri");
+      doc.metadata["error"] = http.error;
+      doc.Reject("bad_http_response");
+      return;
+    }
+    if (http.status != 200) {
+      ++counts["warc.skipped.http_" + std::to_string(http.status)];
+      return;
+    }
+    const auto type_header = http.headers.find("content-type");
+    std::tie(content_type, charset) =
+        SplitContentType(type_header == http.headers.end() ? "" : type_header->second);
+    // No Content-Type: sniff (ingest decides HTML vs text); else HTML only.
+    if (!content_type.empty() && !IsHtmlType(content_type)) {
+      ++counts["warc.skipped.non_html"];
+      return;
+    }
+    if (http.over_limit) {
+      ++counts["warc.skipped.too_large"];
+      return;
+    }
+    body = std::move(http.body);
+  } else {  // resource, conversion: the block is the document
+    std::tie(content_type, charset) = SplitContentType(record.Header("content-type"));
+    if (!IsHtmlType(content_type) && content_type != "text/plain") {
+      ++counts["warc.skipped.non_html"];
+      return;
+    }
+    if (record.too_large) {
+      ++counts["warc.skipped.too_large"];
+      return;
+    }
+    body = record.block;
+  }
+  ++counts["warc.documents"];
+  Document& doc = batch.docs.emplace_back();
+  doc.source = warc_->file.relative + "@" + std::to_string(record.offset);
+  doc.input_path = warc_->file.path;
+  const std::string record_id = record.Header("warc-record-id");
+  doc.id = record_id.empty() ? IdFromSource(doc.source) : IdFromRecordId(record_id);
+  doc.url = record.Header("warc-target-uri");
+  doc.date = record.Header("warc-date");
+  RepairUtf8InPlace(doc.url);  // headers are bytes; the output is UTF-8
+  RepairUtf8InPlace(doc.date);
+  doc.kind = content_type == "text/plain" ? ContentKind::kText : ContentKind::kHtml;
+  doc.declared_charset = charset;
+  doc.raw = std::move(body);
+  doc.metadata["warc_record_id"] = record_id;
+  RepairUtf8InPlace(doc.id);
+  RepairUtf8InPlace(content_type);
+  doc.metadata["warc_date"] = doc.date;
+  doc.metadata["content_type"] = content_type;
 }
 
 }  // namespace textmill

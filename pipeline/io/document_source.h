@@ -17,6 +17,9 @@
 #include "pipeline/io/compression.h"
 #include "pipeline/io/input_files.h"
 #include "pipeline/io/jsonl_record.h"
+#include "pipeline/io/warc_reader.h"
+
+#include <map>
 
 namespace textmill {
 
@@ -25,6 +28,9 @@ struct ReadProgress {
   std::atomic<int64_t> files_done{0};
   std::atomic<int64_t> bytes_read{0};  // on-disk bytes
   std::atomic<int64_t> jsonl_utf8_repairs{0};  // invalid sequences repaired in JSONL lines
+  // Record counts by kind ("warc.response", "warc.skipped.http_404", ...).
+  // Written by the reader thread only; read after the run.
+  std::map<std::string, int64_t> record_counts;
 };
 
 class DocumentSource {
@@ -41,6 +47,9 @@ class DocumentSource {
   // Reads JSONL lines into `batch` until it is full or the file ends; returns
   // true when the file is finished.
   bool ReadJsonlLines(Batch& batch);
+  // Reads WARC records into `batch`; true when the file is finished.
+  bool ReadWarcRecords(Batch& batch);
+  void AddWarcDocument(const WarcRecord& record, Batch& batch);
   void FinishFile(Batch& batch);
 
   const InputListing& listing_;
@@ -53,6 +62,8 @@ class DocumentSource {
   // State of the JSONL file being streamed.
   struct JsonlState;
   std::unique_ptr<JsonlState> jsonl_;
+  struct WarcState;
+  std::unique_ptr<WarcState> warc_;
   JsonlRecordParser jsonl_parser_;
 };
 

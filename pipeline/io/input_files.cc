@@ -117,6 +117,7 @@ class Lister {
 InputFormat FormatFromName(std::string_view name) {
   const std::string ext = Extension(name);
   if (ext == "jsonl" || ext == "ndjson") return InputFormat::kJsonl;
+  if (ext == "warc") return InputFormat::kWarc;
   if (ext == "html" || ext == "htm" || ext == "xhtml" || ext == "shtml") return InputFormat::kHtml;
   return InputFormat::kText;
 }

@@ -13,7 +13,7 @@
 
 namespace textmill {
 
-enum class InputFormat : uint8_t { kHtml, kText, kJsonl };
+enum class InputFormat : uint8_t { kHtml, kText, kJsonl, kWarc };
 
 struct InputFile {
   std::string path;      // as opened
