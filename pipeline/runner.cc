@@ -280,8 +280,9 @@ RunOutcome Job::Run() {
       break;
     }
   }
-  DocumentSource source(listing_, config_.reader, config_.batch_size, &read_progress_);
-  const auto read_inputs = [&source](Batch& batch) { return source.Next(batch); };
+  // On the heap: it holds a simdjson parser and WARC buffers, too big for a stack frame.
+  auto source = std::make_unique<DocumentSource>(listing_, config_.reader, config_.batch_size, &read_progress_);
+  const auto read_inputs = [&source](Batch& batch) { return source->Next(batch); };
   {
     ProgressReporter progress(read_progress_, docs_written_,
                               static_cast<int64_t>(listing_.files.size()), listing_.total_bytes(),

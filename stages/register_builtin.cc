@@ -5,6 +5,8 @@
 #include "stages/extract.h"
 #include "stages/langid.h"
 #include "stages/normalize.h"
+#include "stages/pii.h"
+#include "stages/quality.h"
 
 namespace textmill {
 
@@ -15,6 +17,8 @@ void RegisterBuiltinStages() {
     RegisterExtractStage(registry);
     RegisterLangidStage(registry);
     RegisterNormalizeStage(registry);
+    RegisterPiiStage(registry);
+    RegisterQualityStage(registry);
     return true;
   }();
   (void)registered;

@@ -60,7 +60,8 @@ TEST(RunnerTest, OneThreadAndManyThreadsWriteIdenticalBytes) {
   }
   for (const auto& [dir, threads] : {std::pair{&out1, "1"}, {&out4, "4"}}) {
     ASSERT_EQ(RunTextmill({"run", "-c", DefaultConfig(), "-i", in.path(), "-o", dir->path(), "-j", threads,
-                           "--set", "batch_size=7", "--set", "output.shard_size_mib=1", "--progress", "none"}),
+                           "--set", "batch_size=7", "--set", "output.shard_size_mib=1", "--set",
+                           "stages.quality.mode=annotate", "--progress", "none"}),
               0);
   }
   const auto a = testing::ReadShardLines(out1.path());
@@ -92,8 +93,8 @@ TEST(RunnerTest, BadInputsAreReportedAndTheRunGoesOn) {
   fs::create_directory_symlink(in.path(), in / "loop");
   std::string log;
   const int code = RunTextmill({"run", "-c", DefaultConfig(), "-i", in.path(), "-i", in / "missing-dir", "-i",
-                                "/proc/self/mem", "-o", out.path(), "--set", "output.rejects=true", "--progress",
-                                "none"},
+                                "/proc/self/mem", "-o", out.path(), "--set", "output.rejects=true", "--set",
+                                "stages.quality.mode=annotate", "--progress", "none"},
                                &log);
   EXPECT_EQ(code, 3) << log;
   const auto report = ReadReport(out.path());
