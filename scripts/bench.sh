@@ -34,12 +34,17 @@ measure zstd zstd -dc "$work/all.zst"
 rm -rf "$work/out1" "$work/out2"
 measure textmill_j1 "$bin" run -c "$config" -i "$html" -o "$work/out1" -j 1 --progress none
 measure textmill_j2 "$bin" run -c "$config" -i "$html" -o "$work/out2" -j 2 --progress none
+# The quality rules' cost: the same run with every rule set switched off.
+rm -rf "$work/out1nq"
+measure textmill_j1_no_quality "$bin" run -c "$config" -i "$html" -o "$work/out1nq" -j 1 --progress none \
+  --set stages.quality.gopher_quality.enabled=false --set stages.quality.gopher_repetition.enabled=false \
+  --set stages.quality.c4.enabled=false --set stages.quality.fineweb.enabled=false
 
 python3 - "$work" "$bytes" "$files" <<'PY'
 import json, os, sys
 work, total, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rows = {}
-for name in ["cat", "zstd", "textmill_j1", "textmill_j2"]:
+for name in ["cat", "zstd", "textmill_j1", "textmill_j2", "textmill_j1_no_quality"]:
     wall, user, sys_, rss = open(os.path.join(work, name + ".time")).read().split()[-4:]
     wall, cpu = float(wall), float(user) + float(sys_)
     rows[name] = (wall, cpu, int(rss))
@@ -51,6 +56,8 @@ j1, j2 = rows["textmill_j1"], rows["textmill_j2"]
 print(f"ratios (same run): textmill -j2 / -j1 speed-up {j1[0]/j2[0]:.2f}x; "
       f"textmill -j1 at {j1[0] and rows['cat'][0]/j1[0]:.3f}x the speed of cat, "
       f"{rows['zstd'][0]/j1[0]:.3f}x of zstd -dc")
+nq = rows["textmill_j1_no_quality"]
+print(f"quality rules cost (same run, -j1 CPU): {j1[1]/nq[1]:.3f}x the run without them")
 report = json.load(open(os.path.join(work, "out2", "report.json")))
 print("stage CPU seconds (-j2):", ", ".join(f"{s['name']} {s['cpu_seconds']:.2f}" for s in report["stages"]))
 print("documents written:", report["output"]["documents"], "rejects:", report["totals"]["rejects_by_reason"])

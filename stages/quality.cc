@@ -98,9 +98,10 @@ std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
   const bool word_length_rules = !Contains(options_.no_word_length_languages, lang);
   const bool punctuation_rules = !Contains(options_.no_punctuation_rules_languages, lang);
 
+  std::vector<std::string_view> words = SplitWords(doc.text);
   if (options_.gopher.enabled) {
     const auto it = stop_words_.find(lang.empty() ? "en" : lang);
-    const GopherQualityValues v = MeasureGopherQuality(doc.text, it == stop_words_.end() ? nullptr : &it->second);
+    const GopherQualityValues v = MeasureGopherQuality(doc.text, words, it == stop_words_.end() ? nullptr : &it->second);
     const auto& o = options_.gopher;
     check(v.n_words < o.min_words, "gopher_short_doc");
     check(v.n_words > o.max_words, "gopher_long_doc");
@@ -124,7 +125,7 @@ std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
     if (v.stop_words >= 0) annotation["gopher"]["stop_words"] = v.stop_words;
   }
   if (options_.repetition.enabled) {
-    const GopherRepetitionValues v = MeasureGopherRepetition(doc.text);
+    const GopherRepetitionValues v = MeasureGopherRepetition(doc.text, words);
     const auto& o = options_.repetition;
     check(v.dup_para_frac > o.dup_para_frac, "gopher_dup_para_frac");
     check(v.dup_para_char_frac > o.dup_para_char_frac, "gopher_dup_para_char_frac");
@@ -161,11 +162,12 @@ std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
     if (options_.mode == "drop" && failed.empty() && punctuation_rules && v.lines_removed > 0) {
       counters_.Add("c4_lines_removed", v.lines_removed);
       doc.text = std::move(v.kept_text);
+      words = SplitWords(doc.text);
     }
   }
   if (options_.fineweb.enabled) {
     const auto& o = options_.fineweb;
-    const FineWebValues v = MeasureFineWeb(doc.text, o.short_line_length);
+    const FineWebValues v = MeasureFineWeb(doc.text, words.size(), o.short_line_length);
     if (punctuation_rules) check(v.line_punct_ratio <= o.min_line_punct_ratio, "fineweb_line_punct_ratio");
     check(v.short_line_ratio >= o.max_short_line_ratio, "fineweb_short_line_ratio");
     check(v.char_dup_ratio >= o.max_char_dup_ratio, "fineweb_char_dup_ratio");

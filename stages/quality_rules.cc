@@ -126,9 +126,9 @@ int CountSentences(std::string_view text) {
   return n;
 }
 
-GopherQualityValues MeasureGopherQuality(std::string_view text, const std::set<std::string>* stop_words) {
+GopherQualityValues MeasureGopherQuality(std::string_view text, const std::vector<std::string_view>& words,
+                                         const std::set<std::string>* stop_words) {
   GopherQualityValues v;
-  const std::vector<std::string_view> words = SplitWords(text);
   int64_t non_symbol_chars = 0, alpha_words = 0, stop = 0;
   for (const std::string_view w : words) {
     if (AnyChar(w, [](UChar32 c) { return !IsSymbolChar(c); })) {
@@ -156,12 +156,14 @@ GopherQualityValues MeasureGopherQuality(std::string_view text, const std::set<s
   const double line_count = std::max<size_t>(lines.size(), 1);
   v.bullet_lines_ratio = bullets / line_count;
   v.end_ellipsis_ratio = end_ellipsis / line_count;
-  v.alpha_words_ratio = words.empty() ? 0 : static_cast<double>(alpha_words) / static_cast<double>(words.size());
+  // Over non-symbol words: the paper's words are whitespace-delimited, so a
+  // comma belongs to its word and is no word of its own.
+  v.alpha_words_ratio = v.n_words ? static_cast<double>(alpha_words) / v.n_words : 0;
   if (stop_words) v.stop_words = static_cast<int>(stop);
   return v;
 }
 
-GopherRepetitionValues MeasureGopherRepetition(std::string_view text) {
+GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std::vector<std::string_view>& words) {
   GopherRepetitionValues v;
   const double length = std::max<int64_t>(CodePoints(text), 1);
   const std::vector<std::string_view> paragraphs = SplitOn(Strip(text), true);
@@ -173,7 +175,6 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text) {
   v.dup_line_frac = static_cast<double>(line_dups) / std::max<size_t>(lines.size(), 1);
   v.dup_line_char_frac = static_cast<double>(line_chars) / length;
 
-  const std::vector<std::string_view> words = SplitWords(text);
   std::vector<uint64_t> ids(words.size());
   std::vector<int64_t> lengths(words.size());
   for (size_t i = 0; i < words.size(); ++i) {
@@ -183,6 +184,7 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text) {
   auto ngram_key = [&](size_t i, int n) { return XXH3_64bits(ids.data() + i, static_cast<size_t>(n) * 8); };
   for (const int n : {2, 3, 4}) {
     std::unordered_map<uint64_t, std::pair<int64_t, int64_t>> counts;  // key -> (count, chars of " ".join)
+    counts.reserve(words.size());
     int64_t best = 0;
     for (size_t i = 0; i + static_cast<size_t>(n) <= words.size(); ++i) {
       auto& [count, chars] = counts[ngram_key(i, n)];
@@ -197,6 +199,7 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text) {
   }
   for (int n = 5; n <= 10; ++n) {
     std::unordered_set<uint64_t> seen;
+    seen.reserve(words.size());
     int64_t repeated = 0;
     size_t i = 0;
     while (words.size() >= static_cast<size_t>(n) && i + static_cast<size_t>(n) <= words.size()) {
@@ -259,7 +262,7 @@ C4Values MeasureC4(std::string_view text, int min_words_per_line, int max_word_l
   return v;
 }
 
-FineWebValues MeasureFineWeb(std::string_view text, int short_line_length) {
+FineWebValues MeasureFineWeb(std::string_view text, size_t word_count, int short_line_length) {
   FineWebValues v;
   std::vector<std::string_view> lines;
   for (const std::string_view line : SplitOn(text, false)) {
@@ -280,8 +283,8 @@ FineWebValues MeasureFineWeb(std::string_view text, int short_line_length) {
   (void)dups;
   const int64_t chars_without_newlines = CodePoints(text) - static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
   v.char_dup_ratio = static_cast<double>(dup_chars) / static_cast<double>(std::max<int64_t>(chars_without_newlines, 1));
-  const size_t words = SplitWords(text).size();
-  v.list_ratio = static_cast<double>(std::count(text.begin(), text.end(), '\n')) / static_cast<double>(std::max<size_t>(words, 1));
+  v.list_ratio = static_cast<double>(std::count(text.begin(), text.end(), '\n')) /
+                 static_cast<double>(std::max<size_t>(word_count, 1));
   return v;
 }
 

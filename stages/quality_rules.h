@@ -11,7 +11,9 @@
 //   count("…")) / n_words (each <= 0.1);
 //   bullet_lines_ratio = lines starting with "•" or "-" / lines (<= 0.9);
 //   end_ellipsis_ratio = lines ending with "..." or "…" / lines (<= 0.3);
-//   alpha_words_ratio = words with an alphabetic character / words (>= 0.8);
+//   alpha_words_ratio = words with an alphabetic character / non-symbol words
+//   (>= 0.8; the paper's words are whitespace-delimited, so punctuation
+//   tokens do not count against a document);
 //   stop_words = words in the language's stop list (>= 2).
 // Gopher repetition (same paper, Table A1):
 //   dup_line_frac, dup_para_frac: duplicate lines ("\n+" split) / paragraphs
@@ -54,14 +56,16 @@ struct GopherQualityValues {
          end_ellipsis_ratio = 0, alpha_words_ratio = 0;
   int stop_words = -1;  // -1: no stop list for the language
 };
-GopherQualityValues MeasureGopherQuality(std::string_view text, const std::set<std::string>* stop_words);
+// `words` must be SplitWords(text) (computed once per document by the caller).
+GopherQualityValues MeasureGopherQuality(std::string_view text, const std::vector<std::string_view>& words,
+                                         const std::set<std::string>* stop_words);
 
 struct GopherRepetitionValues {
   double dup_line_frac = 0, dup_para_frac = 0, dup_line_char_frac = 0, dup_para_char_frac = 0;
   std::map<int, double> top_ngram_char_frac;  // n = 2, 3, 4
   std::map<int, double> dup_ngram_char_frac;  // n = 5..10
 };
-GopherRepetitionValues MeasureGopherRepetition(std::string_view text);
+GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std::vector<std::string_view>& words);
 
 struct C4Values {
   std::string kept_text;  // the text with C4's line filters applied
@@ -75,6 +79,6 @@ struct FineWebValues {
   double line_punct_ratio = 0, short_line_ratio = 0, char_dup_ratio = 0, list_ratio = 0;
   int lines = 0;
 };
-FineWebValues MeasureFineWeb(std::string_view text, int short_line_length);
+FineWebValues MeasureFineWeb(std::string_view text, size_t word_count, int short_line_length);
 
 }  // namespace textmill

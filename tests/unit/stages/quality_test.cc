@@ -54,8 +54,8 @@ std::string RejectOf(const std::string& text, QualityOptions options = {}, const
 }
 
 TEST(QualityRulesTest, GopherMeasures) {
-  const GopherQualityValues v = MeasureGopherQuality("The cat sat on the mat... # and then?\n- item\n- item two",
-                                                     nullptr);
+  const std::string text = "The cat sat on the mat... # and then?\n- item\n- item two";
+  const GopherQualityValues v = MeasureGopherQuality(text, SplitWords(text), nullptr);
   EXPECT_EQ(v.n_words, 11);  // punctuation tokens are not counted
   EXPECT_NEAR(v.hash_ratio, 1.0 / 11, 1e-9);
   EXPECT_NEAR(v.ellipsis_ratio, 1.0 / 11, 1e-9);
@@ -65,10 +65,12 @@ TEST(QualityRulesTest, GopherMeasures) {
 }
 
 TEST(QualityRulesTest, RepetitionMeasures) {
-  const GopherRepetitionValues v = MeasureGopherRepetition("a b\nc d\na b\n\nx y\n\nx y");
+  const std::string text = "a b\nc d\na b\n\nx y\n\nx y";
+  const GopherRepetitionValues v = MeasureGopherRepetition(text, SplitWords(text));
   EXPECT_NEAR(v.dup_para_frac, 1.0 / 3, 1e-9);
   EXPECT_NEAR(v.dup_line_frac, 2.0 / 5, 1e-9);  // "a b", "x y" repeat
-  const GopherRepetitionValues top = MeasureGopherRepetition("buy now buy now buy now buy now");
+  const std::string spam = "buy now buy now buy now buy now";
+  const GopherRepetitionValues top = MeasureGopherRepetition(spam, SplitWords(spam));
   EXPECT_NEAR(top.top_ngram_char_frac.at(2), 7.0 * 4 / 31, 1e-9);  // "buy now" x4 over 31 chars
 }
 
@@ -80,7 +82,8 @@ TEST(QualityRulesTest, C4AndFineWebMeasures) {
   EXPECT_EQ(c4.lines_removed, 4);
   EXPECT_EQ(c4.kept_text, "Good line with words.\nAnother good line ends well!");
   EXPECT_EQ(c4.sentences, 2);
-  const FineWebValues fw = MeasureFineWeb("Short.\nAnother short\nA much longer line that goes past thirty chars.", 30);
+  const std::string lines = "Short.\nAnother short\nA much longer line that goes past thirty chars.";
+  const FineWebValues fw = MeasureFineWeb(lines, SplitWords(lines).size(), 30);
   EXPECT_NEAR(fw.line_punct_ratio, 2.0 / 3, 1e-9);
   EXPECT_NEAR(fw.short_line_ratio, 2.0 / 3, 1e-9);
 }
