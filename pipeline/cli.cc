@@ -14,6 +14,7 @@
 #include "pipeline/errors.h"
 #include "pipeline/registry.h"
 #include "pipeline/runner.h"
+#include "pipeline/run_state.h"
 #include "stages/langid.h"
 
 #include <tbb/blocked_range.h>
@@ -36,7 +37,8 @@ Usage:
   textmill --help | --version
 
 Exit codes: 0 done; 1 fatal error (output incomplete); 2 usage or config error
-(nothing was written); 3 done, but some inputs could not be read (see report.json).
+(nothing was written); 3 done, but some inputs could not be read (see report.json);
+4 another run holds the --state directory's lock.
 )";
 
 struct CommonArgs {
@@ -72,8 +74,10 @@ void SetUpLogging(const CommonArgs& args) {
 }
 
 // Parses subcommand options; returns false (after printing help) for --help.
-bool ParseArgs(const std::vector<std::string>& rest, po::options_description& desc) {
-  po::variables_map vm;
+bool ParseArgs(const std::vector<std::string>& rest, po::options_description& desc,
+               po::variables_map* out = nullptr) {
+  po::variables_map local;
+  po::variables_map& vm = out ? *out : local;
   po::store(po::command_line_parser(rest).options(desc).run(), vm);
   if (vm.count("help")) {
     std::cout << kUsage << "\n" << desc << "\n";
@@ -192,9 +196,11 @@ int Run(const std::vector<std::string>& rest) {
       ("output,o", po::value(&output), "output directory (replaces output.dir)")
       ("threads,j", po::value(&threads), "worker threads, 0 = all cores (replaces threads)")
       ("shard", po::value(&shard), "process slice R of N of the sorted input files: R/N")
-      ("state", po::value(&state), "state directory: dedup index kept between runs (nightly use)")
+      ("state", po::value(&state), "state directory: lock, manifest of processed inputs, dedup index (nightly use)")
+      ("restart", "abandon an interrupted run in the state directory instead of resuming it")
       ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)");
-  if (!ParseArgs(rest, desc)) return kExitOk;
+  po::variables_map flags;
+  if (!ParseArgs(rest, desc, &flags)) return kExitOk;
   SetUpLogging(args);
 
   std::vector<std::string> overrides = args.sets;
@@ -209,6 +215,7 @@ int Run(const std::vector<std::string>& rest) {
   }
   if (config.inputs.empty()) throw ConfigError("inputs: no inputs (give -i PATH or set inputs:)");
   config.state_dir = state;
+  if (flags.count("restart") && state.empty()) throw ConfigError("--restart needs --state");
 
   RunOptions options;
   if (!shard.empty()) {
@@ -226,6 +233,8 @@ int Run(const std::vector<std::string>& rest) {
   options.live_progress = progress == "live" || (progress == "auto" && isatty(STDERR_FILENO));
   if (progress == "none") options.progress_seconds = 1e9;
 
+  options.state_dir = state;
+  options.restart = flags.count("restart") > 0;
   auto stages = BuildStages(config);  // config errors surface here, before any output
   const RunOutcome outcome = RunPipeline(config, std::move(stages), options);
   return outcome.exit_code;
@@ -270,6 +279,9 @@ int Main(int argc, char** argv) {
   } catch (const ConfigError& e) {
     std::cerr << "textmill: config error: " << e.what() << "\n";
     return kExitUsage;
+  } catch (const LockedError& e) {
+    std::cerr << "textmill: " << e.what() << "\n";
+    return kExitLocked;
   } catch (const std::exception& e) {
     std::cerr << "textmill: fatal: " << e.what() << "\n";
     return kExitFatal;

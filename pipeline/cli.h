@@ -12,6 +12,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitFatal = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitSomeInputsUnreadable = 3;
+constexpr int kExitLocked = 4;
 
 int Main(int argc, char** argv);
 

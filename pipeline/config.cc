@@ -102,6 +102,7 @@ void ReadOutput(OptionReader r, OutputOptions& out) {
   int64_t shard_mib = out.shard_size_bytes >> 20;
   r.Get("shard_size_mib", shard_mib, 1, 1 << 20);
   out.shard_size_bytes = shard_mib << 20;
+  r.Get("shard_max_documents", out.shard_max_documents, 0, int64_t{1} << 40);
   r.Get("rejects", out.rejects);
   r.Get("rejects_text", out.rejects_text);
   r.Get("route_by_lang", out.route_by_lang);

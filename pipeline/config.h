@@ -41,6 +41,7 @@ struct OutputOptions {
   std::string compression = "zstd";  // zstd | gzip | none
   int compression_level = 3;
   int64_t shard_size_bytes = int64_t{256} << 20;  // uncompressed bytes per shard
+  int64_t shard_max_documents = 0;                 // also rotate after this many documents; 0 = no limit
   bool rejects = false;       // also write rejected documents to rejects/
   bool rejects_text = false;  // include their text (large) in rejects/
   bool route_by_lang = false;  // shards go to DIR/<lang>/ (needs a langid stage)

@@ -10,8 +10,11 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <cstdlib>
+#include <ctime>
 
 #include "pipeline/document_json.h"
 #include "pipeline/ingest.h"
@@ -19,6 +22,8 @@
 #include "pipeline/io/input_files.h"
 #include "pipeline/io/shard_writer.h"
 #include "pipeline/progress.h"
+#include "pipeline/run_state.h"
+#include "pipeline/util/hash.h"
 #include "pipeline/spool.h"
 #include "pipeline/util/atomic_file.h"
 
@@ -26,6 +31,13 @@ namespace fs = std::filesystem;
 
 namespace textmill {
 namespace {
+
+// Fault injection for the crash-safety tests: TEXTMILL_FAULT=<point> ends the
+// process at that point as kill -9 would (no destructors, no flushing).
+void MaybeCrash(const char* point) {
+  const char* fault = std::getenv("TEXTMILL_FAULT");
+  if (fault && std::string_view(fault) == point) std::_Exit(137);
+}
 
 int64_t ThreadCpuNanos() {
   timespec ts{};
@@ -69,6 +81,7 @@ class Job {
   void WriteBatch(Batch& batch, SpoolWriter* spool);
   void PrepareOutputDir();
   Json BuildReport(double wall_seconds) const;
+  void WriteMetrics(const RunOutcome& outcome, double wall_seconds) const;
 
   const Config& config_;
   RunOptions options_;
@@ -88,6 +101,8 @@ class Job {
   std::map<std::string, std::map<std::string, int64_t>> rejects_by_stage_;
   std::vector<Json> unreadable_;
   int64_t output_empty_text_ = 0;
+  std::map<std::string, int64_t> docs_by_path_;  // documents written per input file
+  Json incremental_ = Json::object();
 };
 
 void Job::RunStage(size_t index, Batch& batch) {
@@ -221,6 +236,8 @@ void Job::WriteBatch(Batch& batch, SpoolWriter* spool) {
     }
     WriterFor(doc).Write(DocumentToJsonLine(doc));
     ++docs_written_;
+    if (!doc.input_path.empty()) ++docs_by_path_[doc.input_path];
+    if (writer_->shards().size() == 1) MaybeCrash("after_first_shard");
   }
 }
 
@@ -258,6 +275,45 @@ RunOutcome Job::Run() {
   const auto start = std::chrono::steady_clock::now();
   listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank,
                          options_.shard_count);
+  size_t global = stages_.size();
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    if (dynamic_cast<GlobalStage*>(stages_[i].get())) {
+      global = i;
+      break;
+    }
+  }
+  std::unique_ptr<RunState> state;
+  int64_t run_id = 0;
+  if (!options_.state_dir.empty()) {
+    state = std::make_unique<RunState>(options_.state_dir);  // the lock, before any output
+    const int64_t index_last_run =
+        global < stages_.size() ? static_cast<GlobalStage&>(*stages_[global]).LastCommittedRun() : 0;
+    const std::string shard = std::to_string(options_.shard_rank) + "/" + std::to_string(options_.shard_count);
+    const RunState::Begun begun = state->BeginRun(ConfigHash(config_), shard,
+                                                  fs::absolute(config_.output.dir).lexically_normal().string(),
+                                                  options_.restart, index_last_run);
+    run_id = begun.run_id;
+    if (begun.completed) {
+      spdlog::info("state {}: run {} had finished its output in {} before it was interrupted; manifest completed, "
+                   "nothing else to do",
+                   options_.state_dir, run_id, config_.output.dir);
+      RunOutcome outcome;
+      const fs::path report = fs::path(config_.output.dir) /
+                              (options_.shard_count == 1 ? "report.json" : ShardPrefix(options_.shard_rank) + ".report.json");
+      std::ifstream in(report);
+      outcome.report = Json::parse(in, nullptr, false);
+      if (outcome.report.is_object() && outcome.report.contains("exit_code")) {
+        outcome.exit_code = outcome.report["exit_code"].get<int>();
+      }
+      return outcome;
+    }
+    const auto counts = state->KeepNewInputs(listing_);
+    state->RecordPlan(run_id, listing_);
+    incremental_ = {{"run_id", run_id}, {"resumed", begun.resumed}, {"inputs", Json(counts)}};
+    spdlog::info("state {}: run {}{}; inputs: {} new, {} changed, {} unchanged (skipped)", options_.state_dir, run_id,
+                 begun.resumed ? " (resuming an interrupted run)" : "", counts.at("new"), counts.at("changed"),
+                 counts.at("unchanged"));
+  }
   for (const InputProblem& problem : listing_.unreadable) {
     spdlog::warn("unreadable input {}: {}", problem.path, problem.reason);
     unreadable_.push_back({{"path", problem.path}, {"reason", problem.reason}});
@@ -273,13 +329,6 @@ RunOutcome Job::Run() {
   }
 
   const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
-  size_t global = stages_.size();
-  for (size_t i = 0; i < stages_.size(); ++i) {
-    if (dynamic_cast<GlobalStage*>(stages_[i].get())) {
-      global = i;
-      break;
-    }
-  }
   // On the heap: it holds a simdjson parser and WARC buffers, too big for a stack frame.
   auto source = std::make_unique<DocumentSource>(listing_, config_.reader, config_.batch_size, &read_progress_);
   const auto read_inputs = [&source](Batch& batch) { return source->Next(batch); };
@@ -299,9 +348,6 @@ RunOutcome Job::Run() {
   writer_->Close();
   for (auto& [lang, writer] : lang_writers_) writer->Close();
   if (rejects_writer_) rejects_writer_->Close();
-  // Indexes learn of this run only once its shards are complete.
-  if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit();
-
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   RunOutcome outcome;
   outcome.exit_code = unreadable_.empty() ? 0 : 3;
@@ -314,6 +360,14 @@ RunOutcome Job::Run() {
   const std::string report_name =
       options_.shard_count == 1 ? "report.json" : ShardPrefix(options_.shard_rank) + ".report.json";
   WriteFileAtomic((dir / report_name).string(), outcome.report.dump(2) + "\n");
+  WriteMetrics(outcome, wall);
+  // Indexes learn of this run only once its shards are complete, and the
+  // manifest only once the index has it.
+  MaybeCrash("before_index_commit");
+  if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit(run_id);
+  MaybeCrash("before_manifest_commit");
+  if (state) state->FinishRun(run_id, listing_, docs_by_path_, docs_read_, docs_written_.load());
+
   spdlog::info("done: {} documents read, {} written, {} rejected, {} unreadable inputs, {:.1f}s",
                docs_read_, docs_written_.load(), docs_read_ - docs_written_.load(), unreadable_.size(),
                wall);
@@ -325,6 +379,7 @@ Json Job::BuildReport(double wall_seconds) const {
   report["report_version"] = 1;
   report["textmill_version"] = TEXTMILL_VERSION_STRING;
   report["shard"] = {{"rank", options_.shard_rank}, {"count", options_.shard_count}};
+  if (!incremental_.empty()) report["incremental"] = incremental_;
   report["config"] = YamlToJson(config_.tree);
   Json ignored = Json::object();
   for (const auto& [ext, n] : listing_.ignored) ignored[ext] = n;
@@ -381,7 +436,48 @@ Json Job::BuildReport(double wall_seconds) const {
   return report;
 }
 
+// Prometheus text format for node_exporter's textfile collector.
+void Job::WriteMetrics(const RunOutcome& outcome, double wall_seconds) const {
+  const std::string shard = "shard=\"" + std::to_string(options_.shard_rank) + "\"";
+  std::string m;
+  auto metric = [&](const std::string& name, const std::string& help, const std::string& type) {
+    m += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  };
+  metric("textmill_documents_read", "Documents read in the last run.", "gauge");
+  m += "textmill_documents_read{" + shard + "} " + std::to_string(docs_read_) + "\n";
+  metric("textmill_documents_written", "Documents written in the last run.", "gauge");
+  m += "textmill_documents_written{" + shard + "} " + std::to_string(docs_written_.load()) + "\n";
+  metric("textmill_rejects", "Documents rejected in the last run, by reason.", "gauge");
+  for (const auto& [reason, n] : rejects_by_reason_) {
+    m += "textmill_rejects{" + shard + ",reason=\"" + reason + "\"} " + std::to_string(n) + "\n";
+  }
+  metric("textmill_input_bytes", "Input bytes read in the last run.", "gauge");
+  m += "textmill_input_bytes{" + shard + "} " + std::to_string(listing_.total_bytes()) + "\n";
+  metric("textmill_output_bytes", "Uncompressed output bytes of the last run.", "gauge");
+  m += "textmill_output_bytes{" + shard + "} " + std::to_string(outcome.report["output"]["bytes"].get<uint64_t>()) + "\n";
+  metric("textmill_unreadable_inputs", "Inputs that could not be read in the last run.", "gauge");
+  m += "textmill_unreadable_inputs{" + shard + "} " + std::to_string(unreadable_.size()) + "\n";
+  metric("textmill_duration_seconds", "Wall time of the last run.", "gauge");
+  m += "textmill_duration_seconds{" + shard + "} " + std::to_string(wall_seconds) + "\n";
+  metric("textmill_exit_code", "Exit code of the last run.", "gauge");
+  m += "textmill_exit_code{" + shard + "} " + std::to_string(outcome.exit_code) + "\n";
+  metric("textmill_last_success_timestamp_seconds", "Unix time the last run finished.", "gauge");
+  m += "textmill_last_success_timestamp_seconds{" + shard + "} " + std::to_string(std::time(nullptr)) + "\n";
+  const std::string name = options_.shard_count == 1 ? "metrics.prom" : ShardPrefix(options_.shard_rank) + ".metrics.prom";
+  WriteFileAtomic((fs::path(config_.output.dir) / name).string(), m);
+}
+
 }  // namespace
+
+std::string ConfigHash(const Config& config) {
+  YAML::Node tree = YAML::Clone(config.tree);
+  tree.remove("inputs");
+  tree.remove("threads");
+  if (tree["output"] && tree["output"].IsMap()) tree["output"].remove("dir");
+  YAML::Emitter emitter;
+  emitter << tree;
+  return Hash128Hex(emitter.c_str());
+}
 
 std::string ShardPrefix(int rank) {
   char buf[32];

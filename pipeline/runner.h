@@ -22,12 +22,18 @@ struct RunOptions {
   int shard_count = 1;
   bool live_progress = false;  // a \r-updated line on a terminal; else log lines
   double progress_seconds = 10;
+  std::string state_dir;        // run --state: manifest, lock, incremental inputs
+  bool restart = false;         // abandon an interrupted run instead of resuming it
 };
 
 struct RunOutcome {
   int exit_code = 0;  // 0 done, 3 done but some inputs were unreadable
   Json report;
 };
+
+// Hash of what decides the output: the config without inputs, output dir and
+// threads. A run interrupted under one config is not resumed under another.
+std::string ConfigHash(const Config& config);
 
 // Runs `stages` (already built, so config errors surfaced earlier). Throws
 // RuntimeError when the output cannot be written.

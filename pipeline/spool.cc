@@ -26,6 +26,7 @@ void SpoolWriter::Write(const Document& doc) {
   Json j = Json::object();
   j["id"] = doc.id;
   j["source"] = doc.source;
+  j["input_path"] = doc.input_path;
   j["url"] = doc.url;
   j["date"] = doc.date;
   j["text"] = doc.text;
@@ -72,6 +73,7 @@ bool SpoolReader::Next(Batch& batch) {
     Document& doc = batch.docs.emplace_back();
     doc.id = j["id"];
     doc.source = j["source"];
+    doc.input_path = j["input_path"];
     doc.url = j["url"];
     doc.date = j["date"];
     doc.text = j["text"];

@@ -57,7 +57,11 @@ class GlobalStage : public Stage {
   // `doc.ordinal` is its position in the spool (0-based, input order).
   virtual void Analyze(const Document& doc) = 0;
   virtual void Decide() = 0;
-  virtual void Commit() {}
+  // After the run's shards are complete: persist what later runs need,
+  // remembering `run_id` (0 without a state dir).
+  virtual void Commit(int64_t /*run_id*/) {}
+  // The run id of the last Commit() that reached disk, 0 if none.
+  virtual int64_t LastCommittedRun() const { return 0; }
 };
 
 }  // namespace textmill

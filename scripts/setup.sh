@@ -20,7 +20,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # text, HTML, compression, config, hashing
   libicu-dev libuchardet-dev libxml2-dev libre2-dev libxxhash-dev libzstd-dev zlib1g-dev
-  libyaml-cpp-dev libsimdjson-dev nlohmann-json3-dev liblmdb-dev libbrotli-dev
+  libyaml-cpp-dev libsimdjson-dev nlohmann-json3-dev liblmdb-dev libbrotli-dev libsqlite3-dev
+  # nightly runs: flock (util-linux), the HTML report check in headless Chromium
+  util-linux sqlite3 chromium
   # language identification, and the Hunspell dictionaries that split close languages
   libfasttext-dev libcld2-dev libhunspell-dev
   hunspell-no hunspell-da hunspell-sv hunspell-hr hunspell-bs hunspell-sr hunspell-sl hunspell-id

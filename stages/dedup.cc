@@ -353,9 +353,9 @@ void DedupStage::ProcessDoc(Document& doc) {
   }
 }
 
-void DedupStage::Commit() {
+void DedupStage::Commit(int64_t run_id) {
   if (!state_) return;
-  state_->Commit(to_publish_, cluster_line_counts_);
+  state_->Commit(to_publish_, cluster_line_counts_, run_id);
   spdlog::info("dedup: state {}: {} documents published in all", options_.state_dir, state_->published());
 }
 

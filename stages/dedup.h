@@ -76,7 +76,8 @@ class DedupStage : public GlobalStage {
   void Analyze(const Document& doc) override;
   void Decide() override;
   void ProcessDoc(Document& doc) override;
-  void Commit() override;
+  void Commit(int64_t run_id) override;
+  int64_t LastCommittedRun() const override { return state_ ? state_->last_run_id() : 0; }
   Json Stats() const override;
 
   // The text without its repeated lines (valid after EndObserve).

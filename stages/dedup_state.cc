@@ -89,6 +89,7 @@ DedupState::DedupState(const std::string& dir, const std::string& params) {
   }
   published_ = std::strtoull(GetMeta(txn, meta_, "published").c_str(), nullptr, 10);
   runs_ = std::strtoull(GetMeta(txn, meta_, "runs").c_str(), nullptr, 10);
+  last_run_id_ = std::strtoll(GetMeta(txn, meta_, "last_run_id").c_str(), nullptr, 10);
   if (version.empty()) {
     const std::string v = std::to_string(kFormatVersion);
     const std::string version_key = "format_version", params_key = "params";
@@ -157,7 +158,7 @@ uint32_t DedupState::LineCount(uint64_t key) const {
 }
 
 void DedupState::Commit(const std::vector<PublishedDoc>& docs,
-                        const std::unordered_map<uint64_t, uint32_t>& line_counts) {
+                        const std::unordered_map<uint64_t, uint32_t>& line_counts, int64_t run_id) {
   EndRead();
   MDB_txn* txn = nullptr;
   Check(mdb_txn_begin(env_, nullptr, 0, &txn), "begin write");
@@ -197,6 +198,9 @@ void DedupState::Commit(const std::vector<PublishedDoc>& docs,
     MDB_val rk = Val(runs_key), rv = Val(runs);
     Check(mdb_put(txn, meta_, &pk, &pv, 0), "write meta");
     Check(mdb_put(txn, meta_, &rk, &rv, 0), "write meta");
+    const std::string last_run = std::to_string(run_id), last_run_key = "last_run_id";
+    MDB_val lk = Val(last_run_key), lv = Val(last_run);
+    Check(mdb_put(txn, meta_, &lk, &lv, 0), "write meta");
     published_ = ordinal;
   } catch (...) {
     mdb_txn_abort(txn);
@@ -205,6 +209,7 @@ void DedupState::Commit(const std::vector<PublishedDoc>& docs,
   // mdb_txn_commit frees the transaction whether or not it succeeds.
   Check(mdb_txn_commit(txn), "commit");
   ++runs_;
+  last_run_id_ = run_id;
 }
 
 uint64_t DedupState::DiskBytes() const {

@@ -58,7 +58,11 @@ class DedupState {
 
   // Adds the documents (ordinals published()..) and line counts in one atomic
   // commit. Throws RuntimeError on failure (the old index stays).
-  void Commit(const std::vector<PublishedDoc>& docs, const std::unordered_map<uint64_t, uint32_t>& line_counts);
+  void Commit(const std::vector<PublishedDoc>& docs, const std::unordered_map<uint64_t, uint32_t>& line_counts,
+              int64_t run_id = 0);
+  // The run id given to the last Commit (0 if none): tells a resumed run
+  // whether the interrupted attempt got as far as the index.
+  int64_t last_run_id() const { return last_run_id_; }
 
   // Bytes of the index on disk.
   uint64_t DiskBytes() const;
@@ -70,6 +74,7 @@ class DedupState {
   unsigned meta_ = 0, exact_ = 0, bands_ = 0, sigs_ = 0, lines_ = 0;
   uint64_t published_ = 0;
   uint64_t runs_ = 0;
+  int64_t last_run_id_ = 0;
 };
 
 }  // namespace textmill

@@ -168,6 +168,7 @@ bool DocumentSource::ReadJsonlLines(Batch& batch) {
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line
     Document& doc = batch.docs.emplace_back();
     doc.source = s.file.relative + ":" + std::to_string(s.line);
+    doc.input_path = s.file.path;
     std::string repaired;
     if (!IsValidUtf8(line)) {
       progress_->jsonl_utf8_repairs += RepairUtf8(line, repaired);

@@ -19,6 +19,7 @@ struct InputFile {
   std::string path;      // as opened
   std::string relative;  // relative to its input root (the file name for a file root)
   uint64_t size = 0;     // bytes on disk
+  int64_t mtime = 0;     // set by RunState (seconds), for the manifest
   Compression compression = Compression::kNone;
   InputFormat format = InputFormat::kText;
 };

@@ -111,17 +111,18 @@ void ShardWriter::Open() {
   current_ = std::make_unique<Compressor>(TempPathFor(current_path_), options_.compression,
                                           options_.compression_level);
   current_bytes_ = 0;
+  current_lines_ = 0;
 }
 
 void ShardWriter::Write(std::string_view line) {
-  if (current_ && current_bytes_ > 0 &&
-      current_bytes_ + line.size() + 1 > static_cast<uint64_t>(options_.shard_size_bytes)) {
-    Close();
-  }
+  const bool full_bytes = current_bytes_ + line.size() + 1 > static_cast<uint64_t>(options_.shard_size_bytes);
+  const bool full_docs = options_.shard_max_documents > 0 && current_lines_ >= options_.shard_max_documents;
+  if (current_ && current_bytes_ > 0 && (full_bytes || full_docs)) Close();
   if (!current_) Open();
   current_->Write(line);
   current_->Write("\n");
   current_bytes_ += line.size() + 1;
+  ++current_lines_;
   bytes_ += line.size() + 1;
   ++lines_;
 }

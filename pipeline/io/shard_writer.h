@@ -47,6 +47,7 @@ class ShardWriter {
   std::unique_ptr<Compressor> current_;
   std::string current_path_;
   uint64_t current_bytes_ = 0;
+  int64_t current_lines_ = 0;
   int next_index_ = 0;
   std::vector<std::string> shards_;
   uint64_t lines_ = 0;

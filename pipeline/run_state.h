@@ -1,0 +1,86 @@
+// RunState: what a state directory (`run --state DIR`) keeps about runs, for
+// nightly use: a lock, and a manifest of processed inputs in SQLite
+// (DIR/manifest.sqlite) that users can query:
+//
+//   runs(id, started, finished, status, config_hash, shard, output_dir,
+//        documents_read, documents_written)  status: running|done|abandoned
+//   inputs(path, size, mtime, hash, run_id, documents)
+//   run_inputs(run_id, path, size, mtime, hash)   what a running run took
+//
+// A night processes only inputs that are new or changed (size/mtime differ
+// and the content hash is new). Crash safety: a run is recorded as running
+// before any output, with the inputs it takes; the order at the end is
+// shards, report, dedup index (which records the run id), manifest. A rerun
+// after a crash: if the index already holds the interrupted run, its output
+// was complete and only the manifest is completed; otherwise the run is redone
+// from the start (same config, shard count and output dir, or --restart), its
+// partial shards replaced.
+//
+// Lifetime: one per run process; holds the flock until destroyed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "pipeline/errors.h"
+#include "pipeline/io/input_files.h"
+
+struct sqlite3;
+
+namespace textmill {
+
+// Another run holds the state directory's lock: exit code 4.
+class LockedError : public Error {
+ public:
+  using Error::Error;
+};
+
+class RunState {
+ public:
+  // Takes the lock (non-blocking) and opens or creates the manifest. Throws
+  // LockedError when another run holds it, ConfigError when it is unusable.
+  explicit RunState(const std::string& dir);
+  ~RunState();
+  RunState(const RunState&) = delete;
+  RunState& operator=(const RunState&) = delete;
+
+  struct Begun {
+    int64_t run_id = 0;
+    bool resumed = false;    // an interrupted run is being redone
+    bool completed = false;  // an interrupted run had finished its output: manifest completed, nothing to do
+  };
+  // Starts (or resumes) the run for `shard`. `index_last_run` is the last run
+  // id the dedup index committed (0 if none): an interrupted run the index
+  // already holds is completed in the manifest instead of redone.
+  Begun BeginRun(const std::string& config_hash, const std::string& shard, const std::string& output_dir,
+                 bool restart, int64_t index_last_run);
+
+  // Removes from `listing` the inputs an earlier run already processed
+  // unchanged; returns counts by kind (new, changed, unchanged).
+  std::map<std::string, int64_t> KeepNewInputs(InputListing& listing);
+
+  // Records the inputs this run is about to process (used to complete the
+  // manifest if the run is killed after its index commit).
+  void RecordPlan(int64_t run_id, const InputListing& planned);
+
+  // Records the run's inputs (with their document counts) and marks it done.
+  void FinishRun(int64_t run_id, const InputListing& processed, const std::map<std::string, int64_t>& docs_by_path,
+                 int64_t documents_read, int64_t documents_written);
+
+  const std::string& dir() const { return dir_; }
+
+ private:
+  void Exec(const std::string& sql);
+
+  std::string dir_;
+  int lock_fd_ = -1;
+  sqlite3* db_ = nullptr;
+  // Content hashes of the inputs kept by KeepNewInputs, by path.
+  std::map<std::string, std::string> hashes_;
+};
+
+// 128-bit XXH3 of a file's content as hex ("" if unreadable).
+std::string HashFile(const std::string& path);
+
+}  // namespace textmill
