@@ -14,6 +14,9 @@
 #include "pipeline/errors.h"
 #include "pipeline/registry.h"
 #include "pipeline/runner.h"
+#include "pipeline/report_html.h"
+#include "pipeline/util/atomic_file.h"
+#include <fstream>
 #include "pipeline/run_state.h"
 #include "stages/langid.h"
 
@@ -34,6 +37,7 @@ Usage:
   textmill run -c CONFIG [-i PATH]... [-o DIR] [-j THREADS] [--shard R/N] [--state DIR] [--set KEY=VALUE]...
   textmill validate -c CONFIG [--set KEY=VALUE]...
   textmill langid [-c CONFIG] [--backend auto|combined|fasttext|cld2] [-j THREADS] < lines
+  textmill report RUN_DIR [-o report.html] [--state DIR]
   textmill --help | --version
 
 Exit codes: 0 done; 1 fatal error (output incomplete); 2 usage or config error
@@ -184,6 +188,38 @@ int Langid(const std::vector<std::string>& rest) {
   return kExitOk;
 }
 
+// textmill report RUN_DIR [-o FILE] [--state DIR]: the run's report.json as
+// one self-contained HTML page.
+int Report(const std::vector<std::string>& rest) {
+  std::string run_dir, output, state;
+  int nights = 14;
+  po::options_description desc("report options");
+  desc.add_options()
+      ("run-dir", po::value(&run_dir)->required(), "output directory of a run (holds report.json)")
+      ("output,o", po::value(&output), "HTML file to write (default RUN_DIR/report.html)")
+      ("state", po::value(&state), "state directory, for the trend over earlier nights")
+      ("nights", po::value(&nights), "nights in the trend (default 14)")
+      ("help,h", "this help");
+  po::positional_options_description positional;
+  positional.add("run-dir", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(rest).options(desc).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << "textmill report RUN_DIR [-o FILE] [--state DIR]\n\n" << desc << "\n";
+    return kExitOk;
+  }
+  po::notify(vm);
+  const std::filesystem::path report_path = std::filesystem::path(run_dir) / "report.json";
+  std::ifstream in(report_path);
+  if (!in) throw ConfigError(report_path.string() + ": cannot read (is RUN_DIR the output of a run?)");
+  const Json report = Json::parse(in, nullptr, false);
+  if (report.is_discarded() || !report.is_object()) throw ConfigError(report_path.string() + ": not a textmill report");
+  if (output.empty()) output = (std::filesystem::path(run_dir) / "report.html").string();
+  WriteFileAtomic(output, RenderReportHtml(report, state.empty() ? Json::array() : LoadTrend(state, nights)));
+  std::cout << output << "\n";
+  return kExitOk;
+}
+
 int Run(const std::vector<std::string>& rest) {
   CommonArgs args;
   std::vector<std::string> inputs;
@@ -271,6 +307,7 @@ int Main(int argc, char** argv) {
     if (command == "run") return Run(rest);
     if (command == "validate") return Validate(rest);
     if (command == "langid") return Langid(rest);
+    if (command == "report") return Report(rest);
     std::cerr << "textmill: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;
   } catch (const po::error& e) {

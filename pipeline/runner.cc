@@ -39,6 +39,21 @@ void MaybeCrash(const char* point) {
   if (fault && std::string_view(fault) == point) std::_Exit(137);
 }
 
+// Text length buckets, powers of two of characters: 0 = under 128, 1 = 128-255, ...
+int LengthBucket(const std::string& text) {
+  int64_t chars = 0;
+  for (const char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  int bucket = 0;
+  for (int64_t limit = 128; chars >= limit && bucket < 12; limit *= 2) ++bucket;
+  return bucket;
+}
+
+std::string BucketLabel(int bucket) {
+  if (bucket == 0) return "<128";
+  const int64_t low = int64_t{64} << bucket;
+  return bucket == 12 ? ">=" + std::to_string(low) : std::to_string(low) + "-" + std::to_string(low * 2 - 1);
+}
+
 int64_t ThreadCpuNanos() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -102,6 +117,7 @@ class Job {
   std::vector<Json> unreadable_;
   int64_t output_empty_text_ = 0;
   std::map<std::string, int64_t> docs_by_path_;  // documents written per input file
+  std::map<int, int64_t> length_histogram_;      // written documents by LengthBucket
   Json incremental_ = Json::object();
 };
 
@@ -236,6 +252,7 @@ void Job::WriteBatch(Batch& batch, SpoolWriter* spool) {
     }
     WriterFor(doc).Write(DocumentToJsonLine(doc));
     ++docs_written_;
+    ++length_histogram_[LengthBucket(doc.text)];
     if (!doc.input_path.empty()) ++docs_by_path_[doc.input_path];
     if (writer_->shards().size() == 1) MaybeCrash("after_first_shard");
   }
@@ -423,6 +440,11 @@ Json Job::BuildReport(double wall_seconds) const {
   report["output"] = {{"documents", docs_written_.load()},
                       {"bytes", output_bytes},
                       {"shards", shards},
+                      {"text_length_histogram", [this] {
+                         Json h = Json::object();
+                         for (const auto& [bucket, n] : length_histogram_) h[BucketLabel(bucket)] = n;
+                         return h;
+                       }()},
                       {"rejects_file_documents", rejects_writer_ ? rejects_writer_->lines() : 0}};
   report["totals"] = {{"documents_read", docs_read_},
                       {"documents_written", docs_written_.load()},

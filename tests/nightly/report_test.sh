@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The HTML report renders: two nights into a state dir, `textmill report`,
+# a screenshot in headless Chromium, and a check that it is not blank.
+#   report_test.sh TEXTMILL_BIN
+set -euo pipefail
+bin=$1
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$repo"
+mkdir -p "$work/in"
+cp -r examples/news examples/dumps "$work/in/"
+"$bin" run -c configs/default.yaml -i "$work/in" -o "$work/night1" --state "$work/state" --progress none --log-level warn
+cp -r examples/de examples/legacy examples/mirror "$work/in/"
+"$bin" run -c configs/default.yaml -i "$work/in" -o "$work/night2" --state "$work/state" --progress none --log-level warn
+"$bin" report "$work/night2" --state "$work/state" -o "$work/report.html" >/dev/null
+grep -q "<svg" "$work/report.html"
+if grep -qiE "(src|href)=['\"]?https?:" "$work/report.html"; then
+  echo "FAIL: the report loads something from the network"
+  exit 1
+fi
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+  echo "FAIL: chromium not installed (scripts/setup.sh installs it)"
+  exit 1
+fi
+"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+  --disable-component-update --disable-sync --user-data-dir="$work/chrome" --window-size=1100,1500 \
+  --screenshot="$work/shot.png" "file://$work/report.html" >/dev/null 2>&1
+python3 - "$work/shot.png" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+pos, idat, width, height = 8, b"", 0, 0
+while pos < len(data):
+    length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    chunk = data[pos + 8:pos + 8 + length]
+    if kind == b"IHDR":
+        width, height = struct.unpack(">II", chunk[:8])
+    elif kind == b"IDAT":
+        idat += chunk
+    pos += 12 + length
+raw = zlib.decompress(idat)
+distinct = len(set(raw))
+nonzero = sum(1 for b in raw[::97] if b not in (0, 255)) / len(raw[::97])
+print(f"screenshot {width}x{height}: {distinct} distinct byte values, {nonzero:.1%} sampled bytes not 0/255")
+# A blank page filters to (almost) all zero bytes; charts and text give many values.
+sys.exit(0 if width > 0 and distinct >= 40 and nonzero > 0.001 else 1)
+PY
+echo "report renders in Chromium"
