@@ -8,11 +8,20 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
+#include "pipeline/document.h"
+
 namespace textmill {
 
 class Counters {
  public:
   void Add(const std::string& name, int64_t n = 1) { local_.local()[name] += n; }
+
+  // The merged counters as a JSON object, for Stage::Stats().
+  Json ToJson() const {
+    Json out = Json::object();
+    for (const auto& [name, n] : Merged()) out[name] = n;
+    return out;
+  }
 
   // Sum over threads, sorted by name. Call when no thread is adding.
   std::map<std::string, int64_t> Merged() const {

@@ -52,10 +52,6 @@ void IngestStage::ProcessDoc(Document& doc) {
   }
 }
 
-Json IngestStage::Stats() const {
-  Json out = Json::object();
-  for (const auto& [name, n] : counters_.Merged()) out[name] = n;
-  return out;
-}
+Json IngestStage::Stats() const { return counters_.ToJson(); }
 
 }  // namespace textmill

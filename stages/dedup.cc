@@ -360,8 +360,7 @@ void DedupStage::Commit(int64_t run_id) {
 }
 
 Json DedupStage::Stats() const {
-  Json out = Json::object();
-  for (const auto& [name, n] : counters_.Merged()) out[name] = n;
+  Json out = counters_.ToJson();
   // Per-document index memory of this run: exact key, band keys, signature, date.
   const uint64_t keys = sizeof(ExactKey) + static_cast<uint64_t>(options_.bands) * sizeof(uint32_t);
   out["index_bytes_per_document"] = {{"exact_and_band_keys", keys},

@@ -82,11 +82,7 @@ void ExtractStage::ExtractHtml(Document& doc) {
   }
 }
 
-Json ExtractStage::Stats() const {
-  Json out = Json::object();
-  for (const auto& [name, n] : counters_.Merged()) out[name] = n;
-  return out;
-}
+Json ExtractStage::Stats() const { return counters_.ToJson(); }
 
 void RegisterExtractStage(Registry& registry) {
   registry.Add("extract", [](OptionReader& reader, const StageContext& context) {

@@ -9,6 +9,8 @@
 #include <memory>
 #include <unordered_set>
 
+#include "pipeline/util/strings.h"
+
 namespace textmill {
 namespace {
 
@@ -19,13 +21,6 @@ const std::unordered_set<std::string_view>& DroppedTags() {
       "object", "embed", "canvas", "input", "select", "option", "textarea", "button", "head",
       "link", "meta", "audio", "video", "source", "track", "map", "dialog"};
   return tags;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 std::string_view Attr(const xmlNode* node, const char* name, std::string& storage) {
@@ -50,8 +45,8 @@ bool HasAttr(const xmlNode* node, const char* name) {
 
 bool IsHidden(const xmlNode* node, std::string& storage) {
   if (HasAttr(node, "hidden")) return true;
-  if (Lower(Attr(node, "aria-hidden", storage)) == "true") return true;
-  const std::string style = Lower(Attr(node, "style", storage));
+  if (AsciiLower(Attr(node, "aria-hidden", storage)) == "true") return true;
+  const std::string style = AsciiLower(Attr(node, "style", storage));
   if (style.empty()) return false;
   std::string compact;
   for (const char c : style) {
@@ -67,9 +62,9 @@ struct DocDeleter {
 
 void ReadMeta(const xmlNode* node, HtmlMeta& meta, std::string& og_title, std::string& og_url) {
   std::string a, b;
-  const std::string name = Lower(Attr(node, "name", a).empty() ? Attr(node, "property", a)
+  const std::string name = AsciiLower(Attr(node, "name", a).empty() ? Attr(node, "property", a)
                                                                 : Attr(node, "name", a));
-  const std::string itemprop = Lower(Attr(node, "itemprop", b));
+  const std::string itemprop = AsciiLower(Attr(node, "itemprop", b));
   std::string content_storage;
   const std::string_view content = Attr(node, "content", content_storage);
   if (content.empty()) return;
@@ -142,14 +137,14 @@ HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns) {
       continue;
     }
     if (n->type != XML_ELEMENT_NODE || !n->name) continue;
-    const std::string tag = Lower(reinterpret_cast<const char*>(n->name));
+    const std::string tag = AsciiLower(reinterpret_cast<const char*>(n->name));
     if (tag == "title" && meta_.title.empty()) {
       for (const xmlNode* c = n->children; c; c = c->next) {
         if (c->content) meta_.title += reinterpret_cast<const char*>(c->content);
       }
     }
     if (tag == "meta") ReadMeta(n, meta_, og_title, og_url);
-    if (tag == "link" && Lower(Attr(n, "rel", storage)) == "canonical") {
+    if (tag == "link" && AsciiLower(Attr(n, "rel", storage)) == "canonical") {
       meta_.url.assign(Attr(n, "href", storage));
     }
     if (tag == "html") meta_.lang.assign(Attr(n, "lang", storage));
@@ -171,7 +166,7 @@ HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns) {
       for (const char* attr : {"class", "id", "role", "itemprop"}) {
         const std::string_view v = Attr(n, attr, storage);
         if (!v.empty()) {
-          hints += Lower(v);
+          hints += AsciiLower(v);
           hints.push_back(' ');
         }
       }

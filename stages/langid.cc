@@ -106,11 +106,7 @@ void LangidStage::TagParagraphs(Document& doc) const {
   doc.metadata["lang_shares"] = std::move(shares);
 }
 
-Json LangidStage::Stats() const {
-  Json out = Json::object();
-  for (const auto& [name, n] : counters_.Merged()) out[name] = n;
-  return out;
-}
+Json LangidStage::Stats() const { return counters_.ToJson(); }
 
 void RegisterLangidStage(Registry& registry) {
   registry.Add("langid", [](OptionReader& reader, const StageContext& context) {

@@ -301,11 +301,7 @@ void NormalizeStage::ProcessDoc(Document& doc) {
   }
 }
 
-Json NormalizeStage::Stats() const {
-  Json out = Json::object();
-  for (const auto& [name, n] : counters_.Merged()) out[name] = n;
-  return out;
-}
+Json NormalizeStage::Stats() const { return counters_.ToJson(); }
 
 void RegisterNormalizeStage(Registry& registry) {
   registry.Add("normalize", [](OptionReader& reader, const StageContext&) {

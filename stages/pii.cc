@@ -115,11 +115,7 @@ void PiiStage::ProcessDoc(Document& doc) {
   if (phones) counters_.Add("redacted.phone", phones);
 }
 
-Json PiiStage::Stats() const {
-  Json out = Json::object();
-  for (const auto& [name, n] : counters_.Merged()) out[name] = n;
-  return out;
-}
+Json PiiStage::Stats() const { return counters_.ToJson(); }
 
 void RegisterPiiStage(Registry& registry) {
   registry.Add("pii", [](OptionReader& reader, const StageContext&) {

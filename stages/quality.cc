@@ -192,11 +192,7 @@ void QualityStage::ProcessDoc(Document& doc) {
   if (!failed.empty()) doc.Reject(failed);
 }
 
-Json QualityStage::Stats() const {
-  Json out = Json::object();
-  for (const auto& [name, n] : counters_.Merged()) out[name] = n;
-  return out;
-}
+Json QualityStage::Stats() const { return counters_.ToJson(); }
 
 void RegisterQualityStage(Registry& registry) {
   registry.Add("quality", [](OptionReader& reader, const StageContext& context) {

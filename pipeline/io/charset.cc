@@ -8,22 +8,16 @@
 #include <cctype>
 #include <memory>
 
+#include "pipeline/util/strings.h"
 #include "pipeline/util/utf8.h"
 
 namespace textmill {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // WHATWG Encoding Standard label rules that matter in practice: browsers read
 // "iso-8859-1" and "ascii" as windows-1252, and gb2312/gbk as gb18030.
 std::string CanonicalCharset(std::string_view label) {
-  std::string name = Lower(label);
+  std::string name = AsciiLower(label);
   while (!name.empty() && (name.back() == ' ' || name.back() == '"' || name.back() == '\'')) {
     name.pop_back();
   }
@@ -72,7 +66,7 @@ std::string DetectWithUchardet(std::string_view bytes) {
 }  // namespace
 
 std::string SniffHtmlCharset(std::string_view html) {
-  const std::string head = Lower(html.substr(0, 4096));
+  const std::string head = AsciiLower(html.substr(0, 4096));
   size_t pos = head.find("<?xml");
   if (pos != std::string::npos) {
     const size_t end = head.find("?>", pos);
@@ -120,7 +114,7 @@ bool LooksBinary(std::string_view bytes) {
 }
 
 bool LooksLikeHtml(std::string_view text) {
-  std::string head = Lower(text.substr(0, 2048));
+  std::string head = AsciiLower(text.substr(0, 2048));
   for (const char* marker : {"<!doctype html", "<html", "<head", "<body", "<meta ", "<title"}) {
     if (head.find(marker) != std::string::npos) return true;
   }

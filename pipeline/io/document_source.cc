@@ -212,28 +212,25 @@ bool DocumentSource::ReadWarcRecords(Batch& batch) {
     if (record.type == "response" || record.type == "resource" || record.type == "conversion") {
       AddWarcDocument(record, batch);
     }
-    for (const WarcProblem& problem : s.reader.TakeProblems()) {
-      Document& doc = batch.docs.emplace_back();
-      doc.source = s.file.relative + "@" + std::to_string(problem.offset);
-      doc.input_path = s.file.path;
-      doc.id = IdFromSource(doc.source);
-      doc.metadata["error"] = problem.reason;
-      doc.metadata["offset"] = problem.offset;
-      doc.Reject("warc_damage");
-      doc.input_unreadable = true;
-    }
+    AddWarcProblems(batch);
   }
-  for (const WarcProblem& problem : s.reader.TakeProblems()) {
+  AddWarcProblems(batch);
+  return !more;
+}
+
+// Damage found while reading becomes an unreadable-input entry per problem,
+// with its byte offset; reading has already moved on.
+void DocumentSource::AddWarcProblems(Batch& batch) {
+  for (const WarcProblem& problem : warc_->reader.TakeProblems()) {
     Document& doc = batch.docs.emplace_back();
-    doc.source = s.file.relative + "@" + std::to_string(problem.offset);
-    doc.input_path = s.file.path;
+    doc.source = warc_->file.relative + "@" + std::to_string(problem.offset);
+    doc.input_path = warc_->file.path;
     doc.id = IdFromSource(doc.source);
     doc.metadata["error"] = problem.reason;
     doc.metadata["offset"] = problem.offset;
     doc.Reject("warc_damage");
     doc.input_unreadable = true;
   }
-  return !more;
 }
 
 namespace {

@@ -50,6 +50,7 @@ class DocumentSource {
   // Reads WARC records into `batch`; true when the file is finished.
   bool ReadWarcRecords(Batch& batch);
   void AddWarcDocument(const WarcRecord& record, Batch& batch);
+  void AddWarcProblems(Batch& batch);
   void FinishFile(Batch& batch);
 
   const InputListing& listing_;

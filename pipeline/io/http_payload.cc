@@ -8,21 +8,10 @@
 #include <cstring>
 
 #include "pipeline/io/compression.h"
+#include "pipeline/util/strings.h"
 
 namespace textmill {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // Raw deflate or zlib-wrapped deflate (servers send both as "deflate").
 bool Inflate(std::string_view in, int window_bits, size_t limit, std::string& out) {
@@ -68,10 +57,10 @@ bool Unbrotli(std::string_view in, size_t limit, std::string& out) {
 
 std::pair<std::string, std::string> SplitContentType(std::string_view value) {
   const size_t semi = value.find(';');
-  std::string type = Lower(Trim(value.substr(0, semi)));
+  std::string type = AsciiLower(TrimBlanks(value.substr(0, semi)));
   std::string charset;
   if (semi != std::string_view::npos) {
-    const std::string params = Lower(value.substr(semi));
+    const std::string params = AsciiLower(value.substr(semi));
     const size_t cs = params.find("charset=");
     if (cs != std::string::npos) {
       size_t p = cs + 8;
@@ -89,7 +78,7 @@ bool Dechunk(std::string_view body, std::string& out) {
   while (pos < body.size()) {
     const size_t eol = body.find('\n', pos);
     if (eol == std::string_view::npos) return false;
-    std::string_view size_line = Trim(body.substr(pos, eol - pos));
+    std::string_view size_line = TrimBlanks(body.substr(pos, eol - pos));
     size_line = size_line.substr(0, size_line.find(';'));  // chunk extensions
     if (size_line.empty() || size_line.size() > 15) return false;
     uint64_t size = 0;
@@ -142,23 +131,23 @@ HttpResponse ParseHttpResponse(std::string_view block, int64_t max_bytes) {
   while (pos < block.size()) {
     eol = block.find('\n', pos);
     if (eol == std::string_view::npos) eol = block.size();
-    const std::string_view line = Trim(block.substr(pos, eol - pos));
+    const std::string_view line = TrimBlanks(block.substr(pos, eol - pos));
     pos = eol + 1;
     if (line.empty()) break;
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    response.headers[Lower(Trim(line.substr(0, colon)))] = std::string(Trim(line.substr(colon + 1)));
+    response.headers[AsciiLower(TrimBlanks(line.substr(0, colon)))] = std::string(TrimBlanks(line.substr(colon + 1)));
   }
   std::string_view body = pos < block.size() ? block.substr(pos) : std::string_view();
   std::string dechunked;
   const auto te = response.headers.find("transfer-encoding");
-  if (te != response.headers.end() && Lower(te->second).find("chunked") != std::string::npos) {
+  if (te != response.headers.end() && AsciiLower(te->second).find("chunked") != std::string::npos) {
     // Some crawlers store the body already de-chunked while keeping the
     // header: only undo chunking when the body parses as chunks.
     if (Dechunk(body, dechunked) || !dechunked.empty()) body = dechunked;
   }
   const auto ce = response.headers.find("content-encoding");
-  const std::string encoding = ce == response.headers.end() ? "" : Lower(ce->second);
+  const std::string encoding = ce == response.headers.end() ? "" : AsciiLower(ce->second);
   if (encoding.empty() || encoding == "identity") {
     response.over_limit = body.size() > limit;
     response.body.assign(body.substr(0, limit));

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "pipeline/util/strings.h"
+
 namespace textmill {
 namespace {
 
@@ -14,18 +16,6 @@ constexpr std::string_view kMagic = "WARC/";
 bool MagicAt(std::string_view buf, size_t pos) {
   return buf.compare(pos, kMagic.size(), kMagic) == 0 && pos + kMagic.size() < buf.size() &&
          std::isdigit(static_cast<unsigned char>(buf[pos + kMagic.size()]));
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 // A record start inside a block: "WARC/1.x" at a line start followed by a
@@ -163,11 +153,11 @@ bool WarcReader::Next(WarcRecord& record) {
       const std::string_view line = head.substr(line_start, eol - line_start);
       const size_t colon = line.find(':');
       if (colon != std::string_view::npos) {
-        record.headers[Lower(Trim(line.substr(0, colon)))] = std::string(Trim(line.substr(colon + 1)));
+        record.headers[AsciiLower(TrimBlanks(line.substr(0, colon)))] = std::string(TrimBlanks(line.substr(colon + 1)));
       }
       line_start = eol + 1;
     }
-    record.type = Lower(record.Header("warc-type"));
+    record.type = AsciiLower(record.Header("warc-type"));
     const std::string length_text = record.Header("content-length");
     const bool digits_only = !length_text.empty() && length_text.size() <= 15 &&
                              std::all_of(length_text.begin(), length_text.end(),
