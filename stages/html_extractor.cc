@@ -71,13 +71,27 @@ const RE2& PositiveWeight() {
   return re;
 }
 
-int ClassWeight(const std::string& hints) {
-  if (hints.empty()) return 0;
-  int weight = 0;
-  if (RE2::PartialMatch(hints, NegativeWeight())) weight -= 25;
-  if (RE2::PartialMatch(hints, PositiveWeight())) weight += 25;
-  return weight;
+// Which hint patterns a node's class/id/role matches, computed once per page
+// and shared by the extraction attempts.
+enum HintFlag : uint8_t { kUnlikely = 1, kMaybe = 2, kComment = 4, kNegative = 8, kPositive = 16 };
+
+std::vector<uint8_t> HintFlags(const std::vector<HtmlNode>& nodes) {
+  std::vector<uint8_t> flags(nodes.size(), 0);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const std::string& hints = nodes[i].hints;
+    if (hints.empty()) continue;
+    uint8_t f = 0;
+    if (RE2::PartialMatch(hints, UnlikelyHint())) f |= kUnlikely;
+    if (RE2::PartialMatch(hints, MaybeHint())) f |= kMaybe;
+    if (RE2::PartialMatch(hints, CommentHint())) f |= kComment;
+    if (RE2::PartialMatch(hints, NegativeWeight())) f |= kNegative;
+    if (RE2::PartialMatch(hints, PositiveWeight())) f |= kPositive;
+    flags[i] = f;
+  }
+  return flags;
 }
+
+int ClassWeight(uint8_t flags) { return (flags & kPositive ? 25 : 0) - (flags & kNegative ? 25 : 0); }
 
 // --- Text measures -----------------------------------------------------------
 
@@ -111,8 +125,8 @@ enum class Mode { kStrict, kRelaxed, kBody };
 
 class Extractor {
  public:
-  Extractor(const HtmlTree& tree, const HtmlExtractOptions& options, Mode mode)
-      : tree_(tree), nodes_(tree.nodes()), options_(options), mode_(mode) {
+  Extractor(const HtmlTree& tree, const std::vector<uint8_t>& hint_flags, const HtmlExtractOptions& options, Mode mode)
+      : tree_(tree), nodes_(tree.nodes()), flags_(hint_flags), options_(options), mode_(mode) {
     const size_t n = nodes_.size();
     pruned_.assign(n, 0);
     removed_.assign(n, 0);
@@ -155,12 +169,11 @@ class Extractor {
         continue;
       }
       if (n.hints.empty()) continue;
-      if (!options_.keep_comments && RE2::PartialMatch(n.hints, CommentHint()) && n.tag != "a") {
+      if (!options_.keep_comments && (flags_[i] & kComment) && n.tag != "a") {
         pruned_[i] = 1;
         continue;
       }
-      if (mode_ != Mode::kRelaxed && n.tag != "a" && RE2::PartialMatch(n.hints, UnlikelyHint()) &&
-          !RE2::PartialMatch(n.hints, MaybeHint())) {
+      if (mode_ != Mode::kRelaxed && n.tag != "a" && (flags_[i] & kUnlikely) && !(flags_[i] & kMaybe)) {
         pruned_[i] = 1;
       }
     }
@@ -230,7 +243,7 @@ class Extractor {
         const size_t ak = static_cast<size_t>(a);
         if (!scored_[ak]) {
           scored_[ak] = 1;
-          score_[ak] = TagBase(node(a).tag) + ClassWeight(node(a).hints);
+          score_[ak] = TagBase(node(a).tag) + ClassWeight(flags_[ak]);
         }
         score_[ak] += s / (level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0);
       }
@@ -330,7 +343,7 @@ class Extractor {
       const int parent = nodes_[k].parent;
       if (parent >= 0 && covered[static_cast<size_t>(parent)]) covered[k] = 1;
       if (covered[k] || pruned_[k] || nodes_[k].hints.empty() || measure_[k].chars == 0) continue;
-      if (!RE2::PartialMatch(nodes_[k].hints, CommentHint())) continue;
+      if (!(flags_[k] & kComment)) continue;
       roots.push_back(static_cast<int>(k));
       covered[k] = 1;
     }
@@ -359,7 +372,7 @@ class Extractor {
     if (mode_ == Mode::kBody) {
       return !IsInline(n.tag) && m.chars > 0 && ld > 0.5;
     }
-    const int weight = ClassWeight(n.hints);
+    const int weight = ClassWeight(flags_[static_cast<size_t>(i)]);
     if (IsHeading(n.tag)) return weight < 0 || ld > 0.33;
     static const std::unordered_set<std::string> conditional = {
         "div", "section", "ul", "ol", "table", "form", "fieldset", "dl", "figure", "center"};
@@ -487,6 +500,7 @@ class Extractor {
 
   const HtmlTree& tree_;
   const std::vector<HtmlNode>& nodes_;
+  const std::vector<uint8_t>& flags_;
   HtmlExtractOptions options_;
   Mode mode_;
   std::vector<uint8_t> pruned_;
@@ -537,10 +551,11 @@ size_t CountChars(const std::string& s) {
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
                                   const BoilerplatePhrases* phrases) {
   HtmlExtractResult best;
+  const std::vector<uint8_t> flags = HintFlags(tree.nodes());
   const std::pair<Mode, const char*> attempts[] = {
       {Mode::kStrict, "article"}, {Mode::kRelaxed, "relaxed"}, {Mode::kBody, "body"}};
   for (const auto& [mode, name] : attempts) {
-    Extractor extractor(tree, options, mode);
+    Extractor extractor(tree, flags, options, mode);
     std::string text = DropBoilerplateLines(extractor.Run(), phrases);
     if (CountChars(text) > CountChars(best.text)) {
       best.text = std::move(text);
