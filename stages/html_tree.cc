@@ -250,7 +250,7 @@ HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns) {
   ctxt->_private = &builder;
   builder.ctxt = ctxt;
   htmlCtxtUseOptions(ctxt, HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                               HTML_PARSE_NODEFDTD);
+                               HTML_PARSE_NODEFDTD | HTML_PARSE_IGNORE_ENC);  // the text is UTF-8 already
   xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
   htmlParseDocument(ctxt);
   htmlFreeParserCtxt(ctxt);
