@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the whole test suite twice: the Release build (build/) and an
 # address+undefined sanitizer build (build-asan/). Then runs each fuzz target
-# for a bounded time (FUZZ_SECONDS, default 20) when clang's libFuzzer is there.
+# for a bounded time (FUZZ_SECONDS, default 10) when clang's libFuzzer is there.
 #   scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +18,4 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEXTMILL_S
 cmake --build build-asan
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs")
 
-scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+scripts/fuzz.sh "${FUZZ_SECONDS:-10}"

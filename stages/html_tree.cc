@@ -47,16 +47,13 @@ std::string AttrString(const xmlChar** atts, const char* name) {
   return v ? v : "";
 }
 
-bool IsHidden(const xmlChar** atts) {
-  if (!atts) return false;
-  const char* aria = nullptr;
-  const char* style_attr = nullptr;
-  for (size_t i = 0; atts[i]; i += 2) {  // one pass: this runs for every element
-    const char* name = reinterpret_cast<const char*>(atts[i]);
-    if (std::strcmp(name, "hidden") == 0) return true;
-    if (std::strcmp(name, "aria-hidden") == 0) aria = reinterpret_cast<const char*>(atts[i + 1]);
-    if (std::strcmp(name, "style") == 0) style_attr = reinterpret_cast<const char*>(atts[i + 1]);
-  }
+void AppendHint(const char* value, std::string& hints) {
+  if (!*value) return;
+  for (const char* p = value; *p; ++p) hints.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(*p))));
+  hints.push_back(' ');
+}
+
+bool HiddenByAttributes(const char* aria, const char* style_attr) {
   if (aria && AsciiLower(aria) == "true") return true;
   if (!style_attr || !std::strchr(style_attr, ':')) return false;
   const std::string style = AsciiLower(style_attr);
@@ -124,7 +121,44 @@ class HtmlTreeBuilder {
       stack_.push_back(stack_.back());  // no node of its own
       return;
     }
-    if (DroppedTags().count(tag) || IsHidden(atts)) {
+    if (DroppedTags().count(tag)) {
+      skip_depth_ = 1;
+      return;
+    }
+    // One pass over the attributes: hidden markers and the class/id/role/itemprop hints.
+    std::string hints;
+    const char* aria_hidden = nullptr;
+    const char* style = nullptr;
+    for (size_t i = 0; atts && atts[i]; i += 2) {
+      const char* name = reinterpret_cast<const char*>(atts[i]);
+      const char* value = atts[i + 1] ? reinterpret_cast<const char*>(atts[i + 1]) : "";
+      switch (name[0]) {
+        case 'c':
+          if (std::strcmp(name, "class") == 0) AppendHint(value, hints);
+          break;
+        case 'i':
+          if (std::strcmp(name, "id") == 0 || std::strcmp(name, "itemprop") == 0) AppendHint(value, hints);
+          break;
+        case 'r':
+          if (std::strcmp(name, "role") == 0) AppendHint(value, hints);
+          break;
+        case 'h':
+          if (std::strcmp(name, "hidden") == 0) {
+            skip_depth_ = 1;
+            return;
+          }
+          break;
+        case 'a':
+          if (std::strcmp(name, "aria-hidden") == 0) aria_hidden = value;
+          break;
+        case 's':
+          if (std::strcmp(name, "style") == 0) style = value;
+          break;
+        default:
+          break;
+      }
+    }
+    if (HiddenByAttributes(aria_hidden, style)) {
       skip_depth_ = 1;
       return;
     }
@@ -136,13 +170,7 @@ class HtmlTreeBuilder {
     HtmlNode element;
     element.parent = parent;
     element.tag.assign(tag);
-    for (const char* attr : {"class", "id", "role", "itemprop"}) {
-      const char* v = Attr(atts, attr);
-      if (v && *v) {
-        element.hints += AsciiLower(v);
-        element.hints.push_back(' ');
-      }
-    }
+    element.hints = std::move(hints);
     nodes_.push_back(std::move(element));
     const int self = static_cast<int>(nodes_.size() - 1);
     nodes_[static_cast<size_t>(parent)].children.push_back(self);
