@@ -31,7 +31,7 @@ struct LangidOptions {
   std::vector<std::string> keep;       // empty: keep every language
   double min_score = 0.0;
   std::map<std::string, double> min_score_by_lang;
-  int64_t sample_bytes = 4096;         // classify at most this much of a document
+  int64_t sample_bytes = 2048;         // classify at most this much of a document
   bool lowercase_shouting = true;
   bool paragraphs = false;             // per-paragraph spans in metadata
   int min_paragraph_chars = 40;        // shorter paragraphs join the next

@@ -27,6 +27,10 @@ namespace {
 // so it counts half.
 constexpr double kCld2Weight = 0.5;
 
+// A close language is checked against the dictionaries only if a model gave
+// it at least this vote.
+constexpr double kMinVoteForDictionary = 0.01;
+
 struct ScriptProfile {
   UScriptCode dominant = USCRIPT_COMMON;
   int letters = 0;
@@ -235,11 +239,17 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
 
   std::map<std::string, double> votes;
   double weight_total = 0;
+  bool cld2_could_change_winner = true;
   if (fasttext_) {
-    for (const Candidate& c : FastTextTop(line, 5)) votes[c.lang] += c.score;
+    const std::vector<Candidate> top = FastTextTop(line, 5);
+    for (const Candidate& c : top) votes[c.lang] += c.score;
     weight_total += 1.0;
+    // CLD2's vote is at most kCld2Weight: when fastText's lead is larger, it
+    // cannot change the winner, so it is not asked (half the cost on long text).
+    const double lead = top.empty() ? 0 : top[0].score - (top.size() > 1 ? top[1].score : 0.0);
+    cld2_could_change_winner = lead <= kCld2Weight;
   }
-  if (backend_ != Backend::kFastText) {
+  if (backend_ == Backend::kCld2 || (backend_ == Backend::kCombined && cld2_could_change_winner)) {
     bool reliable = false;
     const double weight = backend_ == Backend::kCld2 ? 1.0 : kCld2Weight * 1.0;
     for (const Candidate& c : Cld2Top(line, reliable)) votes[c.lang] += weight * c.score * (reliable ? 1.0 : 0.5);
@@ -284,9 +294,12 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
     double best_vote = -1;
     for (const std::string& lang : group) {
       if (lang == guess.lang || !word_lists_->Has(lang)) continue;
-      const double share = word_lists_->KnownShare(lang, words);
+      // Only languages a model gave some weight: the others' dictionaries are
+      // not even loaded (loading one costs a few hundred milliseconds).
       const auto v = votes.find(lang);
       const double vote = v == votes.end() ? 0.0 : v->second;
+      if (vote < kMinVoteForDictionary) continue;
+      const double share = word_lists_->KnownShare(lang, words);
       if (share - current >= min_advantage && (share > best_share || (share == best_share && vote > best_vote))) {
         best = lang;
         best_share = share;
