@@ -58,6 +58,33 @@ void ForEachLine(std::string_view text, Fn fn) {
 
 bool IsBlank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
 
+// The site a document comes from: the host of its URL ("www." dropped), else
+// the first directory of its source when that looks like a host name
+// (crawls saved as host/path/...), else "" (one bucket for all).
+std::string SiteOf(const Document& doc) {
+  std::string_view url = doc.url;
+  if (const size_t scheme = url.find("://"); scheme != std::string_view::npos) {
+    url.remove_prefix(scheme + 3);
+    url = url.substr(0, url.find_first_of("/?#:"));
+  } else {
+    url = std::string_view(doc.source).substr(0, doc.source.find('/'));
+    if (url.find('.') == std::string_view::npos || url.size() == doc.source.size()) url = {};
+  }
+  std::string host(url);
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (host.starts_with("www.")) host.erase(0, 4);
+  return host;
+}
+
+// Repeated lines are counted per site: a site's template repeats on its own
+// pages, while a paragraph quoted or syndicated on several sites is content.
+uint64_t SiteLineKey(std::string_view line, uint64_t site) { return LineKey(line) ^ (site * 0x9E3779B97F4A7C15ull); }
+
+uint64_t SiteKey(const Document& doc) {
+  const std::string site = SiteOf(doc);
+  return XXH3_64bits(site.data(), site.size());
+}
+
 }  // namespace
 
 DedupOptions DedupOptions::Parse(OptionReader& reader) {
@@ -100,8 +127,9 @@ void DedupStage::Observe(const Document& doc) {
   // Exact copies of a page would otherwise make its own lines look repeated.
   if (!seen_texts_.insert(XXH3_64bits(doc.text.data(), doc.text.size())).second) return;
   std::vector<uint64_t> keys;
+  const uint64_t site = SiteKey(doc);
   ForEachLine(doc.text, [&](std::string_view line, size_t, size_t) {
-    if (!IsBlank(line)) keys.push_back(LineKey(line));
+    if (!IsBlank(line)) keys.push_back(SiteLineKey(line, site));
   });
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -131,7 +159,7 @@ void DedupStage::EndObserve(uint64_t documents) {
   line_keys_.assign(documents, {});
 }
 
-std::string DedupStage::RemoveRepeatedLines(std::string_view text, int64_t* removed) const {
+std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site, int64_t* removed) const {
   if (repeated_lines_.empty()) return std::string(text);
   std::string out;
   out.reserve(text.size());
@@ -141,7 +169,7 @@ std::string DedupStage::RemoveRepeatedLines(std::string_view text, int64_t* remo
       pending_blank = !out.empty();
       return;
     }
-    if (repeated_lines_.count(LineKey(line))) {
+    if (repeated_lines_.count(SiteLineKey(line, site))) {
       if (removed) ++*removed;
       return;
     }
@@ -156,14 +184,16 @@ void DedupStage::Analyze(const Document& doc) {
   const uint64_t ord = doc.ordinal;
   if (options_.lines) {
     std::vector<uint64_t>& keys = line_keys_[ord];
+    const uint64_t site = SiteKey(doc);
     ForEachLine(doc.text, [&](std::string_view line, size_t, size_t) {
-      if (!IsBlank(line)) keys.push_back(LineKey(line));
+      if (!IsBlank(line)) keys.push_back(SiteLineKey(line, site));
     });
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     keys.shrink_to_fit();
   }
-  const std::string normalized = DedupNormalize(options_.lines ? RemoveRepeatedLines(doc.text) : doc.text);
+  const std::string normalized =
+      DedupNormalize(options_.lines ? RemoveRepeatedLines(doc.text, SiteKey(doc)) : doc.text);
   exact_[ord] = ExactKeyOf(normalized);
   const std::vector<uint64_t> shingles = Shingles(normalized, options_.ngram);
   has_shingles_[ord] = !shingles.empty();
@@ -329,7 +359,7 @@ void DedupStage::ProcessDoc(Document& doc) {
   }
   if (options_.lines) {
     int64_t removed = 0;
-    std::string cleaned = RemoveRepeatedLines(doc.text, &removed);
+    std::string cleaned = RemoveRepeatedLines(doc.text, SiteKey(doc), &removed);
     if (removed > 0) {
       counters_.Add("repeated_lines_removed", removed);
       counters_.Add("docs_with_repeated_lines");

@@ -15,11 +15,12 @@
 //     an earlier run always wins; otherwise the earliest by date (doc date,
 //     e.g. WARC-Date or a JSONL date field; undated documents come after dated
 //     ones), then the first in input order. Then the lines are counted again,
-//     once per cluster of duplicates (plus the counts of earlier runs): a line
-//     in >= line_min_docs distinct, non-duplicate documents is site
-//     boilerplate (CCNet's idea, with a threshold instead of "seen twice")
-//     and is removed from every kept document. Counting per cluster is what
-//     keeps an article syndicated to many sites from losing its own lines.
+//     once per cluster of duplicates and per site (URL host, plus the counts
+//     of earlier runs): a line in >= line_min_docs non-duplicate documents of
+//     one site is that site's boilerplate (CCNet's idea, with a threshold
+//     instead of "seen twice") and is removed from that site's documents.
+//     Counting per cluster keeps an article's copies from outvoting it;
+//     counting per site keeps a paragraph quoted on many sites.
 //
 // Reads: text, date, id. Writes: text (repeated lines removed),
 // metadata.dup_of and metadata.dup_kind on dropped documents.
@@ -80,8 +81,8 @@ class DedupStage : public GlobalStage {
   int64_t LastCommittedRun() const override { return state_ ? state_->last_run_id() : 0; }
   Json Stats() const override;
 
-  // The text without its repeated lines (valid after EndObserve).
-  std::string RemoveRepeatedLines(std::string_view text, int64_t* removed = nullptr) const;
+  // The text without the lines repeated on its site (valid after EndObserve).
+  std::string RemoveRepeatedLines(std::string_view text, uint64_t site, int64_t* removed = nullptr) const;
 
  private:
   struct Decision {
