@@ -12,7 +12,7 @@ if ! command -v clang++ >/dev/null; then
 fi
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEXTMILL_FUZZ=ON \
   -DTEXTMILL_WERROR=OFF >/dev/null
-cmake --build build-fuzz
+cmake --build build-fuzz --target fuzz_html_extract fuzz_text_dump fuzz_jsonl_record fuzz_charset_decode fuzz_warc_reader
 
 seeds=build-fuzz/seeds
 rm -rf "$seeds"

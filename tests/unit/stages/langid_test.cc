@@ -102,13 +102,21 @@ TEST(LangidStageTest, KeepMinScoreAndParagraphs) {
   stage.ProcessDoc(de);
   EXPECT_EQ(de.reject_reason, "lang_not_kept");
 
+  // A per-language floor of 1.0 rejects every English document (scores are < 1)
+  // and no German one (the global floor stays 0).
   LangidOptions strict;
-  strict.min_score_by_lang = {{"en", 0.99999}};
+  strict.min_score_by_lang = {{"en", 1.0}};
   LangidStage strict_stage(strict, Context());
-  Document shortish;
-  shortish.text = "ok fine";
-  strict_stage.ProcessDoc(shortish);
-  EXPECT_TRUE(shortish.reject_reason == "lang_low_score" || shortish.lang != "en");
+  Document english;
+  english.text = "The weather is nice today and the children are playing in the park near the river.";
+  strict_stage.ProcessDoc(english);
+  EXPECT_EQ(english.lang, "en");
+  EXPECT_EQ(english.reject_reason, "lang_low_score");
+  Document german;
+  german.text = "Das Wetter ist heute schön und die Kinder spielen im Park am Fluss.";
+  strict_stage.ProcessDoc(german);
+  EXPECT_EQ(german.lang, "de");
+  EXPECT_FALSE(german.rejected());
 }
 
 TEST(LangidCliTest, OneLabelPerLineInOrder) {
