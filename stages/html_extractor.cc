@@ -4,6 +4,7 @@
 #include <re2/set.h>
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace textmill {
@@ -79,7 +80,9 @@ enum HintFlag : uint8_t { kUnlikely = 1, kMaybe = 2, kComment = 4, kNegative = 8
 // All five hint patterns in one RE2::Set: one scan of a node's hints.
 const RE2::Set& HintSet() {
   static const RE2::Set* set = [] {
-    auto* s = new RE2::Set(RE2::Options(), RE2::UNANCHORED);
+    RE2::Options options;
+    options.set_max_mem(int64_t{64} << 20);  // room for the DFA: with less, RE2 falls back to the slow NFA
+    auto* s = new RE2::Set(options, RE2::UNANCHORED);
     for (const RE2* re : {&UnlikelyHint(), &MaybeHint(), &CommentHint(), &NegativeWeight(), &PositiveWeight()}) {
       s->Add(re->pattern(), nullptr);
     }
@@ -93,12 +96,19 @@ std::vector<uint8_t> HintFlags(const std::vector<HtmlNode>& nodes) {
   static constexpr uint8_t kBits[] = {kUnlikely, kMaybe, kComment, kNegative, kPositive};
   std::vector<uint8_t> flags(nodes.size(), 0);
   std::vector<int> hits;
+  // Pages repeat the same class strings (list items, cards): match each once.
+  std::unordered_map<std::string_view, uint8_t> seen;
   for (size_t i = 0; i < nodes.size(); ++i) {
     const std::string& hints = nodes[i].hints;
     if (hints.empty()) continue;
-    hits.clear();
-    if (!HintSet().Match(hints, &hits)) continue;
-    for (const int h : hits) flags[i] |= kBits[h];
+    const auto [it, inserted] = seen.try_emplace(hints, 0);
+    if (inserted) {
+      hits.clear();
+      if (HintSet().Match(hints, &hits)) {
+        for (const int h : hits) it->second |= kBits[h];
+      }
+    }
+    flags[i] = it->second;
   }
   return flags;
 }
