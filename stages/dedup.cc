@@ -78,7 +78,20 @@ std::string SiteOf(const Document& doc) {
 
 // Repeated lines are counted per site: a site's template repeats on its own
 // pages, while a paragraph quoted or syndicated on several sites is content.
-uint64_t SiteLineKey(std::string_view line, uint64_t site) { return LineKey(line) ^ (site * 0x9E3779B97F4A7C15ull); }
+// Short lines (menus, share bars, teaser links, credits) are also counted
+// across sites: at that length a line seen on many unrelated pages is
+// furniture, not a quoted paragraph.
+constexpr size_t kShortLineBytes = 160;
+constexpr uint64_t kAllSites = 0x5A17E5A17E5A17E5ull;
+
+
+// The keys a line is counted under: its site's, and all sites' when short.
+template <typename Fn>
+void ForEachLineKey(std::string_view line, uint64_t site, Fn fn) {
+  const uint64_t key = LineKey(line);
+  fn(key ^ (site * 0x9E3779B97F4A7C15ull));
+  if (line.size() <= kShortLineBytes) fn(key ^ kAllSites);
+}
 
 uint64_t SiteKey(const Document& doc) {
   const std::string site = SiteOf(doc);
@@ -129,7 +142,7 @@ void DedupStage::Observe(const Document& doc) {
   std::vector<uint64_t> keys;
   const uint64_t site = SiteKey(doc);
   ForEachLine(doc.text, [&](std::string_view line, size_t, size_t) {
-    if (!IsBlank(line)) keys.push_back(SiteLineKey(line, site));
+    if (!IsBlank(line)) ForEachLineKey(line, site, [&](uint64_t key) { keys.push_back(key); });
   });
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -169,7 +182,9 @@ std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site
       pending_blank = !out.empty();
       return;
     }
-    if (repeated_lines_.count(SiteLineKey(line, site))) {
+    bool repeated = false;
+    ForEachLineKey(line, site, [&](uint64_t key) { repeated = repeated || repeated_lines_.count(key) > 0; });
+    if (repeated) {
       if (removed) ++*removed;
       return;
     }
@@ -186,7 +201,7 @@ void DedupStage::Analyze(const Document& doc) {
     std::vector<uint64_t>& keys = line_keys_[ord];
     const uint64_t site = SiteKey(doc);
     ForEachLine(doc.text, [&](std::string_view line, size_t, size_t) {
-      if (!IsBlank(line)) keys.push_back(SiteLineKey(line, site));
+      if (!IsBlank(line)) ForEachLineKey(line, site, [&](uint64_t key) { keys.push_back(key); });
     });
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());

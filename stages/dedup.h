@@ -19,8 +19,11 @@
 //     of earlier runs): a line in >= line_min_docs non-duplicate documents of
 //     one site is that site's boilerplate (CCNet's idea, with a threshold
 //     instead of "seen twice") and is removed from that site's documents.
-//     Counting per cluster keeps an article's copies from outvoting it;
-//     counting per site keeps a paragraph quoted on many sites.
+//     Lines up to 160 bytes (menus, share bars, teaser links) are also
+//     counted across all sites. Counting per cluster keeps an article's
+//     copies from outvoting it; counting long lines per site keeps a paragraph
+//     quoted on many sites (on make_corpus.py's corpus, whose pages reuse
+//     paragraphs across hosts, global counting emptied 1,482 of 4,614 pages).
 //
 // Reads: text, date, id. Writes: text (repeated lines removed),
 // metadata.dup_of and metadata.dup_kind on dropped documents.
