@@ -35,8 +35,8 @@ namespace {
 // Fault injection for the crash-safety tests: TEXTMILL_FAULT=<point> ends the
 // process at that point as kill -9 would (no destructors, no flushing).
 void MaybeCrash(const char* point) {
-  const char* fault = std::getenv("TEXTMILL_FAULT");
-  if (fault && std::string_view(fault) == point) std::_Exit(137);
+  static const std::string fault = std::getenv("TEXTMILL_FAULT") ? std::getenv("TEXTMILL_FAULT") : "";
+  if (!fault.empty() && fault == point) std::_Exit(137);
 }
 
 // Text length buckets, powers of two of characters: 0 = under 128, 1 = 128-255, ...
