@@ -10,8 +10,8 @@ if ! command -v clang++ >/dev/null; then
   echo "fuzz: clang++ not found (scripts/setup.sh installs it)" >&2
   exit 1
 fi
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEXTMILL_FUZZ=ON \
-  -DTEXTMILL_WERROR=OFF >/dev/null
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Fuzz -DCMAKE_CXX_FLAGS_FUZZ="-O1 -g1" \
+  -DTEXTMILL_FUZZ=ON -DTEXTMILL_WERROR=OFF >/dev/null
 cmake --build build-fuzz --target fuzz_html_extract fuzz_text_dump fuzz_jsonl_record fuzz_charset_decode fuzz_warc_reader
 
 seeds=build-fuzz/seeds

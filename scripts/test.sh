@@ -13,8 +13,9 @@ cmake --build build
 (cd build && ctest --output-on-failure -j"$jobs")
 
 echo "== address,undefined sanitizer build and tests"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTEXTMILL_SANITIZE=ON \
-  -DTEXTMILL_BENCHMARKS=OFF >/dev/null
+# -O1 -g1: sanitizer reports with line numbers at about half the compile time of -O2 -g.
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g1" \
+  -DTEXTMILL_SANITIZE=ON -DTEXTMILL_BENCHMARKS=OFF >/dev/null
 cmake --build build-asan
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs")
 

@@ -212,9 +212,10 @@ std::vector<LanguageIdentifier::Candidate> LanguageIdentifier::FastTextTop(const
 }
 
 std::vector<LanguageIdentifier::Candidate> LanguageIdentifier::Cld2Top(std::string_view text, bool& reliable) const {
-  CLD2::Language langs[3];
-  int percents[3];
-  double scores[3];
+  // CLD2 does not fill these for texts it gives up on: start them defined.
+  CLD2::Language langs[3] = {CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE};
+  int percents[3] = {0, 0, 0};
+  double scores[3] = {0, 0, 0};
   int text_bytes = 0;
   int valid_prefix = 0;
   reliable = false;
