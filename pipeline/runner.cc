@@ -115,7 +115,6 @@ class Job {
   std::map<std::string, int64_t> rejects_by_reason_;
   std::map<std::string, std::map<std::string, int64_t>> rejects_by_stage_;
   std::vector<Json> unreadable_;
-  int64_t output_empty_text_ = 0;
   std::map<std::string, int64_t> docs_by_path_;  // documents written per input file
   std::map<int, int64_t> length_histogram_;      // written documents by LengthBucket
   Json incremental_ = Json::object();
@@ -232,7 +231,6 @@ void Job::WriteBatch(Batch& batch, SpoolWriter* spool) {
     if (!doc.rejected() && doc.text.empty()) {
       doc.Reject("empty_text");
       doc.rejected_by = "output";
-      ++output_empty_text_;
     }
     if (doc.rejected()) {
       if (doc.rejected_by.empty()) doc.rejected_by = "reader";
