@@ -13,7 +13,11 @@
 
 #include "pipeline/config.h"
 #include "pipeline/errors.h"
+#include "pipeline/phases.h"
 #include "pipeline/registry.h"
+#include "pipeline/util/hash.h"
+#include <sys/resource.h>
+#include <chrono>
 #include "pipeline/runner.h"
 #include "pipeline/report_html.h"
 #include "pipeline/util/atomic_file.h"
@@ -36,6 +40,8 @@ constexpr const char* kUsage = R"(textmill: scraped web pages -> clean text corp
 
 Usage:
   textmill run -c CONFIG [-i PATH]... [-o DIR] [-j THREADS] [--shard R/N] [--state DIR] [--set KEY=VALUE]...
+  textmill phase PHASE -c CONFIG --work DIR [-i PATH]... [-o DIR] [--shard R/N] [--force]
+      PHASE: process count sign dedup merge lines finalize report (see scripts/slurm/)
   textmill validate -c CONFIG [--set KEY=VALUE]...
   textmill langid [-c CONFIG] [--backend auto|combined|fasttext|cld2] [-j THREADS] < lines
   textmill report RUN_DIR [-o report.html] [--state DIR]
@@ -221,6 +227,119 @@ int Report(const std::vector<std::string>& rest) {
   return kExitOk;
 }
 
+// The config of a run or phase: the file, then -o/-j/--set, then -i.
+Config LoadRunConfig(const CommonArgs& args, const std::vector<std::string>& inputs, const std::string& output,
+                     int threads) {
+  std::vector<std::string> overrides = args.sets;
+  if (!output.empty()) overrides.insert(overrides.begin(), "output.dir=" + output);
+  if (threads >= 0) overrides.insert(overrides.begin(), "threads=" + std::to_string(threads));
+  Config config = LoadConfig(args.config, overrides);
+  if (!inputs.empty()) {
+    config.inputs = inputs;
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const std::string& in : inputs) list.push_back(in);
+    config.tree["inputs"] = list;
+  }
+  if (config.inputs.empty()) throw ConfigError("inputs: no inputs (give -i PATH or set inputs:)");
+  return config;
+}
+
+// --shard R/N, else the launcher's environment, else 0/1.
+void ResolveShard(const std::string& shard, int& rank, int& count) {
+  if (!shard.empty()) {
+    if (!ParseShard(shard, rank, count)) throw ConfigError("--shard " + shard + ": expected R/N with 0 <= R < N");
+  } else if (ShardFromEnvironment(rank, count)) {
+    if (count < 1 || rank < 0 || rank >= count) throw ConfigError("shard from the environment is out of range");
+  }
+}
+
+double CpuSecondsSoFar(long* max_rss_kib) {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  *max_rss_kib = usage.ru_maxrss;
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// textmill phase PHASE: one task of one phase of a phased run (pipeline/phases.h).
+int Phase(const std::vector<std::string>& rest) {
+  CommonArgs args;
+  std::vector<std::string> inputs;
+  std::string phase, work, output, shard;
+  int threads = -1;
+  po::options_description desc("phase options");
+  AddCommonOptions(desc, args);
+  desc.add_options()
+      ("phase", po::value(&phase)->required(), "process|count|sign|dedup|merge|lines|finalize|report")
+      ("work", po::value(&work)->required(), "work directory on storage shared by all tasks")
+      ("input,i", po::value(&inputs)->composing(), "input file or directory (repeatable; replaces config inputs)")
+      ("output,o", po::value(&output), "output directory (replaces output.dir)")
+      ("threads,j", po::value(&threads), "worker threads, 0 = all cores (replaces threads)")
+      ("shard", po::value(&shard), "this task R of N: R/N (default: SLURM_ARRAY_TASK_ID/COUNT); merge and report: 0/N")
+      ("force", "run even if this task has a completion record");
+  po::positional_options_description positional;
+  positional.add("phase", 1);
+  po::variables_map flags;
+  po::store(po::command_line_parser(rest).options(desc).positional(positional).run(), flags);
+  if (flags.count("help")) {
+    std::cout << kUsage << "\n" << desc << "\n";
+    return kExitOk;
+  }
+  po::notify(flags);
+  SetUpLogging(args);
+  if (!IsPhase(phase)) {
+    std::string names;
+    for (const std::string& n : PhaseNames()) names += (names.empty() ? "" : ", ") + n;
+    throw ConfigError("phase '" + phase + "': expected one of " + names);
+  }
+  const Config config = LoadRunConfig(args, inputs, output, threads);
+  int rank = 0, count = 1;
+  ResolveShard(shard, rank, count);
+  if (IsSingleTaskPhase(phase) && rank != 0) {
+    throw ConfigError("phase " + phase + " runs as one task: give --shard 0/N, N the task count of the other phases");
+  }
+  auto stages = BuildStages(config);  // config errors first
+  std::string job = ConfigHash(config) + "|" + std::filesystem::absolute(config.output.dir).lexically_normal().string();
+  for (const std::string& in : config.inputs) job += "|" + std::filesystem::absolute(in).lexically_normal().string();
+  CheckPlan(work, Hash128Hex(job), count);
+  if (PhaseTaskDone(work, phase, rank) && !flags.count("force")) {
+    spdlog::info("phase {} task {}/{}: already done ({}), nothing to do", phase, rank, count,
+                 CompletionPath(work, phase, rank));
+    return kExitOk;
+  }
+  RequirePreviousPhase(work, phase, count);
+  const auto start = std::chrono::steady_clock::now();
+  long rss_kib = 0;
+  const double cpu_start = CpuSecondsSoFar(&rss_kib);
+  Json info = {{"phase", phase}, {"rank", rank}, {"count", count}};
+  int exit_code = kExitOk;
+  if (IsDocumentPhase(phase)) {
+    RunOptions options;
+    options.shard_rank = rank;
+    options.shard_count = count;
+    options.phase = phase;
+    options.work_dir = work;
+    options.live_progress = false;
+    const RunOutcome outcome = RunPipeline(config, std::move(stages), options);
+    info["exit_code"] = outcome.exit_code;  // 3 (unreadable inputs) is reported by the report phase
+    if (phase != "finalize") info["stats"] = outcome.report;
+  } else if (phase == "report") {
+    const Json merged = MergePhasedRun(config.output.dir, work, count);
+    exit_code = merged.value("exit_code", 0);
+    spdlog::info("report: {} documents read, {} written; {}", merged["totals"]["documents_read"].get<int64_t>(),
+                 merged["totals"]["documents_written"].get<int64_t>(),
+                 (std::filesystem::path(config.output.dir) / "report.json").string());
+  } else {
+    info["stats"] = RunRangePhase(stages, PhaseContext{phase, work, rank, count});
+    spdlog::info("phase {} range {}/{}: {}", phase, rank, count, info["stats"].dump());
+  }
+  info["cpu_seconds"] = CpuSecondsSoFar(&rss_kib) - cpu_start;
+  info["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  info["max_rss_mib"] = static_cast<double>(rss_kib) / 1024.0;
+  RecordPhaseTaskDone(work, phase, rank, info);
+  return exit_code;
+}
+
 int Run(const std::vector<std::string>& rest) {
   CommonArgs args;
   std::vector<std::string> inputs;
@@ -240,30 +359,12 @@ int Run(const std::vector<std::string>& rest) {
   if (!ParseArgs(rest, desc, &flags)) return kExitOk;
   SetUpLogging(args);
 
-  std::vector<std::string> overrides = args.sets;
-  if (!output.empty()) overrides.insert(overrides.begin(), "output.dir=" + output);
-  if (threads >= 0) overrides.insert(overrides.begin(), "threads=" + std::to_string(threads));
-  Config config = LoadConfig(args.config, overrides);
-  if (!inputs.empty()) {
-    config.inputs = inputs;
-    YAML::Node list(YAML::NodeType::Sequence);
-    for (const std::string& in : inputs) list.push_back(in);
-    config.tree["inputs"] = list;
-  }
-  if (config.inputs.empty()) throw ConfigError("inputs: no inputs (give -i PATH or set inputs:)");
+  Config config = LoadRunConfig(args, inputs, output, threads);
   config.state_dir = state;
   if (flags.count("restart") && state.empty()) throw ConfigError("--restart needs --state");
 
   RunOptions options;
-  if (!shard.empty()) {
-    if (!ParseShard(shard, options.shard_rank, options.shard_count)) {
-      throw ConfigError("--shard " + shard + ": expected R/N with 0 <= R < N");
-    }
-  } else if (ShardFromEnvironment(options.shard_rank, options.shard_count)) {
-    if (options.shard_count < 1 || options.shard_rank < 0 || options.shard_rank >= options.shard_count) {
-      throw ConfigError("shard from the environment is out of range");
-    }
-  }
+  ResolveShard(shard, options.shard_rank, options.shard_count);
   if (progress != "auto" && progress != "live" && progress != "log" && progress != "none") {
     throw ConfigError("--progress: expected auto, live, log or none");
   }
@@ -311,6 +412,7 @@ int Main(int argc, char** argv) {
   try {
     if (command == "run") return Run(rest);
     if (command == "validate") return Validate(rest);
+    if (command == "phase") return Phase(rest);
     if (command == "langid") return Langid(rest);
     if (command == "report") return Report(rest);
     std::cerr << "textmill: unknown command '" << command << "'\n\n" << kUsage;

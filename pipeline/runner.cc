@@ -81,6 +81,8 @@ class Job {
   }
 
   RunOutcome Run();
+  // One document phase of a phased run (options.phase).
+  RunOutcome RunPhase();
 
  private:
   using Source = std::function<bool(Batch&)>;
@@ -95,6 +97,15 @@ class Job {
   void RunStage(size_t index, Batch& batch);
   void WriteBatch(Batch& batch, SpoolWriter* spool);
   void PrepareOutputDir();
+  void OpenWriters();
+  // Flushes the stages, closes the shards, writes config.yaml, the report and
+  // the metrics.
+  RunOutcome FinishOutput(std::chrono::steady_clock::time_point start);
+  std::string ReportName() const;
+  size_t GlobalStageIndex() const;
+  // Phased runs: what the process phase hands on to finalize's report.
+  Json CarryOut(size_t global) const;
+  void CarryIn(const Json& carry, size_t global);
   Json BuildReport(double wall_seconds) const;
   void WriteMetrics(const RunOutcome& outcome, double wall_seconds) const;
 
@@ -118,6 +129,7 @@ class Job {
   std::map<std::string, int64_t> docs_by_path_;  // documents written per input file
   std::map<int, int64_t> length_histogram_;      // written documents by LengthBucket
   Json incremental_ = Json::object();
+  Json carried_inputs_;  // finalize of a phased run: the process phase's input summary
 };
 
 void Job::RunStage(size_t index, Batch& batch) {
@@ -286,17 +298,33 @@ void Job::PrepareOutputDir() {
   }
 }
 
+size_t Job::GlobalStageIndex() const {
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    if (dynamic_cast<GlobalStage*>(stages_[i].get())) return i;
+  }
+  return stages_.size();
+}
+
+std::string Job::ReportName() const {
+  return options_.shard_count == 1 && options_.phase.empty() ? "report.json"
+                                                             : ShardPrefix(options_.shard_rank) + ".report.json";
+}
+
+void Job::OpenWriters() {
+  PrepareOutputDir();
+  const std::string prefix = ShardPrefix(options_.shard_rank);
+  writer_ = std::make_unique<ShardWriter>(config_.output.dir, prefix, config_.output);
+  if (config_.output.rejects) {
+    rejects_writer_ = std::make_unique<ShardWriter>(
+        (fs::path(config_.output.dir) / "rejects").string(), prefix, config_.output);
+  }
+}
+
 RunOutcome Job::Run() {
   const auto start = std::chrono::steady_clock::now();
   listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank,
                          options_.shard_count);
-  size_t global = stages_.size();
-  for (size_t i = 0; i < stages_.size(); ++i) {
-    if (dynamic_cast<GlobalStage*>(stages_[i].get())) {
-      global = i;
-      break;
-    }
-  }
+  const size_t global = GlobalStageIndex();
   std::unique_ptr<RunState> state;
   int64_t run_id = 0;
   if (!options_.state_dir.empty()) {
@@ -335,13 +363,7 @@ RunOutcome Job::Run() {
   }
   spdlog::info("shard {}/{}: {} input files, {:.1f} MB", options_.shard_rank, options_.shard_count,
                listing_.files.size(), static_cast<double>(listing_.total_bytes()) / 1e6);
-  PrepareOutputDir();
-  const std::string prefix = ShardPrefix(options_.shard_rank);
-  writer_ = std::make_unique<ShardWriter>(config_.output.dir, prefix, config_.output);
-  if (config_.output.rejects) {
-    rejects_writer_ = std::make_unique<ShardWriter>(
-        (fs::path(config_.output.dir) / "rejects").string(), prefix, config_.output);
-  }
+  OpenWriters();
 
   const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
   // On the heap: it holds a simdjson parser and WARC buffers, too big for a stack frame.
@@ -359,6 +381,21 @@ RunOutcome Job::Run() {
       RunGlobalPasses(arena, threads, read_inputs, global);
     }
   }
+  RunOutcome outcome = FinishOutput(start);
+  // Indexes learn of this run only once its shards are complete, and the
+  // manifest only once the index has it.
+  MaybeCrash("before_index_commit");
+  if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit(run_id);
+  MaybeCrash("before_manifest_commit");
+  if (state) state->FinishRun(run_id, listing_, docs_by_path_, docs_read_, docs_written_.load());
+
+  spdlog::info("done: {} documents read, {} written, {} rejected, {} unreadable inputs, {:.1f}s",
+               docs_read_, docs_written_.load(), docs_read_ - docs_written_.load(), unreadable_.size(),
+               outcome.report["totals"]["wall_seconds"].get<double>());
+  return outcome;
+}
+
+RunOutcome Job::FinishOutput(std::chrono::steady_clock::time_point start) {
   for (auto& stage : stages_) stage->Flush();
   writer_->Close();
   for (auto& [lang, writer] : lang_writers_) writer->Close();
@@ -372,21 +409,142 @@ RunOutcome Job::Run() {
   YAML::Emitter emitter;
   emitter << config_.tree;
   WriteFileAtomic((dir / "config.yaml").string(), std::string(emitter.c_str()) + "\n");
-  const std::string report_name =
-      options_.shard_count == 1 ? "report.json" : ShardPrefix(options_.shard_rank) + ".report.json";
-  WriteFileAtomic((dir / report_name).string(), outcome.report.dump(2) + "\n");
+  WriteFileAtomic((dir / ReportName()).string(), outcome.report.dump(2) + "\n");
   WriteMetrics(outcome, wall);
-  // Indexes learn of this run only once its shards are complete, and the
-  // manifest only once the index has it.
-  MaybeCrash("before_index_commit");
-  if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit(run_id);
-  MaybeCrash("before_manifest_commit");
-  if (state) state->FinishRun(run_id, listing_, docs_by_path_, docs_read_, docs_written_.load());
-
-  spdlog::info("done: {} documents read, {} written, {} rejected, {} unreadable inputs, {:.1f}s",
-               docs_read_, docs_written_.load(), docs_read_ - docs_written_.load(), unreadable_.size(),
-               wall);
   return outcome;
+}
+
+// Phased runs. The process phase spools the survivors of the stages before
+// the global one (and, apart, the rejects, which the report of finalize
+// counts); sign reads the spool for the global stage's Analyze; finalize reads
+// it again, applies the decisions and writes the shards. Only `finalize`
+// writes to the output directory.
+RunOutcome Job::RunPhase() {
+  const auto start = std::chrono::steady_clock::now();
+  const size_t global = GlobalStageIndex();
+  GlobalStage* stage = global < stages_.size() ? static_cast<GlobalStage*>(stages_[global].get()) : nullptr;
+  const PhaseContext context{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count};
+  const fs::path spool_root = fs::path(options_.work_dir) / "spool";
+  const std::string prefix = ShardPrefix(options_.shard_rank);
+  const std::string spool_dir = (spool_root / prefix).string();
+  const std::string rejects_dir = (spool_root / (prefix + ".rejects")).string();
+  const std::string carry_path = (spool_root / (prefix + ".json")).string();
+  const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  RunOutcome outcome;
+
+  if (options_.phase == "process") {
+    listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank, options_.shard_count);
+    for (const InputProblem& problem : listing_.unreadable) {
+      spdlog::warn("unreadable input {}: {}", problem.path, problem.reason);
+      unreadable_.push_back({{"path", problem.path}, {"reason", problem.reason}});
+    }
+    std::error_code ec;
+    fs::remove_all(spool_dir, ec);
+    fs::remove_all(rejects_dir, ec);
+    SpoolWriter spool(spool_dir), rejects(rejects_dir);
+    if (stage) stage->BeginPhase(context);
+    auto source = std::make_unique<DocumentSource>(listing_, config_.reader, config_.batch_size, &read_progress_);
+    {
+      ProgressReporter progress(read_progress_, docs_written_, static_cast<int64_t>(listing_.files.size()),
+                                listing_.total_bytes(), options_.live_progress, options_.progress_seconds);
+      const DocHook observe = stage ? DocHook([stage](Document& doc) { stage->Observe(doc); }) : DocHook();
+      RunPass(arena, threads, [&source](Batch& b) { return source->Next(b); }, 0, global, observe,
+              [&](Batch& batch) {
+                for (const Document& doc : batch.docs) (doc.rejected() ? rejects : spool).Write(doc);
+              },
+              stage ? global : 0);
+    }
+    spool.Close();
+    rejects.Close();
+    if (stage) stage->EndObserve(spool.documents());
+    Json carry = CarryOut(global);
+    carry["spooled"] = spool.documents();
+    WriteFileAtomic(carry_path, carry.dump() + "\n");
+    outcome.report = {{"documents_spooled", spool.documents()}, {"documents_rejected", rejects.documents()}};
+    spdlog::info("process {}/{}: {} documents spooled for {}, {} rejected", options_.shard_rank,
+                 options_.shard_count, spool.documents(), stage ? stage->Name() : "the writer", rejects.documents());
+    return outcome;
+  }
+
+  std::ifstream carry_in(carry_path);
+  Json carry = Json::parse(carry_in, nullptr, false);
+  if (!carry.is_object()) throw RuntimeError(carry_path + ": missing or damaged (did the process phase finish?)");
+  if (options_.phase == "sign") {
+    if (stage) {
+      stage->BeginPhase(context);
+      stage->EndObserve(carry["spooled"].get<uint64_t>());
+      SpoolReader reader(spool_dir, config_.batch_size);
+      RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, global,
+              [stage](Document& doc) { stage->Analyze(doc); }, [](Batch&) {}, global);
+      const int64_t cpu_start = ThreadCpuNanos();
+      stage->Decide();
+      tallies_[global].cpu_ns += ThreadCpuNanos() - cpu_start;
+      carry["tallies"][global]["cpu_ns"] = carry["tallies"][global]["cpu_ns"].get<int64_t>() + tallies_[global].cpu_ns.load();
+    }
+    WriteFileAtomic(carry_path, carry.dump() + "\n");
+    outcome.report = {{"documents_signed", carry["spooled"]}};
+    return outcome;
+  }
+
+  if (options_.phase != "finalize") throw RuntimeError("no document phase " + options_.phase);
+  CarryIn(carry, global);
+  if (stage) {
+    stage->BeginPhase(context);
+    stage->Decide();
+  }
+  OpenWriters();
+  {
+    SpoolReader rejects(rejects_dir, config_.batch_size);
+    RunPass(arena, threads, [&rejects](Batch& b) { return rejects.Next(b); }, 0, 0, nullptr,
+            [this](Batch& batch) { WriteBatch(batch, nullptr); });
+  }
+  SpoolReader reader(spool_dir, config_.batch_size);
+  RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, stages_.size(), nullptr,
+          [this](Batch& batch) { WriteBatch(batch, nullptr); });
+  outcome = FinishOutput(start);
+  spdlog::info("finalize {}/{}: {} documents read, {} written", options_.shard_rank, options_.shard_count, docs_read_,
+               docs_written_.load());
+  return outcome;
+}
+
+Json Job::CarryOut(size_t global) const {
+  Json ignored = Json::object();
+  for (const auto& [ext, n] : listing_.ignored) ignored[ext] = n;
+  Json tallies = Json::array();
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    const StageTally& t = tallies_[i];
+    tallies.push_back({{"docs_in", t.docs_in.load()},
+                       {"docs_out", t.docs_out.load()},
+                       {"bytes_in", t.bytes_in.load()},
+                       {"bytes_out", t.bytes_out.load()},
+                       {"cpu_ns", i <= global ? t.cpu_ns.load() : 0}});
+  }
+  return {{"inputs",
+           {{"files", listing_.files.size()}, {"bytes", listing_.total_bytes()}, {"ignored_by_extension", ignored}}},
+          {"unreadable", unreadable_},
+          {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()},
+          {"records", Json(read_progress_.record_counts)},
+          {"tallies", tallies}};
+}
+
+void Job::CarryIn(const Json& carry, size_t global) {
+  carried_inputs_ = carry["inputs"];
+  for (const Json& entry : carry["unreadable"]) unreadable_.push_back(entry);
+  read_progress_.jsonl_utf8_repairs = carry["jsonl_utf8_repairs"].get<int64_t>();
+  read_progress_.record_counts = carry["records"].get<std::map<std::string, int64_t>>();
+  const Json& tallies = carry["tallies"];
+  if (tallies.size() != stages_.size()) throw RuntimeError("the process phase ran another stage list (config changed?)");
+  for (size_t i = 0; i <= global && i < stages_.size(); ++i) {
+    StageTally& t = tallies_[i];
+    if (i < global) {  // the global stage and later ones count their documents here
+      t.docs_in = tallies[i]["docs_in"].get<int64_t>();
+      t.docs_out = tallies[i]["docs_out"].get<int64_t>();
+      t.bytes_in = tallies[i]["bytes_in"].get<int64_t>();
+      t.bytes_out = tallies[i]["bytes_out"].get<int64_t>();
+    }
+    t.cpu_ns = tallies[i]["cpu_ns"].get<int64_t>();
+  }
 }
 
 Json Job::BuildReport(double wall_seconds) const {
@@ -398,10 +556,12 @@ Json Job::BuildReport(double wall_seconds) const {
   report["config"] = YamlToJson(config_.tree);
   Json ignored = Json::object();
   for (const auto& [ext, n] : listing_.ignored) ignored[ext] = n;
-  report["inputs"] = {{"files", listing_.files.size()},
-                      {"bytes", listing_.total_bytes()},
+  const bool carried = carried_inputs_.is_object();
+  const uint64_t input_bytes = carried ? carried_inputs_["bytes"].get<uint64_t>() : listing_.total_bytes();
+  report["inputs"] = {{"files", carried ? carried_inputs_["files"].get<uint64_t>() : listing_.files.size()},
+                      {"bytes", input_bytes},
                       {"unreadable", unreadable_},
-                      {"ignored_by_extension", ignored},
+                      {"ignored_by_extension", carried ? carried_inputs_["ignored_by_extension"] : ignored},
                       {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()},
                       {"records", Json(read_progress_.record_counts)}};
   Json stages = Json::array();
@@ -434,7 +594,6 @@ Json Job::BuildReport(double wall_seconds) const {
   }
   Json by_reason = Json::object();
   for (const auto& [reason, n] : rejects_by_reason_) by_reason[reason] = n;
-  const uint64_t input_bytes = listing_.total_bytes();
   report["output"] = {{"documents", docs_written_.load()},
                       {"bytes", output_bytes},
                       {"shards", shards},
@@ -472,7 +631,7 @@ void Job::WriteMetrics(const RunOutcome& outcome, double wall_seconds) const {
     m += "textmill_rejects{" + shard + ",reason=\"" + reason + "\"} " + std::to_string(n) + "\n";
   }
   metric("textmill_input_bytes", "Input bytes read in the last run.", "gauge");
-  m += "textmill_input_bytes{" + shard + "} " + std::to_string(listing_.total_bytes()) + "\n";
+  m += "textmill_input_bytes{" + shard + "} " + std::to_string(outcome.report["inputs"]["bytes"].get<uint64_t>()) + "\n";
   metric("textmill_output_bytes", "Uncompressed output bytes of the last run.", "gauge");
   m += "textmill_output_bytes{" + shard + "} " + std::to_string(outcome.report["output"]["bytes"].get<uint64_t>()) + "\n";
   metric("textmill_unreadable_inputs", "Inputs that could not be read in the last run.", "gauge");
@@ -483,7 +642,9 @@ void Job::WriteMetrics(const RunOutcome& outcome, double wall_seconds) const {
   m += "textmill_exit_code{" + shard + "} " + std::to_string(outcome.exit_code) + "\n";
   metric("textmill_last_success_timestamp_seconds", "Unix time the last run finished.", "gauge");
   m += "textmill_last_success_timestamp_seconds{" + shard + "} " + std::to_string(std::time(nullptr)) + "\n";
-  const std::string name = options_.shard_count == 1 ? "metrics.prom" : ShardPrefix(options_.shard_rank) + ".metrics.prom";
+  const std::string name = options_.shard_count == 1 && options_.phase.empty()
+                               ? "metrics.prom"
+                               : ShardPrefix(options_.shard_rank) + ".metrics.prom";
   WriteFileAtomic((fs::path(config_.output.dir) / name).string(), m);
 }
 
@@ -508,7 +669,14 @@ std::string ShardPrefix(int rank) {
 RunOutcome RunPipeline(const Config& config, std::vector<std::unique_ptr<Stage>> stages,
                        const RunOptions& options) {
   Job job(config, std::move(stages), options);
-  return job.Run();
+  return options.phase.empty() ? job.Run() : job.RunPhase();
+}
+
+Json RunRangePhase(std::vector<std::unique_ptr<Stage>>& stages, const PhaseContext& context) {
+  for (auto& stage : stages) {
+    if (auto* global = dynamic_cast<GlobalStage*>(stage.get())) return global->RunRangePhase(context);
+  }
+  return Json::object();  // no global stage: nothing to decide across slices
 }
 
 }  // namespace textmill

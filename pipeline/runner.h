@@ -24,6 +24,10 @@ struct RunOptions {
   double progress_seconds = 10;
   std::string state_dir;        // run --state: manifest, lock, incremental inputs
   bool restart = false;         // abandon an interrupted run instead of resuming it
+  // Phased runs (pipeline/phases.h): "process", "sign" or "finalize" runs that
+  // document phase of task shard_rank over the work dir; empty: a whole run.
+  std::string phase;
+  std::string work_dir;
 };
 
 struct RunOutcome {
@@ -39,6 +43,10 @@ std::string ConfigHash(const Config& config);
 // RuntimeError when the output cannot be written.
 RunOutcome RunPipeline(const Config& config, std::vector<std::unique_ptr<Stage>> stages,
                        const RunOptions& options);
+
+// The phases of a phased run that read no documents (count, dedup, merge,
+// lines): runs the global stage's part for hash range `context.rank`.
+Json RunRangePhase(std::vector<std::unique_ptr<Stage>>& stages, const PhaseContext& context);
 
 // "part-RRRRR": the prefix of every shard a rank writes.
 std::string ShardPrefix(int rank);

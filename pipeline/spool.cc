@@ -33,6 +33,12 @@ void SpoolWriter::Write(const Document& doc) {
   j["lang"] = doc.lang;
   j["lang_score"] = doc.lang_score;
   j["metadata"] = doc.metadata;
+  j["input_order"] = doc.input_order;
+  if (doc.rejected()) {  // phased runs park rejects too, for the final report
+    j["reject_reason"] = doc.reject_reason;
+    j["rejected_by"] = doc.rejected_by;
+    j["input_unreadable"] = doc.input_unreadable;
+  }
   writer_.Write(j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
 }
 
@@ -80,6 +86,12 @@ bool SpoolReader::Next(Batch& batch) {
     doc.lang = j["lang"];
     doc.lang_score = j["lang_score"];
     doc.metadata = j["metadata"];
+    doc.input_order = j["input_order"];
+    if (j.contains("reject_reason")) {
+      doc.reject_reason = j["reject_reason"];
+      doc.rejected_by = j["rejected_by"];
+      doc.input_unreadable = j["input_unreadable"];
+    }
     doc.ordinal = ordinal_++;
   }
   return !batch.docs.empty();

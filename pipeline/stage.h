@@ -41,6 +41,16 @@ class Stage {
   virtual Json Stats() const { return Json::object(); }
 };
 
+// Phased runs (`textmill phase`, pipeline/phases.h): the passes of a run as
+// separate processes over slices of the input and hash ranges, exchanging
+// files under `work_dir`.
+struct PhaseContext {
+  std::string phase;     // see pipeline/phases.h
+  std::string work_dir;  // shared by all tasks of the job
+  int rank = 0;          // this task: input slice (document phases) or hash range
+  int count = 1;         // tasks per array phase = input slices = hash ranges
+};
+
 // GlobalStage: a stage whose decisions need the whole input first
 // (deduplication). The runner then makes three passes: (1) the stages before
 // it run and every surviving document is Observe()d (in parallel) and spooled
@@ -62,6 +72,15 @@ class GlobalStage : public Stage {
   virtual void Commit(int64_t /*run_id*/) {}
   // The run id of the last Commit() that reached disk, 0 if none.
   virtual int64_t LastCommittedRun() const { return 0; }
+
+  // Phased runs. BeginPhase switches the stage to one phase before the runner
+  // drives it: in "process" Observe writes what it saw to files in the work
+  // dir and EndObserve closes them; in "sign" Analyze does and Decide closes
+  // them; in "finalize" Decide loads the decisions the range phases took and
+  // Process applies them. RunRangePhase runs the phases that work on one hash
+  // range of the files and read no documents; it returns their counters.
+  virtual void BeginPhase(const PhaseContext& context) = 0;
+  virtual Json RunRangePhase(const PhaseContext& context) = 0;
 };
 
 }  // namespace textmill

@@ -7,98 +7,9 @@
 #include <numeric>
 
 #include "pipeline/errors.h"
+#include "stages/dedup_keys.h"
 
 namespace textmill {
-namespace {
-
-// "2024-03-14T09:30:00Z" -> 20240314093000; undated -> max (sorts last).
-uint64_t DateKey(std::string_view date) {
-  uint64_t key = 0;
-  int digits = 0;
-  for (const char c : date) {
-    if (c >= '0' && c <= '9') {
-      key = key * 10 + static_cast<uint64_t>(c - '0');
-      if (++digits == 14) break;
-    } else if (c == ' ' || c == 'T' || c == '-' || c == ':' || c == '/') {
-      continue;
-    } else if (digits > 0) {
-      break;
-    }
-  }
-  if (digits < 8) return UINT64_MAX;  // not even a full date
-  for (; digits < 14; ++digits) key *= 10;
-  return key;
-}
-
-int32_t Find(std::vector<int32_t>& parent, int32_t x) {
-  while (parent[static_cast<size_t>(x)] != x) {
-    parent[static_cast<size_t>(x)] = parent[static_cast<size_t>(parent[static_cast<size_t>(x)])];
-    x = parent[static_cast<size_t>(x)];
-  }
-  return x;
-}
-
-void Union(std::vector<int32_t>& parent, int32_t a, int32_t b) {
-  a = Find(parent, a);
-  b = Find(parent, b);
-  if (a != b) parent[static_cast<size_t>(std::max(a, b))] = std::min(a, b);
-}
-
-template <typename Fn>
-void ForEachLine(std::string_view text, Fn fn) {
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    fn(text.substr(pos, end - pos), pos, end);
-    if (end == text.size()) break;
-    pos = end + 1;
-  }
-}
-
-bool IsBlank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
-
-// The site a document comes from: the host of its URL ("www." dropped), else
-// the first directory of its source when that looks like a host name
-// (crawls saved as host/path/...), else "" (one bucket for all).
-std::string SiteOf(const Document& doc) {
-  std::string_view url = doc.url;
-  if (const size_t scheme = url.find("://"); scheme != std::string_view::npos) {
-    url.remove_prefix(scheme + 3);
-    url = url.substr(0, url.find_first_of("/?#:"));
-  } else {
-    url = std::string_view(doc.source).substr(0, doc.source.find('/'));
-    if (url.find('.') == std::string_view::npos || url.size() == doc.source.size()) url = {};
-  }
-  std::string host(url);
-  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (host.starts_with("www.")) host.erase(0, 4);
-  return host;
-}
-
-// Repeated lines are counted per site: a site's template repeats on its own
-// pages, while a paragraph quoted or syndicated on several sites is content.
-// Short lines (menus, share bars, teaser links, credits) are also counted
-// across sites: at that length a line seen on many unrelated pages is
-// furniture, not a quoted paragraph.
-constexpr size_t kShortLineBytes = 160;
-constexpr uint64_t kAllSites = 0x5A17E5A17E5A17E5ull;
-
-
-// The keys a line is counted under: its site's, and all sites' when short.
-template <typename Fn>
-void ForEachLineKey(std::string_view line, uint64_t site, Fn fn) {
-  const uint64_t key = LineKey(line);
-  fn(key ^ (site * 0x9E3779B97F4A7C15ull));
-  if (line.size() <= kShortLineBytes) fn(key ^ kAllSites);
-}
-
-uint64_t SiteKey(const Document& doc) {
-  const std::string site = SiteOf(doc);
-  return XXH3_64bits(site.data(), site.size());
-}
-
-}  // namespace
 
 DedupOptions DedupOptions::Parse(OptionReader& reader) {
   DedupOptions o;
@@ -139,18 +50,17 @@ void DedupStage::Observe(const Document& doc) {
   if (!options_.lines) return;
   // Exact copies of a page would otherwise make its own lines look repeated.
   if (!seen_texts_.insert(XXH3_64bits(doc.text.data(), doc.text.size())).second) return;
-  std::vector<uint64_t> keys;
-  const uint64_t site = SiteKey(doc);
-  ForEachLine(doc.text, [&](std::string_view line, size_t, size_t) {
-    if (!IsBlank(line)) ForEachLineKey(line, site, [&](uint64_t key) { keys.push_back(key); });
-  });
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  const std::vector<uint64_t> keys = DistinctLineKeys(doc);
+  if (!phase_.phase.empty()) return WriteObserved(doc, keys);
   auto& counts = local_line_counts_.local();
   for (const uint64_t key : keys) ++counts[key];
 }
 
 void DedupStage::EndObserve(uint64_t documents) {
+  if (phase_.phase == "process") {
+    if (observed_) observed_->Close();
+    return;
+  }
   for (const auto& part : local_line_counts_) {
     for (const auto& [key, n] : part) run_line_counts_[key] += n;
   }
@@ -167,6 +77,7 @@ void DedupStage::EndObserve(uint64_t documents) {
   signatures_.assign(documents * static_cast<uint64_t>(options_.num_perm), 0);
   band_keys_.assign(documents * static_cast<uint64_t>(options_.bands), 0);
   dates_.assign(documents, UINT64_MAX);
+  seqs_.assign(documents, 0);
   ids_.assign(documents, "");
   has_shingles_.assign(documents, 0);
   line_keys_.assign(documents, {});
@@ -198,14 +109,8 @@ std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site
 void DedupStage::Analyze(const Document& doc) {
   const uint64_t ord = doc.ordinal;
   if (options_.lines) {
-    std::vector<uint64_t>& keys = line_keys_[ord];
-    const uint64_t site = SiteKey(doc);
-    ForEachLine(doc.text, [&](std::string_view line, size_t, size_t) {
-      if (!IsBlank(line)) ForEachLineKey(line, site, [&](uint64_t key) { keys.push_back(key); });
-    });
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    keys.shrink_to_fit();
+    line_keys_[ord] = DistinctLineKeys(doc);
+    line_keys_[ord].shrink_to_fit();
   }
   const std::string normalized =
       DedupNormalize(options_.lines ? RemoveRepeatedLines(doc.text, SiteKey(doc)) : doc.text);
@@ -216,11 +121,10 @@ void DedupStage::Analyze(const Document& doc) {
   std::copy(signature.begin(), signature.end(), signatures_.begin() + static_cast<ptrdiff_t>(ord * options_.num_perm));
   const std::vector<uint32_t> bands = BandKeys(signature, options_.bands, options_.rows);
   std::copy(bands.begin(), bands.end(), band_keys_.begin() + static_cast<ptrdiff_t>(ord * options_.bands));
-  const std::string date = doc.date.empty() && doc.metadata.contains("date") && doc.metadata["date"].is_string()
-                               ? doc.metadata["date"].get<std::string>()
-                               : doc.date;
-  dates_[ord] = DateKey(date);
+  dates_[ord] = DocDateKey(doc);
+  seqs_[ord] = doc.input_order;
   ids_[ord] = doc.id;
+  if (!phase_.phase.empty()) WriteSigned(doc);
 }
 
 void DedupStage::MatchPublished(std::vector<std::string>& published_match, std::vector<uint8_t>& published_exact) {
@@ -268,9 +172,7 @@ void DedupStage::ClusterRun(std::vector<int32_t>& parent) {
   }
   if (!options_.near) return;
   // Per band: sort (key, ordinal) and compare the members of each bucket.
-  // Buckets are small for real text; a huge one (a template that survived
-  // line removal) is capped so the cost stays linear.
-  constexpr size_t kMaxCompared = 64;
+  constexpr size_t kMaxCompared = kMaxComparedPerBucket;
   std::vector<std::pair<uint32_t, uint32_t>> bucket_keys(documents_);
   for (int b = 0; b < options_.bands; ++b) {
     for (uint64_t ord = 0; ord < documents_; ++ord) {
@@ -299,6 +201,8 @@ void DedupStage::ClusterRun(std::vector<int32_t>& parent) {
 }
 
 void DedupStage::Decide() {
+  if (phase_.phase == "sign") return FinishSigned();
+  if (phase_.phase == "finalize") return;  // BeginPhase loaded the decisions
   decisions_.assign(documents_, Decision{});
   std::vector<std::string> published_match(documents_);
   std::vector<uint8_t> published_exact(documents_, 0);
@@ -363,13 +267,24 @@ void DedupStage::FinalRepeatedLines() {
 }
 
 void DedupStage::ProcessDoc(Document& doc) {
-  const Decision& decision = decisions_[doc.ordinal];
-  if (!decision.published_id.empty() || decision.keeper >= 0) {
-    doc.metadata["dup_of"] = decision.keeper >= 0 ? ids_[static_cast<size_t>(decision.keeper)] : decision.published_id;
-    doc.metadata["dup_kind"] = decision.exact ? "exact" : "near";
-    if (!decision.published_id.empty()) doc.metadata["dup_of_published"] = true;
-    counters_.Add(decision.published_id.empty() ? "duplicates_in_run" : "duplicates_of_published");
-    doc.Reject(decision.exact ? "duplicate_exact" : "duplicate_near");
+  std::string dup_of;
+  bool exact = false, published = false;
+  if (!phase_.phase.empty()) {
+    if (const auto it = phase_decisions_.find(doc.input_order); it != phase_decisions_.end()) {
+      dup_of = it->second.keeper_id;
+      exact = it->second.exact;
+    }
+  } else if (const Decision& decision = decisions_[doc.ordinal]; !decision.published_id.empty() || decision.keeper >= 0) {
+    dup_of = decision.keeper >= 0 ? ids_[static_cast<size_t>(decision.keeper)] : decision.published_id;
+    exact = decision.exact;
+    published = !decision.published_id.empty();
+  }
+  if (!dup_of.empty()) {
+    doc.metadata["dup_of"] = dup_of;
+    doc.metadata["dup_kind"] = exact ? "exact" : "near";
+    if (published) doc.metadata["dup_of_published"] = true;
+    counters_.Add(published ? "duplicates_of_published" : "duplicates_in_run");
+    doc.Reject(exact ? "duplicate_exact" : "duplicate_near");
     return;
   }
   if (options_.lines) {
@@ -386,15 +301,15 @@ void DedupStage::ProcessDoc(Document& doc) {
     doc.text = std::move(cleaned);
   }
   if (state_) {
-    PublishedDoc published;
-    published.id = doc.id;
-    published.exact = exact_[doc.ordinal];
-    published.signature.assign(Sig(doc.ordinal), Sig(doc.ordinal) + options_.num_perm);
+    PublishedDoc published_doc;
+    published_doc.id = doc.id;
+    published_doc.exact = exact_[doc.ordinal];
+    published_doc.signature.assign(Sig(doc.ordinal), Sig(doc.ordinal) + options_.num_perm);
     if (has_shingles_[doc.ordinal]) {
       const uint32_t* bands = band_keys_.data() + doc.ordinal * static_cast<uint64_t>(options_.bands);
-      published.band_keys.assign(bands, bands + options_.bands);
+      published_doc.band_keys.assign(bands, bands + options_.bands);
     }
-    to_publish_.push_back(std::move(published));
+    to_publish_.push_back(std::move(published_doc));
   }
 }
 

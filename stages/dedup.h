@@ -43,6 +43,7 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include "pipeline/counters.h"
+#include "pipeline/io/bucket_file.h"
 #include "pipeline/registry.h"
 #include "pipeline/stage.h"
 #include "stages/dedup_state.h"
@@ -84,6 +85,10 @@ class DedupStage : public GlobalStage {
   int64_t LastCommittedRun() const override { return state_ ? state_->last_run_id() : 0; }
   Json Stats() const override;
 
+  // Phased runs (pipeline/phases.h); implemented in dedup_phases.cc.
+  void BeginPhase(const PhaseContext& context) override;
+  Json RunRangePhase(const PhaseContext& context) override;
+
   // The text without the lines repeated on its site (valid after EndObserve).
   std::string RemoveRepeatedLines(std::string_view text, uint64_t site, int64_t* removed = nullptr) const;
 
@@ -98,6 +103,20 @@ class DedupStage : public GlobalStage {
   void ClusterRun(std::vector<int32_t>& parent);
   void CountClusterLines(const std::vector<uint32_t>& members);
   void FinalRepeatedLines();
+
+  // Phased runs: what each phase writes and reads (dedup_phases.cc).
+  struct PhaseDecision {
+    std::string keeper_id;
+    bool exact = false;
+  };
+  std::string PhaseFile(const std::string& name) const;
+  void WriteObserved(const Document& doc, const std::vector<uint64_t>& line_keys);
+  void WriteSigned(const Document& doc);
+  void FinishSigned();
+  Json CountPhase(const PhaseContext& context) const;
+  Json PairPhase(const PhaseContext& context) const;
+  Json MergePhase(const PhaseContext& context) const;
+  Json LinesPhase(const PhaseContext& context) const;
 
   DedupOptions options_;
   MinHasher hasher_;
@@ -116,9 +135,15 @@ class DedupStage : public GlobalStage {
   std::vector<uint32_t> signatures_;
   std::vector<uint32_t> band_keys_;
   std::vector<uint64_t> dates_;
+  std::vector<uint64_t> seqs_;  // Document::input_order
   std::vector<std::string> ids_;
   std::vector<uint8_t> has_shingles_;
   std::vector<std::vector<uint64_t>> line_keys_;  // distinct line keys of each document
+
+  // Phased runs: empty phase = a single-machine run.
+  PhaseContext phase_;
+  std::unique_ptr<BucketFileWriter> observed_, band_records_, exact_records_, line_records_;
+  std::unordered_map<uint64_t, PhaseDecision> phase_decisions_;  // finalize: by input_order
 
   // Decide / Process.
   std::vector<Decision> decisions_;

@@ -42,10 +42,19 @@ DocumentSource::~DocumentSource() = default;
 bool DocumentSource::Next(Batch& batch) {
   batch.sequence = sequence_++;
   bool any = false;
+  size_t numbered = batch.docs.size();
+  // Documents appended since the last call get their place in input order.
+  const auto number_new = [&] {
+    for (; numbered < batch.docs.size(); ++numbered) {
+      batch.docs[numbered].input_order = (uint64_t{file_index_} << 32) | record_in_file_++;
+    }
+  };
   while (static_cast<int>(batch.docs.size()) < batch_size_) {
     if (warc_) {
       any = true;
-      if (ReadWarcRecords(batch)) {
+      const bool finished = ReadWarcRecords(batch);
+      number_new();
+      if (finished) {
         progress_->bytes_read += static_cast<int64_t>(warc_->file.size);
         batch.input_bytes += warc_->file.size;
         warc_.reset();
@@ -55,7 +64,9 @@ bool DocumentSource::Next(Batch& batch) {
     }
     if (jsonl_) {
       any = true;
-      if (ReadJsonlLines(batch)) {
+      const bool finished = ReadJsonlLines(batch);
+      number_new();
+      if (finished) {
         progress_->bytes_read += static_cast<int64_t>(jsonl_->file.size);
         batch.input_bytes += jsonl_->file.size;
         jsonl_.reset();
@@ -66,12 +77,15 @@ bool DocumentSource::Next(Batch& batch) {
     if (next_file_ >= listing_.files.size()) break;
     const InputFile& file = listing_.files[next_file_++];
     any = true;
+    file_index_ = file.index;
+    record_in_file_ = 0;
     if (file.format == InputFormat::kWarc) {
       warc_ = std::make_unique<WarcState>(file, options_.max_document_bytes);
     } else if (file.format == InputFormat::kJsonl) {
       jsonl_ = std::make_unique<JsonlState>(file);
     } else {
       ReadWholeFile(file, batch);
+      number_new();
       FinishFile(batch);
     }
   }

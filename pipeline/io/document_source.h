@@ -59,6 +59,8 @@ class DocumentSource {
   ReadProgress* progress_;
   size_t next_file_ = 0;
   uint64_t sequence_ = 0;
+  uint32_t file_index_ = 0;      // InputFile::index of the file being read
+  uint64_t record_in_file_ = 0;  // documents taken from it so far
 
   // State of the JSONL file being streamed.
   struct JsonlState;

@@ -136,6 +136,7 @@ InputListing ListInputs(const std::vector<std::string>& roots, const ReaderOptio
                    [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
   std::stable_sort(listing.unreadable.begin(), listing.unreadable.end(),
                    [](const InputProblem& a, const InputProblem& b) { return a.path < b.path; });
+  for (size_t i = 0; i < listing.files.size(); ++i) listing.files[i].index = static_cast<uint32_t>(i);
   return listing;
 }
 

@@ -22,6 +22,7 @@ struct InputFile {
   int64_t mtime = 0;     // set by RunState (seconds), for the manifest
   Compression compression = Compression::kNone;
   InputFormat format = InputFormat::kText;
+  uint32_t index = 0;    // position in the full sorted listing (kept by SelectShard)
 };
 
 struct InputProblem {

@@ -1,0 +1,92 @@
+// Bucket files: how the tasks of a phased run (`textmill phase`) exchange
+// fixed-size records by hash range on shared storage.
+//
+// A writer task spreads records over `buckets` hash ranges. It keeps them in
+// memory up to a budget, then appends them to one data file as a "run": the
+// records of bucket 0, then bucket 1, ... An index file lists, per run, where
+// each bucket starts. One data file per writer, whatever the bucket count, so a
+// 1,000-task array does not need 1,000 open files per task. A reader task takes
+// one bucket's records from every writer's runs: memory bounded by its range.
+//
+// Both files are written under temp names and renamed by Close(): a killed
+// task leaves no file that looks complete.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace textmill {
+
+// The hash range (0..buckets-1) of a 64-bit hash: equal-width slices of the
+// hash space, so ranges are balanced for well-mixed hashes.
+inline uint32_t BucketOf(uint64_t hash, uint32_t buckets) {
+  return static_cast<uint32_t>((static_cast<unsigned __int128>(hash) * buckets) >> 64);
+}
+
+class BucketFileWriter {
+ public:
+  // Writes `path` (data) and `path`.idx. Thread-safe Add.
+  BucketFileWriter(std::string path, uint32_t buckets, size_t record_size, size_t memory_budget = 64 << 20);
+  ~BucketFileWriter();
+  BucketFileWriter(const BucketFileWriter&) = delete;
+  BucketFileWriter& operator=(const BucketFileWriter&) = delete;
+
+  // `records`: `count` records of one document, with their buckets.
+  void Add(const uint32_t* buckets, const void* records, size_t count);
+  void Close();  // throws RuntimeError on I/O failure
+  uint64_t records() const { return records_; }
+
+ private:
+  void SpillLocked();
+
+  std::string path_;
+  uint32_t buckets_;
+  size_t record_size_;
+  size_t budget_;
+  std::mutex mutex_;
+  std::vector<std::vector<char>> pending_;  // per bucket
+  size_t pending_bytes_ = 0;
+  std::FILE* data_ = nullptr;
+  std::vector<uint64_t> index_;  // per run: buckets_ + 1 offsets
+  uint64_t offset_ = 0;
+  uint64_t records_ = 0;
+  bool closed_ = false;
+};
+
+// Appends to `out` the records of `bucket` from the bucket files at `paths`
+// (each written with the same bucket count and record size). Throws
+// RuntimeError when a file is missing or does not match.
+void ReadBucket(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets, size_t record_size,
+                std::vector<char>& out);
+
+template <typename Record>
+std::vector<Record> ReadBucketRecords(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets) {
+  std::vector<char> bytes;
+  ReadBucket(paths, bucket, buckets, sizeof(Record), bytes);
+  std::vector<Record> out(bytes.size() / sizeof(Record));
+  if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(Record));
+  return out;
+}
+
+// Whole files of records (small per-task outputs), written atomically.
+void WriteRecordFile(const std::string& path, const void* data, size_t bytes);
+std::vector<char> ReadRecordFile(const std::string& path, size_t record_size);
+
+template <typename Record>
+void WriteRecords(const std::string& path, const std::vector<Record>& records) {
+  WriteRecordFile(path, records.data(), records.size() * sizeof(Record));
+}
+
+template <typename Record>
+std::vector<Record> ReadRecords(const std::string& path) {
+  const std::vector<char> bytes = ReadRecordFile(path, sizeof(Record));
+  std::vector<Record> out(bytes.size() / sizeof(Record));
+  if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(Record));
+  return out;
+}
+
+}  // namespace textmill

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# A phased run with N = 1, 3 and 7 tasks writes the same documents and rejects
+# as a single-machine run of the same inputs and config, byte for byte after
+# sorting by id. Inputs: the dedup dev set split over 11 JSONL files (copies of
+# one article land in different slices) plus the HTML/text examples.
+#   tests/scaleout/equivalence_test.sh TEXTMILL
+set -euo pipefail
+bin=$1
+here=$(cd "$(dirname "$0")/../.." && pwd)
+shared=${SHARED_DIR:-$here/../shared}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/in"
+python3 - "$shared/bench/dedup/dev/docs.jsonl" "$work/in" <<'PY'
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+outs = [open(f"{sys.argv[2]}/part{i:02d}.jsonl", "w", encoding="utf-8") for i in range(11)]
+for n, line in enumerate(lines):
+    outs[n % 11].write(line + "\n")
+PY
+cp -r "$here/examples" "$work/in/examples"
+args=(-c "$here/configs/default.yaml" -i "$work/in" --set reader.jsonl.date_field=crawl_date
+      --set output.rejects=true --set output.rejects_text=true)
+
+sorted_lines() {  # every line of a directory's shards, sorted (lines start with the id)
+  local files=("$1"/part-*.jsonl.zst)
+  zstd -dcq "${files[@]}" | LC_ALL=C sort
+}
+
+"$bin" run "${args[@]}" -o "$work/single" --progress none --log-level warn
+sorted_lines "$work/single" > "$work/single.docs"
+sorted_lines "$work/single/rejects" > "$work/single.rejects"
+docs=$(wc -l < "$work/single.docs")
+dups=$(grep -c '"dup_of"' "$work/single.rejects" || true)
+echo "single machine: $docs documents, $dups duplicates dropped"
+[ "$docs" -gt 50 ] && [ "$dups" -gt 50 ] || { echo "FAIL: the reference run dropped too little to test anything"; exit 1; }
+
+status=0
+for n in 1 3 7; do
+  bash "$here/tests/scaleout/phased_run.sh" "$bin" "$n" "$work/work$n" "$work/phased$n" -- "${args[@]}"
+  sorted_lines "$work/phased$n" > "$work/phased$n.docs"
+  sorted_lines "$work/phased$n/rejects" > "$work/phased$n.rejects"
+  if cmp -s "$work/single.docs" "$work/phased$n.docs" && cmp -s "$work/single.rejects" "$work/phased$n.rejects"; then
+    echo "N=$n: identical ($(wc -l < "$work/phased$n.docs") documents, $(wc -l < "$work/phased$n.rejects") rejects)"
+  else
+    echo "FAIL N=$n: output differs from the single-machine run"
+    diff <(cut -c1-300 "$work/single.docs") <(cut -c1-300 "$work/phased$n.docs") | head -10 || true
+    diff <(cut -c1-300 "$work/single.rejects") <(cut -c1-300 "$work/phased$n.rejects") | head -10 || true
+    status=1
+  fi
+  # The merged report counts what the single run counts.
+  python3 - "$work/single/report.json" "$work/phased$n/report.json" <<'PY' || status=1
+import json, sys
+single, phased = (json.load(open(p)) for p in sys.argv[1:])
+for key in ("documents_read", "documents_written", "rejects_by_reason"):
+    if single["totals"][key] != phased["totals"][key]:
+        print(f"FAIL report totals.{key}: single {single['totals'][key]} phased {phased['totals'][key]}")
+        sys.exit(1)
+for a, b in zip(single["stages"], phased["stages"]):
+    if (a["name"], a["docs_in"], a["docs_out"]) != (b["name"], b["docs_in"], b["docs_out"]):
+        print(f"FAIL report stage {a['name']}: single {a['docs_in']}->{a['docs_out']} phased {b['docs_in']}->{b['docs_out']}")
+        sys.exit(1)
+if "dedup" not in phased["phases"] or phased["phases"]["dedup"]["tasks"] < 1:
+    print("FAIL report: no per-phase summary")
+    sys.exit(1)
+PY
+done
+
+# A finished task is not redone; a phase refuses to start before the one it needs.
+out=$("$bin" phase finalize --work "$work/work3" -o "$work/phased3" --shard 1/3 "${args[@]}" 2>&1)
+grep -q "already done" <<<"$out" || { echo "FAIL: a finished task ran again"; status=1; }
+rm -f "$work/work3/done/lines.2"
+if "$bin" phase finalize --work "$work/work3" -o "$work/phased3" --shard 2/3 --force "${args[@]}" 2>"$work/err"; then
+  echo "FAIL: finalize ran without the lines phase of task 2"; status=1
+fi
+grep -q "lines.*2" "$work/err" || { echo "FAIL: unclear message: $(cat "$work/err")"; status=1; }
+# A work dir of another job (other task count) is refused.
+if "$bin" phase process --work "$work/work3" -o "$work/phased3" --shard 0/4 "${args[@]}" 2>"$work/err"; then
+  echo "FAIL: a work dir was reused with another task count"; status=1
+fi
+grep -q "belongs to another job" "$work/err" || { echo "FAIL: unclear message: $(cat "$work/err")"; status=1; }
+exit $status
