@@ -28,6 +28,8 @@ packages=(
   hunspell-no hunspell-da hunspell-sv hunspell-hr hunspell-bs hunspell-sr hunspell-sl hunspell-id
   hunspell-cs hunspell-sk hunspell-es hunspell-pt-pt hunspell-pt-br hunspell-ca hunspell-gl hunspell-hi
   hunspell-ne hunspell-nl hunspell-af
+  # scale-out: a single-node Slurm cluster for tests/slurm (slurmctld, slurmd, munged)
+  slurm-wlm munge
   # benchmark baselines (readability-lxml for the extraction speed comparison)
   python3-readability python3-lxml
 )

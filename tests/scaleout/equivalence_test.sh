@@ -1,24 +1,14 @@
 #!/usr/bin/env bash
 # A phased run with N = 1, 3 and 7 tasks writes the same documents and rejects
 # as a single-machine run of the same inputs and config, byte for byte after
-# sorting by id. Inputs: the dedup dev set split over 11 JSONL files (copies of
-# one article land in different slices) plus the HTML/text examples.
+# sorting by id, and its merged report counts the same (inputs: make_inputs.sh).
 #   tests/scaleout/equivalence_test.sh TEXTMILL
 set -euo pipefail
 bin=$1
 here=$(cd "$(dirname "$0")/../.." && pwd)
-shared=${SHARED_DIR:-$here/../shared}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/in"
-python3 - "$shared/bench/dedup/dev/docs.jsonl" "$work/in" <<'PY'
-import sys
-lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
-outs = [open(f"{sys.argv[2]}/part{i:02d}.jsonl", "w", encoding="utf-8") for i in range(11)]
-for n, line in enumerate(lines):
-    outs[n % 11].write(line + "\n")
-PY
-cp -r "$here/examples" "$work/in/examples"
+bash "$here/tests/scaleout/make_inputs.sh" "$work/in"
 args=(-c "$here/configs/default.yaml" -i "$work/in" --set reader.jsonl.date_field=crawl_date
       --set output.rejects=true --set output.rejects_text=true)
 
