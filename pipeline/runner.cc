@@ -480,7 +480,7 @@ RunOutcome Job::RunPhase() {
       const int64_t cpu_start = ThreadCpuNanos();
       stage->Decide();
       tallies_[global].cpu_ns += ThreadCpuNanos() - cpu_start;
-      carry["tallies"][global]["cpu_ns"] = carry["tallies"][global]["cpu_ns"].get<int64_t>() + tallies_[global].cpu_ns.load();
+      carry["sign_cpu_ns"] = tallies_[global].cpu_ns.load();  // set, not added: a rerun replaces it
     }
     WriteFileAtomic(carry_path, carry.dump() + "\n");
     outcome.report = {{"documents_signed", carry["spooled"]}};
@@ -545,6 +545,7 @@ void Job::CarryIn(const Json& carry, size_t global) {
     }
     t.cpu_ns = tallies[i]["cpu_ns"].get<int64_t>();
   }
+  if (global < stages_.size()) tallies_[global].cpu_ns += carry.value("sign_cpu_ns", int64_t{0});
 }
 
 Json Job::BuildReport(double wall_seconds) const {
