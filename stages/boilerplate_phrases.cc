@@ -21,6 +21,43 @@ std::string_view Trim(std::string_view s) {
   return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
 }
 
+// The pattern with every bounded repeat x{m,n} made unbounded (x* or x+): it
+// matches a superset of the original. Counted repeats such as ".{0,80}" make
+// RE2's lazy DFA grow a new state per position of every line; the relaxed set
+// keeps the DFA small, and the few lines it accepts are checked against the
+// exact patterns.
+std::string RelaxRepeats(std::string_view pattern) {
+  std::string out;
+  out.reserve(pattern.size());
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      out.append(pattern.substr(i, 2));
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      size_t j = i + 1;
+      size_t digits = 0;
+      bool min_zero = true;  // m == 0: x{0,n} -> x*, else x{m,n} -> x+
+      for (; j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9'; ++j, ++digits) {
+        if (pattern[j] != '0') min_zero = false;
+      }
+      if (digits > 0 && j < pattern.size() && pattern[j] == ',') {
+        ++j;
+        while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') ++j;
+      }
+      if (digits > 0 && j < pattern.size() && pattern[j] == '}') {
+        out.push_back(min_zero ? '*' : '+');
+        i = j;
+        continue;
+      }
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 BoilerplatePhrases::BoilerplatePhrases(const std::string& path)
@@ -35,10 +72,13 @@ BoilerplatePhrases::BoilerplatePhrases(const std::string& path)
     if (pattern.empty() || pattern[0] == '#') continue;
     const bool section_end = pattern.starts_with("@end ");
     if (section_end) pattern = Trim(pattern.substr(5));
+    auto exact = std::make_unique<RE2>(pattern, SetOptions());
     std::string error;
-    if (set_->Add(pattern, &error) < 0) {
-      throw ConfigError(path + ": line " + std::to_string(number) + ": bad pattern: " + error);
+    if (!exact->ok() || set_->Add(RelaxRepeats(pattern), &error) < 0) {
+      throw ConfigError(path + ": line " + std::to_string(number) + ": bad pattern: " +
+                        (exact->ok() ? error : exact->error()));
     }
+    exact_.push_back(std::move(exact));
     is_section_end_.push_back(section_end);
     ++count_;
   }
@@ -52,10 +92,14 @@ BoilerplatePhrases::Match BoilerplatePhrases::Classify(std::string_view line) co
   if (line.empty() || line.size() > 300 || count_ == 0) return Match::kNone;
   std::vector<int> hits;
   if (!set_->Match(line, &hits)) return Match::kNone;
+  Match match = Match::kNone;
   for (const int hit : hits) {
-    if (is_section_end_[static_cast<size_t>(hit)]) return Match::kSectionEnd;
+    const auto index = static_cast<size_t>(hit);
+    if (!RE2::FullMatch(line, *exact_[index])) continue;  // only the relaxed form matched
+    if (is_section_end_[index]) return Match::kSectionEnd;
+    match = Match::kBoilerplate;
   }
-  return Match::kBoilerplate;
+  return match;
 }
 
 }  // namespace textmill

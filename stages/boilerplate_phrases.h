@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <re2/re2.h>
 #include <re2/set.h>
 
 namespace textmill {
@@ -32,7 +33,8 @@ class BoilerplatePhrases {
   size_t size() const { return count_; }
 
  private:
-  std::unique_ptr<RE2::Set> set_;
+  std::unique_ptr<RE2::Set> set_;             // relaxed patterns: a cheap first pass
+  std::vector<std::unique_ptr<RE2>> exact_;     // the patterns as written, by index
   std::vector<bool> is_section_end_;  // by pattern index
   size_t count_ = 0;
 };

@@ -48,9 +48,17 @@ std::string AttrString(const xmlChar** atts, const char* name) {
 }
 
 void AppendHint(const char* value, std::string& hints) {
-  if (!*value) return;
-  for (const char* p = value; *p; ++p) hints.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(*p))));
-  hints.push_back(' ');
+  const size_t length = std::strlen(value);
+  if (length == 0) return;
+  const size_t at = hints.size();
+  hints.resize(at + length + 1);
+  // ASCII lowering only (what std::tolower does in the C locale), without a
+  // locale call per byte: class strings are the longest attribute we read.
+  for (size_t i = 0; i < length; ++i) {
+    const char c = value[i];
+    hints[at + i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+  }
+  hints[at + length] = ' ';
 }
 
 bool HiddenByAttributes(const char* aria, const char* style_attr) {
@@ -62,6 +70,81 @@ bool HiddenByAttributes(const char* aria, const char* style_attr) {
     if (c != ' ') compact.push_back(c);
   }
   return compact.find("display:none") != std::string::npos || compact.find("visibility:hidden") != std::string::npos;
+}
+
+
+// The position of `needle` (lower-case ASCII) in `text` from `from`, ignoring
+// ASCII case; npos if absent.
+size_t FindNoCase(std::string_view text, std::string_view needle, size_t from) {
+  while (from < text.size()) {
+    const size_t lt = text.find(needle[0], from);
+    if (lt == std::string_view::npos || text.size() - lt < needle.size()) return std::string_view::npos;
+    size_t i = 1;
+    while (i < needle.size() && (text[lt + i] | 0x20) == needle[i]) ++i;
+    if (i == needle.size()) return lt;
+    from = lt + 1;
+  }
+  return std::string_view::npos;
+}
+
+// The page with the bodies of <script> and <style> elements cut out (the tags
+// stay). They are about half the bytes of real pages (54% of the extraction
+// benchmark's), never content, and libxml2 reads raw text a character at a
+// time. The body ends at "</script" or "</style" as in browsers; libxml2 2.9
+// alone would end a script at the first "</" + letter inside a string literal
+// and read the rest of the code as page text. Comments are skipped whole so a
+// commented-out "<script" does not start a cut. Returns false (and leaves
+// `out` empty) when there is nothing to cut.
+bool CutRawTextBodies(std::string_view html, std::string& out) {
+  size_t pos = 0, copied = 0;
+  while ((pos = html.find('<', pos)) != std::string_view::npos) {
+    if (html.compare(pos, 4, "<!--") == 0) {
+      const size_t end = html.find("-->", pos + 4);
+      if (end == std::string_view::npos) break;
+      pos = end + 3;
+      continue;
+    }
+    std::string_view close;
+    size_t name_end = pos + 1;
+    for (const std::string_view name : {std::string_view("script"), std::string_view("style")}) {
+      if (html.size() - pos - 1 > name.size() && FindNoCase(html.substr(pos + 1, name.size()), name, 0) == 0) {
+        const char next = html[pos + 1 + name.size()];
+        if (next == '>' || next == '/' || next == ' ' || next == '\t' || next == '\n' || next == '\r' || next == '\f') {
+          close = name == "script" ? "</script" : "</style";
+          name_end = pos + 1 + name.size();
+        }
+      }
+    }
+    if (close.empty()) {
+      ++pos;
+      continue;
+    }
+    // The end of the start tag: the first '>' outside a quoted attribute value.
+    size_t gt = name_end;
+    char quote = 0;
+    for (; gt < html.size(); ++gt) {
+      const char c = html[gt];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '>') {
+        break;
+      }
+    }
+    if (gt >= html.size()) break;
+    const size_t body_end = FindNoCase(html, close, gt + 1);
+    if (body_end == std::string_view::npos) break;
+    if (body_end > gt + 1) {
+      if (out.empty()) out.reserve(html.size());
+      out.append(html.substr(copied, gt + 1 - copied));
+      copied = body_end;
+    }
+    pos = body_end + close.size();
+  }
+  if (copied == 0) return false;
+  out.append(html.substr(copied));
+  return true;
 }
 
 }  // namespace
@@ -270,6 +353,8 @@ HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns) {
   sax.cdataBlock = HtmlTreeBuilder::OnText;
   // The pull parser, like the DOM builder, keeps content after </html>
   // (browsers do too); the push parser drops it.
+  std::string cut;
+  if (CutRawTextBodies(html, cut)) html = cut;
   htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(
       html.data(), static_cast<int>(std::min<size_t>(html.size(), INT32_MAX)));
   if (!ctxt) return;

@@ -166,3 +166,45 @@ TEST(ExtractStageTest, OversizePagesAreTruncatedOrRejected) {
 
 }  // namespace
 }  // namespace textmill
+
+namespace textmill {
+namespace {
+
+// Script and style bodies are cut before parsing (html_tree.cc).
+TEST(ExtractHtmlRawTextTest, ScriptWithClosingTagsInStringsDoesNotLeak) {
+  const std::string text =
+      Extract(Article(kPara1 + "<script type=\"text/javascript\">document.write('</a></div><p>leaked code</p>');"
+                               "var s = \"</span>\";</script>" + kPara2));
+  EXPECT_NE(text.find("The river rose"), std::string::npos);
+  EXPECT_NE(text.find("Officials said"), std::string::npos);
+  EXPECT_EQ(text.find("leaked"), std::string::npos) << text;
+  EXPECT_EQ(text.find("document.write"), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlRawTextTest, QuotedGreaterThanUppercaseAndStyle) {
+  const std::string text = Extract(Article(kPara1 + "<SCRIPT data-x=\"a>b\" src='x.js'>if (a > b) { c(); }</ScRiPt >" +
+                                           "<style media=\"screen\">p > a { color: red }</STYLE>" + kPara2));
+  EXPECT_NE(text.find("Officials said"), std::string::npos);
+  EXPECT_EQ(text.find("c();"), std::string::npos) << text;
+  EXPECT_EQ(text.find("color"), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlRawTextTest, CommentedScriptAndLookAlikeTagsKeepContent) {
+  // "<!-- <script> -->" must not start a cut that swallows the article up to a
+  // later </script>; <scripts> and <styled> are other (unknown) elements.
+  const std::string text = Extract(Article("<!-- <script> -->" + kPara1 + "<scripts>" + kPara2 + "</scripts>" +
+                                           "<script>x()</script>"));
+  EXPECT_NE(text.find("The river rose"), std::string::npos) << text;
+  EXPECT_NE(text.find("Officials said"), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlRawTextTest, UnclosedScriptOrTagDoesNotCrash) {
+  EXPECT_NO_THROW(Extract(Article(kPara1) + "<script>var never_closed = 1;"));
+  EXPECT_NO_THROW(Extract(Article(kPara1) + "<script src=\"unterminated"));
+  EXPECT_NO_THROW(Extract("<script"));
+  EXPECT_NO_THROW(Extract("<style>"));
+  EXPECT_NE(Extract(Article(kPara1) + "<script>var never_closed = 1;").find("The river rose"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace textmill

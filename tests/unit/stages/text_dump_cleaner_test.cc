@@ -52,3 +52,33 @@ TEST(TextDumpCleanerTest, NoContentGivesEmpty) {
 
 }  // namespace
 }  // namespace textmill
+
+namespace textmill {
+namespace {
+
+// The phrase set runs a relaxed form of each pattern first (bounded repeats
+// made unbounded); the exact pattern still decides.
+TEST(BoilerplatePhrasesTest, BoundedRepeatsKeepTheirBounds) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "phrases.txt", "powered by .{0,10}\n@end .{0,5} comments\nx{2,3}y\n");
+  const BoilerplatePhrases phrases(dir / "phrases.txt");
+  EXPECT_TRUE(phrases.Matches("Powered by WordPress"));
+  EXPECT_FALSE(phrases.Matches("Powered by a very long sentence that goes on"));
+  EXPECT_EQ(phrases.Classify("12 comments"), BoilerplatePhrases::Match::kSectionEnd);
+  EXPECT_EQ(phrases.Classify("there are 12 comments"), BoilerplatePhrases::Match::kNone);
+  EXPECT_TRUE(phrases.Matches("xxy"));
+  EXPECT_TRUE(phrases.Matches("xxxy"));
+  EXPECT_FALSE(phrases.Matches("xy"));
+  EXPECT_FALSE(phrases.Matches("xxxxy"));
+}
+
+TEST(BoilerplatePhrasesTest, EscapedBracesAreLiteral) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "phrases.txt", "a\\{2\\}\n");
+  const BoilerplatePhrases phrases(dir / "phrases.txt");
+  EXPECT_TRUE(phrases.Matches("a{2}"));
+  EXPECT_FALSE(phrases.Matches("aa"));
+}
+
+}  // namespace
+}  // namespace textmill
