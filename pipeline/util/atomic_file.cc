@@ -40,7 +40,10 @@ void CommitTempFile(const std::string& temp_path, const std::string& final_path)
 }
 
 void WriteFileAtomic(const std::string& path, std::string_view content) {
-  const std::string temp = TempPathFor(path);
+  // The temp name carries the pid: the tasks of an array job write the same
+  // small files (config.yaml, plan.json) at the same moment, and with one
+  // shared temp name one task's rename would take the file from under another.
+  const std::string temp = TempPathFor(path) + "." + std::to_string(::getpid());
   std::FILE* f = std::fopen(temp.c_str(), "wb");
   if (!f) throw RuntimeError("cannot write " + temp + ": " + std::strerror(errno));
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();

@@ -7,7 +7,8 @@
 
 namespace textmill {
 
-// Throws RuntimeError on I/O failure.
+// Throws RuntimeError on I/O failure. Safe when several processes write the
+// same path at once (the last rename wins).
 void WriteFileAtomic(const std::string& path, std::string_view content);
 
 // The temp name used for `path`: ".<name>.tmp" in the same directory, so a
