@@ -265,7 +265,7 @@ double CpuSecondsSoFar(long* max_rss_kib) {
 int Phase(const std::vector<std::string>& rest) {
   CommonArgs args;
   std::vector<std::string> inputs;
-  std::string phase, work, output, shard;
+  std::string phase, work, output, shard, state;
   int threads = -1;
   po::options_description desc("phase options");
   AddCommonOptions(desc, args);
@@ -276,6 +276,8 @@ int Phase(const std::vector<std::string>& rest) {
       ("output,o", po::value(&output), "output directory (replaces output.dir)")
       ("threads,j", po::value(&threads), "worker threads, 0 = all cores (replaces threads)")
       ("shard", po::value(&shard), "this task R of N: R/N (default: SLURM_ARRAY_TASK_ID/COUNT); merge and report: 0/N")
+      ("state", po::value(&state), "state directory of nightly runs: earlier inputs skipped, dedup against them; "
+                                   "the report phase publishes the run")
       ("force", "run even if this task has a completion record");
   po::positional_options_description positional;
   positional.add("phase", 1);
@@ -292,7 +294,8 @@ int Phase(const std::vector<std::string>& rest) {
     for (const std::string& n : PhaseNames()) names += (names.empty() ? "" : ", ") + n;
     throw ConfigError("phase '" + phase + "': expected one of " + names);
   }
-  const Config config = LoadRunConfig(args, inputs, output, threads);
+  Config config = LoadRunConfig(args, inputs, output, threads);
+  config.state_dir = state;  // before BuildStages: dedup opens the index
   int rank = 0, count = 1;
   ResolveShard(shard, rank, count);
   if (IsSingleTaskPhase(phase) && rank != 0) {
@@ -301,13 +304,16 @@ int Phase(const std::vector<std::string>& rest) {
   auto stages = BuildStages(config);  // config errors first
   std::string job = ConfigHash(config) + "|" + std::filesystem::absolute(config.output.dir).lexically_normal().string();
   for (const std::string& in : config.inputs) job += "|" + std::filesystem::absolute(in).lexically_normal().string();
+  if (!state.empty()) job += "|state=" + std::filesystem::absolute(state).lexically_normal().string();
   CheckPlan(work, Hash128Hex(job), count);
+  const std::string work_abs = std::filesystem::absolute(work).lexically_normal().string();
   if (PhaseTaskDone(work, phase, rank) && !flags.count("force")) {
     spdlog::info("phase {} task {}/{}: already done ({}), nothing to do", phase, rank, count,
                  CompletionPath(work, phase, rank));
     return kExitOk;
   }
   RequirePreviousPhase(work, phase, count);
+  if (!state.empty()) AcquirePhasedLease(state, work_abs);  // every task: the first one takes it
   const auto start = std::chrono::steady_clock::now();
   long rss_kib = 0;
   const double cpu_start = CpuSecondsSoFar(&rss_kib);
@@ -319,12 +325,17 @@ int Phase(const std::vector<std::string>& rest) {
     options.shard_count = count;
     options.phase = phase;
     options.work_dir = work;
+    options.state_dir = state;
     options.live_progress = false;
     const RunOutcome outcome = RunPipeline(config, std::move(stages), options);
     info["exit_code"] = outcome.exit_code;  // 3 (unreadable inputs) is reported by the report phase
     if (phase != "finalize") info["stats"] = outcome.report;
   } else if (phase == "report") {
-    const Json merged = MergePhasedRun(config.output.dir, work, count);
+    RunOptions options;
+    options.shard_count = count;
+    options.work_dir = work;
+    options.state_dir = state;
+    const Json merged = RunReportPhase(config, stages, options);
     exit_code = merged.value("exit_code", 0);
     spdlog::info("report: {} documents read, {} written; {}", merged["totals"]["documents_read"].get<int64_t>(),
                  merged["totals"]["documents_written"].get<int64_t>(),

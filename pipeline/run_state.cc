@@ -1,4 +1,7 @@
 #include "pipeline/run_state.h"
+#include "pipeline/util/atomic_file.h"
+
+#include <fstream>
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -71,17 +74,72 @@ std::string HashFile(const std::string& path) {
   return hex;
 }
 
-RunState::RunState(const std::string& dir) : dir_(dir) {
+namespace {
+
+std::string LeasePath(const std::string& dir) { return (std::filesystem::path(dir) / "phased.lease").string(); }
+
+std::string LeaseHolder(const std::string& dir) {
+  std::ifstream in(LeasePath(dir));
+  std::string holder;
+  std::getline(in, holder);
+  return holder;
+}
+
+// The flock every single-machine run holds; -1 (and LockedError) if taken.
+int TakeLock(const std::string& dir) {
+  const std::string lock_path = (std::filesystem::path(dir) / "lock").string();
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw ConfigError("--state " + dir + ": cannot open " + lock_path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw LockedError("--state " + dir + ": another textmill run holds the lock (" + lock_path + ")");
+  }
+  return fd;
+}
+
+}  // namespace
+
+void AcquirePhasedLease(const std::string& dir, const std::string& work_dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw ConfigError("--state " + dir + ": cannot create: " + ec.message());
-  const std::string lock_path = (std::filesystem::path(dir) / "lock").string();
-  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0) throw ConfigError("--state " + dir + ": cannot open " + lock_path);
-  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    ::close(lock_fd_);
-    lock_fd_ = -1;
-    throw LockedError("--state " + dir + ": another textmill run holds the lock (" + lock_path + ")");
+  // No single-machine run in progress while we look. The tasks of an array
+  // start together and each holds the lock for a moment: retry for a while.
+  int lock_fd = -1;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      lock_fd = TakeLock(dir);
+      break;
+    } catch (const LockedError&) {
+      if (attempt >= 200) throw;
+      ::usleep(50'000);
+    }
+  }
+  const std::string holder = LeaseHolder(dir);
+  if (holder.empty()) {
+    WriteFileAtomic(LeasePath(dir), work_dir + "\n");
+  } else if (holder != work_dir) {
+    ::close(lock_fd);
+    throw LockedError("--state " + dir + ": the phased run with work dir " + holder + " holds it (" + LeasePath(dir) +
+                      "; remove that file only if that job is gone for good)");
+  }
+  ::close(lock_fd);
+}
+
+void ReleasePhasedLease(const std::string& dir) { std::filesystem::remove(LeasePath(dir)); }
+
+RunState::RunState(const std::string& dir, bool take_lock) : dir_(dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw ConfigError("--state " + dir + ": cannot create: " + ec.message());
+  if (take_lock) {
+    lock_fd_ = TakeLock(dir);
+    if (const std::string holder = LeaseHolder(dir); !holder.empty()) {
+      ::close(lock_fd_);
+      lock_fd_ = -1;
+      throw LockedError("--state " + dir + ": the phased run with work dir " + holder + " holds it (" +
+                        LeasePath(dir) + ")");
+    }
   }
   const std::string db_path = (std::filesystem::path(dir) / "manifest.sqlite").string();
   if (sqlite3_open(db_path.c_str(), &db_) != SQLITE_OK) {

@@ -39,8 +39,10 @@ class LockedError : public Error {
 class RunState {
  public:
   // Takes the lock (non-blocking) and opens or creates the manifest. Throws
-  // LockedError when another run holds it, ConfigError when it is unusable.
-  explicit RunState(const std::string& dir);
+  // LockedError when another run holds it or a phased run holds the lease,
+  // ConfigError when it is unusable. `take_lock` false: the tasks of a phased
+  // run, which the lease (below) protects instead.
+  explicit RunState(const std::string& dir, bool take_lock = true);
   ~RunState();
   RunState(const RunState&) = delete;
   RunState& operator=(const RunState&) = delete;
@@ -70,6 +72,11 @@ class RunState {
 
   const std::string& dir() const { return dir_; }
 
+  // Content hashes of the inputs KeepNewInputs kept (path -> hash): a phased
+  // run hands them from its process tasks to the report task.
+  const std::map<std::string, std::string>& input_hashes() const { return hashes_; }
+  void AddInputHashes(const std::map<std::string, std::string>& hashes) { hashes_.insert(hashes.begin(), hashes.end()); }
+
  private:
   void Exec(const std::string& sql);
 
@@ -79,6 +86,14 @@ class RunState {
   // Content hashes of the inputs kept by KeepNewInputs, by path.
   std::map<std::string, std::string> hashes_;
 };
+
+// A phased run (`textmill phase --state`) spans many processes, so instead of
+// the flock it holds a lease: DIR/phased.lease names its work dir from its
+// first task until its report task has committed. Acquiring fails with
+// LockedError while a single-machine run holds the lock or another phased run
+// (another work dir) holds the lease; the same work dir may acquire it again.
+void AcquirePhasedLease(const std::string& dir, const std::string& work_dir);
+void ReleasePhasedLease(const std::string& dir);
 
 // 128-bit XXH3 of a file's content as hex ("" if unreadable).
 std::string HashFile(const std::string& path);

@@ -21,6 +21,7 @@
 #include "pipeline/io/document_source.h"
 #include "pipeline/io/input_files.h"
 #include "pipeline/io/shard_writer.h"
+#include "pipeline/phases.h"
 #include "pipeline/progress.h"
 #include "pipeline/run_state.h"
 #include "pipeline/util/hash.h"
@@ -435,6 +436,16 @@ RunOutcome Job::RunPhase() {
 
   if (options_.phase == "process") {
     listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank, options_.shard_count);
+    Json incremental;
+    Json hashes = Json::object();
+    if (!options_.state_dir.empty()) {  // only what earlier runs have not taken (the manifest is only read)
+      RunState state(options_.state_dir, /*take_lock=*/false);
+      const auto counts = state.KeepNewInputs(listing_);
+      incremental = {{"inputs", Json(counts)}};
+      for (const auto& [path, hash] : state.input_hashes()) hashes[path] = hash;
+      spdlog::info("state {}: inputs of slice {}: {} new, {} changed, {} unchanged (skipped)", options_.state_dir,
+                   options_.shard_rank, counts.at("new"), counts.at("changed"), counts.at("unchanged"));
+    }
     for (const InputProblem& problem : listing_.unreadable) {
       spdlog::warn("unreadable input {}: {}", problem.path, problem.reason);
       unreadable_.push_back({{"path", problem.path}, {"reason", problem.reason}});
@@ -460,6 +471,13 @@ RunOutcome Job::RunPhase() {
     if (stage) stage->EndObserve(spool.documents());
     Json carry = CarryOut(global);
     carry["spooled"] = spool.documents();
+    if (!incremental.is_null()) {
+      carry["incremental"] = incremental;
+      carry["input_hashes"] = hashes;
+      Json files = Json::array();
+      for (const InputFile& f : listing_.files) files.push_back({{"path", f.path}, {"size", f.size}, {"mtime", f.mtime}});
+      carry["processed_files"] = files;
+    }
     WriteFileAtomic(carry_path, carry.dump() + "\n");
     outcome.report = {{"documents_spooled", spool.documents()}, {"documents_rejected", rejects.documents()}};
     spdlog::info("process {}/{}: {} documents spooled for {}, {} rejected", options_.shard_rank,
@@ -503,6 +521,11 @@ RunOutcome Job::RunPhase() {
   RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, stages_.size(), nullptr,
           [this](Batch& batch) { WriteBatch(batch, nullptr); });
   outcome = FinishOutput(start);
+  // What the report task records in the manifest for this slice.
+  const Json written = {{"documents_by_path", Json(docs_by_path_)},
+                        {"documents_read", docs_read_},
+                        {"documents_written", docs_written_.load()}};
+  WriteFileAtomic((spool_root / (prefix + ".written.json")).string(), written.dump() + "\n");
   spdlog::info("finalize {}/{}: {} documents read, {} written", options_.shard_rank, options_.shard_count, docs_read_,
                docs_written_.load());
   return outcome;
@@ -530,6 +553,7 @@ Json Job::CarryOut(size_t global) const {
 
 void Job::CarryIn(const Json& carry, size_t global) {
   carried_inputs_ = carry["inputs"];
+  if (carry.contains("incremental")) incremental_ = carry["incremental"];
   for (const Json& entry : carry["unreadable"]) unreadable_.push_back(entry);
   read_progress_.jsonl_utf8_repairs = carry["jsonl_utf8_repairs"].get<int64_t>();
   read_progress_.record_counts = carry["records"].get<std::map<std::string, int64_t>>();
@@ -671,6 +695,65 @@ RunOutcome RunPipeline(const Config& config, std::vector<std::unique_ptr<Stage>>
                        const RunOptions& options) {
   Job job(config, std::move(stages), options);
   return options.phase.empty() ? job.Run() : job.RunPhase();
+}
+
+Json RunReportPhase(const Config& config, std::vector<std::unique_ptr<Stage>>& stages, const RunOptions& options) {
+  Json merged = MergePhasedRun(config.output.dir, options.work_dir, options.shard_count);
+  if (options.state_dir.empty()) return merged;
+  // Publish the run to the state dir, in the single-machine order: the shards
+  // and report exist; then the dedup index; then the manifest.
+  GlobalStage* global = nullptr;
+  for (auto& stage : stages) {
+    if (auto* g = dynamic_cast<GlobalStage*>(stage.get())) global = g;
+  }
+  InputListing processed;
+  std::map<std::string, std::string> hashes;
+  std::map<std::string, int64_t> docs_by_path;
+  int64_t documents_read = 0, documents_written = 0;
+  const fs::path spool_root = fs::path(options.work_dir) / "spool";
+  for (int r = 0; r < options.shard_count; ++r) {
+    std::ifstream carry_in(spool_root / (ShardPrefix(r) + ".json"));
+    std::ifstream written_in(spool_root / (ShardPrefix(r) + ".written.json"));
+    const Json carry = Json::parse(carry_in, nullptr, false);
+    const Json written = Json::parse(written_in, nullptr, false);
+    if (!carry.is_object() || !written.is_object() || !carry.contains("processed_files")) {
+      throw RuntimeError("report: the process or finalize files of slice " + std::to_string(r) + " are missing in " +
+                         spool_root.string() + " (were they run with --state?)");
+    }
+    for (const Json& f : carry["processed_files"]) {
+      InputFile file;
+      file.path = f["path"].get<std::string>();
+      file.size = f["size"].get<uint64_t>();
+      file.mtime = f["mtime"].get<int64_t>();
+      processed.files.push_back(std::move(file));
+    }
+    for (const auto& [path, hash] : carry["input_hashes"].items()) hashes[path] = hash.get<std::string>();
+    for (const auto& [path, n] : written["documents_by_path"].items()) docs_by_path[path] += n.get<int64_t>();
+    documents_read += written["documents_read"].get<int64_t>();
+    documents_written += written["documents_written"].get<int64_t>();
+  }
+  RunState state(options.state_dir, /*take_lock=*/false);  // the lease holds it
+  const std::string shard = "phased/" + std::to_string(options.shard_count);
+  const RunState::Begun begun =
+      state.BeginRun(ConfigHash(config), shard, fs::absolute(config.output.dir).lexically_normal().string(), false,
+                     global ? global->LastCommittedRun() : 0);
+  if (!begun.completed) {
+    state.AddInputHashes(hashes);
+    state.RecordPlan(begun.run_id, processed);
+    MaybeCrash("before_index_commit");
+    if (global) {
+      global->BeginPhase(PhaseContext{"report", options.work_dir, 0, options.shard_count});
+      global->Commit(begun.run_id);
+    }
+    MaybeCrash("before_manifest_commit");
+    state.FinishRun(begun.run_id, processed, docs_by_path, documents_read, documents_written);
+  }
+  ReleasePhasedLease(options.state_dir);
+  merged["incremental"]["run_id"] = begun.run_id;
+  WriteFileAtomic((fs::path(config.output.dir) / "report.json").string(), merged.dump(2) + "\n");
+  spdlog::info("state {}: run {} recorded; {} documents of {} input files", options.state_dir, begun.run_id,
+               documents_written, processed.files.size());
+  return merged;
 }
 
 Json RunRangePhase(std::vector<std::unique_ptr<Stage>>& stages, const PhaseContext& context) {

@@ -48,6 +48,11 @@ RunOutcome RunPipeline(const Config& config, std::vector<std::unique_ptr<Stage>>
 // lines): runs the global stage's part for hash range `context.rank`.
 Json RunRangePhase(std::vector<std::unique_ptr<Stage>>& stages, const PhaseContext& context);
 
+// The report phase: merges the task reports into OUTPUT/report.json and, with
+// a state dir, publishes the run to it (dedup index, then manifest) and
+// releases the phased run's lease. Returns the merged report.
+Json RunReportPhase(const Config& config, std::vector<std::unique_ptr<Stage>>& stages, const RunOptions& options);
+
 // "part-RRRRR": the prefix of every shard a rank writes.
 std::string ShardPrefix(int rank);
 

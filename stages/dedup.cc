@@ -273,6 +273,7 @@ void DedupStage::ProcessDoc(Document& doc) {
     if (const auto it = phase_decisions_.find(doc.input_order); it != phase_decisions_.end()) {
       dup_of = it->second.keeper_id;
       exact = it->second.exact;
+      published = it->second.published;
     }
   } else if (const Decision& decision = decisions_[doc.ordinal]; !decision.published_id.empty() || decision.keeper >= 0) {
     dup_of = decision.keeper >= 0 ? ids_[static_cast<size_t>(decision.keeper)] : decision.published_id;
@@ -300,7 +301,9 @@ void DedupStage::ProcessDoc(Document& doc) {
     }
     doc.text = std::move(cleaned);
   }
-  if (state_) {
+  if (state_ && !phase_.phase.empty()) {
+    kept_seqs_.push_back(doc.input_order);  // published by the report task (CommitPhased)
+  } else if (state_) {
     PublishedDoc published_doc;
     published_doc.id = doc.id;
     published_doc.exact = exact_[doc.ordinal];
@@ -315,6 +318,7 @@ void DedupStage::ProcessDoc(Document& doc) {
 
 void DedupStage::Commit(int64_t run_id) {
   if (!state_) return;
+  if (!phase_.phase.empty()) return CommitPhased(run_id);
   state_->Commit(to_publish_, cluster_line_counts_, run_id);
   spdlog::info("dedup: state {}: {} documents published in all", options_.state_dir, state_->published());
 }

@@ -82,6 +82,7 @@ class DedupStage : public GlobalStage {
   void Decide() override;
   void ProcessDoc(Document& doc) override;
   void Commit(int64_t run_id) override;
+  void Flush() override;
   int64_t LastCommittedRun() const override { return state_ ? state_->last_run_id() : 0; }
   Json Stats() const override;
 
@@ -108,11 +109,13 @@ class DedupStage : public GlobalStage {
   struct PhaseDecision {
     std::string keeper_id;
     bool exact = false;
+    bool published = false;  // the keeper was published by an earlier run
   };
   std::string PhaseFile(const std::string& name) const;
   void WriteObserved(const Document& doc, const std::vector<uint64_t>& line_keys);
   void WriteSigned(const Document& doc);
   void FinishSigned();
+  void CommitPhased(int64_t run_id);
   Json CountPhase(const PhaseContext& context) const;
   Json PairPhase(const PhaseContext& context) const;
   Json MergePhase(const PhaseContext& context) const;
@@ -144,6 +147,7 @@ class DedupStage : public GlobalStage {
   PhaseContext phase_;
   std::unique_ptr<BucketFileWriter> observed_, band_records_, exact_records_, line_records_;
   std::unordered_map<uint64_t, PhaseDecision> phase_decisions_;  // finalize: by input_order
+  std::vector<uint64_t> kept_seqs_;                              // finalize: what to publish
 
   // Decide / Process.
   std::vector<Decision> decisions_;

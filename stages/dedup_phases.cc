@@ -9,7 +9,14 @@
 //            band-rR exact-rR lines-rR   band, exact and line keys by hash range
 //   dedup    edges-bB         pairs confirmed by exact key or estimated Jaccard
 //   merge    decisions-rR clusters   keeper per cluster, earliest date then input order
-//   lines    final-bB         line keys in >= K clusters
+//   lines    final-bB counts-bB   line keys in >= K clusters; the run's counts
+//   finalize kept-rR          the documents published (for the index)
+//   report   (with --state) commits kept documents and line counts to the index
+//
+// With --state every task reads the index of earlier runs (LMDB allows many
+// reader processes): count and lines add its line counts, sign matches each
+// document against published ones (published-rR), merge makes a published
+// copy win. Only the report task writes it.
 //
 // "seq" is Document::input_order: the same order a single-machine run's
 // ordinals follow, so ties break the same way and LSH buckets are capped at
@@ -53,6 +60,7 @@ struct LineRecord {
 };
 struct MetaRecord {
   uint64_t seq, date, high, low;
+  uint64_t has_shingles;
 };
 struct Edge {
   uint64_t a, b;
@@ -60,7 +68,13 @@ struct Edge {
 struct ClusterRecord {
   uint64_t seq, cluster;
 };
-static_assert(sizeof(BandRecord) == 24 && sizeof(ExactRecord) == 24 && sizeof(MetaRecord) == 32);
+struct CountRecord {
+  uint64_t line_key, count;
+};
+static_assert(sizeof(BandRecord) == 24 && sizeof(ExactRecord) == 24 && sizeof(MetaRecord) == 40);
+
+// clusters.bin: members of clusters with a published copy are not counted.
+constexpr uint64_t kNotCounted = UINT64_MAX;
 
 constexpr uint32_t kHasShingles = 0x80000000u;
 
@@ -156,11 +170,14 @@ std::vector<std::string> RankFiles(const std::string& stem, int count) {
   return paths;
 }
 
-// Keys whose records (key, owner) name at least `min_owners` distinct owners.
-std::vector<uint64_t> KeysWithOwners(std::vector<LineRecord>& records, uint32_t min_owners) {
+// Keys whose records (key, owner) name at least `min_owners` distinct owners,
+// counting those of earlier runs from the index too; `counts` gets this run's.
+std::vector<uint64_t> KeysWithOwners(std::vector<LineRecord>& records, uint32_t min_owners, DedupState* state,
+                                     std::vector<CountRecord>* counts = nullptr) {
   std::sort(records.begin(), records.end(), [](const LineRecord& a, const LineRecord& b) {
     return std::tie(a.line_key, a.seq) < std::tie(b.line_key, b.seq);
   });
+  if (state) state->BeginRead();
   std::vector<uint64_t> keys;
   size_t i = 0;
   while (i < records.size()) {
@@ -169,9 +186,11 @@ std::vector<uint64_t> KeysWithOwners(std::vector<LineRecord>& records, uint32_t 
     for (; j < records.size() && records[j].line_key == records[i].line_key; ++j) {
       owners += j == i || records[j].seq != records[j - 1].seq;
     }
-    if (owners >= min_owners) keys.push_back(records[i].line_key);
+    if (counts) counts->push_back({records[i].line_key, owners});
+    if (owners + (state ? state->LineCount(records[i].line_key) : 0) >= min_owners) keys.push_back(records[i].line_key);
     i = j;
   }
+  if (state) state->EndRead();
   return keys;
 }
 
@@ -212,7 +231,6 @@ std::string DedupStage::PhaseFile(const std::string& name) const {
 }
 
 void DedupStage::BeginPhase(const PhaseContext& context) {
-  if (state_) throw ConfigError("dedup: phased runs do not take --state yet; run the nightly job on one machine");
   phase_ = context;
   fs::create_directories(fs::path(phase_.work_dir) / "dedup");
   const auto n = static_cast<uint32_t>(phase_.count);
@@ -235,11 +253,11 @@ void DedupStage::BeginPhase(const PhaseContext& context) {
     while (in.size() >= 9) {
       uint64_t seq = 0;
       std::memcpy(&seq, in.data(), sizeof seq);
-      const bool exact = in[8] != 0;
+      const auto flags = static_cast<uint8_t>(in[8]);
       in.remove_prefix(9);
       std::string_view id;
       if (!NextString(in, id)) break;
-      phase_decisions_[seq] = {std::string(id), exact};
+      phase_decisions_[seq] = {std::string(id), (flags & 1) != 0, (flags & 2) != 0};
     }
     if (!in.empty()) throw RuntimeError(PhaseFile("decisions-r" + rank + ".bin") + ": truncated");
   }
@@ -293,14 +311,96 @@ void DedupStage::FinishSigned() {
   std::vector<MetaRecord> meta(documents_);
   std::string ids;
   for (uint64_t ord = 0; ord < documents_; ++ord) {
-    meta[ord] = {seqs_[ord], dates_[ord], exact_[ord].high, exact_[ord].low};
+    meta[ord] = {seqs_[ord], dates_[ord], exact_[ord].high, exact_[ord].low, has_shingles_[ord]};
     AppendString(ids, ids_[ord]);
   }
   WriteRecords(PhaseFile("meta-r" + rank + ".bin"), meta);
+  WriteRecords(PhaseFile("bandkeys-r" + rank + ".bin"), band_keys_);
+  // Copies of documents published by earlier runs (the index is only read).
+  std::vector<std::string> published_match(documents_);
+  std::vector<uint8_t> published_exact(documents_, 0);
+  MatchPublished(published_match, published_exact);
+  std::string published;
+  for (uint64_t ord = 0; ord < documents_; ++ord) {
+    if (published_match[ord].empty()) continue;
+    published.append(reinterpret_cast<const char*>(&seqs_[ord]), sizeof(uint64_t));
+    published.push_back(static_cast<char>(published_exact[ord]));
+    AppendString(published, published_match[ord]);
+  }
+  WriteFileAtomic(PhaseFile("published-r" + rank + ".bin"), published);
   WriteFileAtomic(PhaseFile("ids-r" + rank + ".bin"), ids);
   for (auto* writer : {band_records_.get(), exact_records_.get(), line_records_.get()}) {
     if (writer) writer->Close();
   }
+}
+
+void DedupStage::Flush() {
+  if (phase_.phase == "finalize" && state_) {
+    WriteRecords(PhaseFile("kept-r" + std::to_string(phase_.rank) + ".bin"), kept_seqs_);
+  }
+}
+
+// The report task publishes what the finalize tasks kept, in input order as a
+// single-machine run would, with this run's line counts, in one commit.
+void DedupStage::CommitPhased(int64_t run_id) {
+  struct Ref {
+    uint64_t seq;
+    int rank;
+    uint32_t ordinal;
+  };
+  std::vector<Ref> refs;
+  std::vector<std::vector<MetaRecord>> meta(static_cast<size_t>(phase_.count));
+  std::vector<std::vector<std::string>> ids(static_cast<size_t>(phase_.count));
+  std::vector<std::vector<uint32_t>> band_keys(static_cast<size_t>(phase_.count));
+  for (int r = 0; r < phase_.count; ++r) {
+    const auto rank = static_cast<size_t>(r);
+    const std::vector<uint64_t> kept = ReadRecords<uint64_t>(Numbered(PhaseFile("kept"), 'r', r));
+    meta[rank] = ReadRecords<MetaRecord>(Numbered(PhaseFile("meta"), 'r', r));
+    band_keys[rank] = ReadRecords<uint32_t>(Numbered(PhaseFile("bandkeys"), 'r', r));
+    const std::string bytes = ReadBytes(Numbered(PhaseFile("ids"), 'r', r));
+    std::string_view in(bytes);
+    std::string_view id;
+    while (NextString(in, id)) ids[rank].emplace_back(id);
+    // Both in input order: the spool's order is the slice's.
+    size_t k = 0;
+    for (uint32_t ord = 0; ord < meta[rank].size() && k < kept.size(); ++ord) {
+      if (meta[rank][ord].seq == kept[k]) {
+        refs.push_back({kept[k], r, ord});
+        ++k;
+      }
+    }
+    if (k != kept.size() || ids[rank].size() != meta[rank].size()) {
+      throw RuntimeError("dedup report: the files of slice " + std::to_string(r) + " do not agree (sign and finalize of different runs?)");
+    }
+  }
+  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.seq < b.seq; });
+  SignatureFiles signatures(PhaseFile("sig"), phase_.count, options_.num_perm);
+  to_publish_.clear();
+  to_publish_.reserve(refs.size());
+  for (const Ref& ref : refs) {
+    const auto rank = static_cast<size_t>(ref.rank);
+    const MetaRecord& m = meta[rank][ref.ordinal];
+    PublishedDoc doc;
+    doc.id = ids[rank][ref.ordinal];
+    doc.exact = ExactKey{m.high, m.low};
+    const uint32_t* sig = signatures.Get(static_cast<uint32_t>(ref.rank), ref.ordinal);
+    doc.signature.assign(sig, sig + options_.num_perm);
+    if (m.has_shingles) {
+      const uint32_t* bands = band_keys[rank].data() + static_cast<size_t>(ref.ordinal) * static_cast<size_t>(options_.bands);
+      doc.band_keys.assign(bands, bands + options_.bands);
+    }
+    to_publish_.push_back(std::move(doc));
+  }
+  cluster_line_counts_.clear();
+  if (options_.lines) {
+    for (int b = 0; b < phase_.count; ++b) {
+      for (const CountRecord& c : ReadRecords<CountRecord>(PhaseFile(Numbered("counts", 'b', b)))) {
+        cluster_line_counts_[c.line_key] += static_cast<uint32_t>(c.count);
+      }
+    }
+  }
+  state_->Commit(to_publish_, cluster_line_counts_, run_id);
+  spdlog::info("dedup: state {}: {} documents published in all", options_.state_dir, state_->published());
 }
 
 Json DedupStage::RunRangePhase(const PhaseContext& context) {
@@ -319,7 +419,7 @@ Json DedupStage::CountPhase(const PhaseContext& context) const {
     records = ReadBucketRecords<LineRecord>(RankFiles(PhaseFile("observed"), context.count),
                                             static_cast<uint32_t>(context.rank), static_cast<uint32_t>(context.count));
   }
-  const std::vector<uint64_t> keys = KeysWithOwners(records, static_cast<uint32_t>(2 * options_.line_min_docs));
+  const std::vector<uint64_t> keys = KeysWithOwners(records, static_cast<uint32_t>(2 * options_.line_min_docs), state_.get());
   WriteRecords(PhaseFile(Numbered("first", 'b', context.rank)), keys);
   return {{"observed_records", records.size()}, {"first_cut_lines", keys.size()}};
 }
@@ -387,6 +487,23 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
       ++pairs;
     }
   }
+  // Copies of documents published by earlier runs, from the sign tasks.
+  std::unordered_map<uint64_t, std::pair<std::string, bool>> published;
+  for (int r = 0; r < context.count; ++r) {
+    const std::string path = Numbered(PhaseFile("published"), 'r', r);
+    const std::string bytes = ReadBytes(path);
+    std::string_view in(bytes);
+    while (!in.empty()) {
+      uint64_t seq = 0;
+      std::string_view id;
+      if (in.size() < 9) throw RuntimeError(path + ": truncated");
+      std::memcpy(&seq, in.data(), sizeof seq);
+      const bool exact = in[8] != 0;
+      in.remove_prefix(9);
+      if (!NextString(in, id)) throw RuntimeError(path + ": truncated");
+      published[seq] = {std::string(id), exact};
+    }
+  }
   // What the keep rule needs of each document in a cluster, from the slices' metadata.
   struct Member {
     uint64_t date = UINT64_MAX;
@@ -394,7 +511,10 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
     std::string id;
     int rank = -1;
   };
-  const std::vector<uint64_t> seqs = clusters.Members();
+  std::vector<uint64_t> seqs = clusters.Members();
+  for (const auto& [seq, match] : published) seqs.push_back(seq);
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
   std::unordered_map<uint64_t, Member> members;
   for (const uint64_t seq : seqs) members[seq];
   for (int r = 0; r < context.count && !members.empty(); ++r) {
@@ -409,36 +529,57 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
       it->second = {m.date, ExactKey{m.high, m.low}, std::string(id), r};
     }
   }
-  // Keeper: earliest date, then first in input order (the smallest seq).
+  // Per cluster: a published copy wins over every member (the first member in
+  // input order that matched one names it); else the keeper is the earliest
+  // date, then the first in input order (the smallest seq).
   std::unordered_map<uint64_t, uint64_t> keeper_of_root;
-  for (const uint64_t seq : seqs) {
+  std::unordered_map<uint64_t, std::string> published_of_root;
+  for (const uint64_t seq : seqs) {  // ascending
     const Member& m = members.at(seq);
     if (m.rank < 0) throw RuntimeError("dedup merge: document " + std::to_string(seq) + " has no metadata (sign phase incomplete?)");
     const uint64_t root = clusters.Find(seq);
+    if (const auto match = published.find(seq); match != published.end()) published_of_root.try_emplace(root, match->second.first);
     auto [it, inserted] = keeper_of_root.try_emplace(root, seq);
     const Member& k = members.at(it->second);
     if (!inserted && std::tie(m.date, seq) < std::tie(k.date, it->second)) it->second = seq;
   }
   std::vector<std::string> decisions(static_cast<size_t>(context.count));
   std::vector<ClusterRecord> cluster_records;
-  int64_t dropped = 0;
+  int64_t dropped = 0, dropped_published = 0;
   for (const uint64_t seq : seqs) {  // ascending: each decisions file sorted by seq
-    const uint64_t keeper = keeper_of_root.at(clusters.Find(seq));
-    cluster_records.push_back({seq, keeper});
-    if (seq == keeper) continue;
+    const uint64_t root = clusters.Find(seq);
     const Member& m = members.at(seq);
-    const Member& k = members.at(keeper);
+    std::string keeper_id;
+    uint8_t flags = 0;  // bit 0: exact copy, bit 1: of a published document
+    if (const auto pub = published_of_root.find(root); pub != published_of_root.end()) {
+      cluster_records.push_back({seq, kNotCounted});
+      const auto own = published.find(seq);
+      keeper_id = own != published.end() ? own->second.first : pub->second;
+      flags = static_cast<uint8_t>(2 | (own != published.end() && own->second.second ? 1 : 0));
+      ++dropped_published;
+    } else {
+      const uint64_t keeper = keeper_of_root.at(root);
+      cluster_records.push_back({seq, keeper});
+      if (seq == keeper) continue;
+      const Member& k = members.at(keeper);
+      keeper_id = k.id;
+      flags = m.exact == k.exact ? 1 : 0;
+    }
     std::string& out = decisions[static_cast<size_t>(m.rank)];
     out.append(reinterpret_cast<const char*>(&seq), sizeof seq);
-    out.push_back(m.exact == k.exact ? 1 : 0);
-    AppendString(out, k.id);
+    out.push_back(static_cast<char>(flags));
+    AppendString(out, keeper_id);
     ++dropped;
   }
   for (int r = 0; r < context.count; ++r) {
     WriteFileAtomic(Numbered(PhaseFile("decisions"), 'r', r), decisions[static_cast<size_t>(r)]);
   }
   WriteRecords(PhaseFile("clusters.bin"), cluster_records);
-  return {{"pairs", pairs}, {"clusters", keeper_of_root.size()}, {"documents_in_clusters", seqs.size()}, {"dropped", dropped}};
+  return {{"pairs", pairs},
+          {"clusters", keeper_of_root.size()},
+          {"documents_in_clusters", seqs.size()},
+          {"dropped", dropped},
+          {"dropped_as_published", dropped_published}};
 }
 
 Json DedupStage::LinesPhase(const PhaseContext& context) const {
@@ -452,9 +593,13 @@ Json DedupStage::LinesPhase(const PhaseContext& context) const {
     for (LineRecord& r : records) {
       if (const auto it = cluster_of.find(r.seq); it != cluster_of.end()) r.seq = it->second;
     }
+    std::erase_if(records, [](const LineRecord& r) { return r.seq == kNotCounted; });
   }
-  const std::vector<uint64_t> keys = KeysWithOwners(records, static_cast<uint32_t>(options_.line_min_docs));
+  std::vector<CountRecord> counts;  // this run's counts, for the index
+  const std::vector<uint64_t> keys =
+      KeysWithOwners(records, static_cast<uint32_t>(options_.line_min_docs), state_.get(), &counts);
   WriteRecords(PhaseFile(Numbered("final", 'b', context.rank)), keys);
+  WriteRecords(PhaseFile(Numbered("counts", 'b', context.rank)), counts);
   return {{"line_records", records.size()}, {"repeated_lines", keys.size()}};
 }
 

@@ -12,7 +12,7 @@ for phase in process count sign dedup merge lines finalize report; do
     "$bin" phase "$phase" --work "$work" -o "$out" --shard "$r/$n" -j 1 --log-level warn "$@" &
     pids+=($!)
   done
-  for pid in "${pids[@]}"; do
-    wait "$pid" || { echo "phased_run.sh: a $phase task failed" >&2; exit 1; }
-  done
+  failed=0
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done  # all of them, even after a failure
+  [ $failed = 0 ] || { echo "phased_run.sh: a $phase task failed" >&2; exit 1; }
 done
