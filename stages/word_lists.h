@@ -42,6 +42,7 @@ class WordLists {
     std::unique_ptr<std::mutex> mutex;
     std::unique_ptr<Hunspell> hunspell;  // set once, under `loaded`
     std::string encoding;                // the dictionary's charset ("UTF-8", "ISO8859-2")
+    int script = -1;                     // UScriptCode of its locale (sr_RS: Cyrillic, sr_Latn_RS: Latin)
   };
   static void Load(Dictionary& d);
   mutable std::map<std::string, std::vector<Dictionary>> dictionaries_;
