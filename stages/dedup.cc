@@ -74,7 +74,8 @@ void DedupStage::EndObserve(uint64_t documents) {
   if (state_) state_->EndRead();
   documents_ = documents;
   exact_.assign(documents, ExactKey{});
-  signatures_.assign(documents * static_cast<uint64_t>(options_.num_perm), 0);
+  signature_store_.Allocate(documents * static_cast<uint64_t>(options_.num_perm) * sizeof(uint32_t));
+  signatures_ = reinterpret_cast<uint32_t*>(signature_store_.data());
   band_keys_.assign(documents * static_cast<uint64_t>(options_.bands), 0);
   dates_.assign(documents, UINT64_MAX);
   seqs_.assign(documents, 0);
@@ -118,7 +119,7 @@ void DedupStage::Analyze(const Document& doc) {
   const std::vector<uint64_t> shingles = Shingles(normalized, options_.ngram);
   has_shingles_[ord] = !shingles.empty();
   const std::vector<uint32_t> signature = hasher_.Signature(shingles);
-  std::copy(signature.begin(), signature.end(), signatures_.begin() + static_cast<ptrdiff_t>(ord * options_.num_perm));
+  std::copy(signature.begin(), signature.end(), signatures_ + ord * static_cast<uint64_t>(options_.num_perm));
   const std::vector<uint32_t> bands = BandKeys(signature, options_.bands, options_.rows);
   std::copy(bands.begin(), bands.end(), band_keys_.begin() + static_cast<ptrdiff_t>(ord * options_.bands));
   dates_[ord] = DocDateKey(doc);
@@ -327,9 +328,13 @@ Json DedupStage::Stats() const {
   Json out = counters_.ToJson();
   // Per-document index memory of this run: exact key, band keys, signature, date.
   const uint64_t keys = sizeof(ExactKey) + static_cast<uint64_t>(options_.bands) * sizeof(uint32_t);
+  // In memory: the keys that find duplicates (exact key, LSH band keys), the
+  // date and input order of the keep rule. The signature that confirms a
+  // candidate is in a file-backed mapping (page cache, see TempMapping).
   out["index_bytes_per_document"] = {{"exact_and_band_keys", keys},
-                                     {"signature", static_cast<uint64_t>(options_.num_perm) * sizeof(uint32_t)},
-                                     {"date", sizeof(uint64_t)}};
+                                     {"date_and_order", 2 * sizeof(uint64_t)},
+                                     {"in_memory", keys + 2 * sizeof(uint64_t)},
+                                     {"signature_file_backed", static_cast<uint64_t>(options_.num_perm) * sizeof(uint32_t)}};
   out["documents_analysed"] = documents_;
   if (state_) {
     out["state_published_documents"] = state_->published();

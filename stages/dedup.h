@@ -45,6 +45,7 @@
 #include "pipeline/counters.h"
 #include "pipeline/io/bucket_file.h"
 #include "pipeline/registry.h"
+#include "pipeline/util/temp_mapping.h"
 #include "pipeline/stage.h"
 #include "stages/dedup_state.h"
 #include "stages/minhash.h"
@@ -99,7 +100,7 @@ class DedupStage : public GlobalStage {
     std::string published_id;     // set when a published copy wins
     bool exact = false;           // exact copy (else near)
   };
-  const uint32_t* Sig(uint64_t ordinal) const { return signatures_.data() + ordinal * options_.num_perm; }
+  const uint32_t* Sig(uint64_t ordinal) const { return signatures_ + ordinal * static_cast<uint64_t>(options_.num_perm); }
   void MatchPublished(std::vector<std::string>& published_match, std::vector<uint8_t>& published_exact);
   void ClusterRun(std::vector<int32_t>& parent);
   void CountClusterLines(const std::vector<uint32_t>& members);
@@ -135,7 +136,10 @@ class DedupStage : public GlobalStage {
   // Pass 2, one slot per ordinal.
   uint64_t documents_ = 0;
   std::vector<ExactKey> exact_;
-  std::vector<uint32_t> signatures_;
+  // Signatures live in a file-backed mapping, not the heap: 512 bytes a
+  // document is most of the index, and page cache can be written out.
+  TempMapping signature_store_;
+  uint32_t* signatures_ = nullptr;
   std::vector<uint32_t> band_keys_;
   std::vector<uint64_t> dates_;
   std::vector<uint64_t> seqs_;  // Document::input_order

@@ -307,7 +307,7 @@ void DedupStage::WriteSigned(const Document& doc) {
 
 void DedupStage::FinishSigned() {
   const std::string rank = std::to_string(phase_.rank);
-  WriteRecords(PhaseFile("sig-r" + rank + ".bin"), signatures_);
+  WriteRecordFile(PhaseFile("sig-r" + rank + ".bin"), signatures_, signature_store_.size());
   std::vector<MetaRecord> meta(documents_);
   std::string ids;
   for (uint64_t ord = 0; ord < documents_; ++ord) {

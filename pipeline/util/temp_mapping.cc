@@ -1,0 +1,47 @@
+#include "pipeline/util/temp_mapping.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "pipeline/errors.h"
+
+namespace textmill {
+
+TempMapping::~TempMapping() { Release(); }
+
+void TempMapping::Release() {
+  if (data_) munmap(data_, size_);
+  data_ = nullptr;
+  size_ = 0;
+}
+
+void TempMapping::Allocate(size_t bytes, const std::string& dir) {
+  Release();
+  if (bytes == 0) return;
+  const std::string base = dir.empty() ? std::filesystem::temp_directory_path().string() : dir;
+  std::string name = base + "/textmill-XXXXXX";
+  std::vector<char> buffer(name.begin(), name.end());
+  buffer.push_back('\0');
+  const int fd = ::mkstemp(buffer.data());
+  if (fd < 0) throw RuntimeError("cannot create a temporary file in " + base + ": " + std::strerror(errno));
+  ::unlink(buffer.data());  // gone when unmapped, even after a crash
+  if (::ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    throw RuntimeError("cannot size a temporary file in " + base + ": " + std::strerror(saved));
+  }
+  void* data = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  const int saved = errno;
+  ::close(fd);
+  if (data == MAP_FAILED) throw RuntimeError("cannot map a temporary file in " + base + ": " + std::strerror(saved));
+  data_ = static_cast<uint8_t*>(data);
+  size_ = bytes;
+}
+
+}  // namespace textmill
