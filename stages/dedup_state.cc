@@ -1,5 +1,7 @@
 #include "stages/dedup_state.h"
 
+#include <algorithm>
+
 #include <lmdb.h>
 
 #include <cstring>
@@ -163,25 +165,48 @@ void DedupState::Commit(const std::vector<PublishedDoc>& docs,
   MDB_txn* txn = nullptr;
   Check(mdb_txn_begin(env_, nullptr, 0, &txn), "begin write");
   try {
+    // Each table is written in key order: a B+tree filled in order dirties
+    // each leaf page once, where document order would touch (and copy, LMDB
+    // being copy-on-write) a random page per key.
     uint64_t ordinal = published_;
-    for (const PublishedDoc& doc : docs) {
-      MDB_val ek = Val(&doc.exact, sizeof doc.exact), ev = Val(doc.id);
+    std::vector<std::pair<ExactKey, size_t>> exact_order;  // stable: the first copy's id wins
+    std::vector<std::pair<std::string, std::string>> band_entries;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      exact_order.emplace_back(docs[i].exact, i);
+      const std::string ok = OrdinalKey(static_cast<uint32_t>(published_ + i));
+      for (size_t b = 0; b < docs[i].band_keys.size(); ++b) {
+        band_entries.emplace_back(BandKey(static_cast<int>(b), docs[i].band_keys[b]), ok);
+      }
+    }
+    const auto key_bytes_less = [](const std::pair<ExactKey, size_t>& a, const std::pair<ExactKey, size_t>& b) {
+      const int c = std::memcmp(&a.first, &b.first, sizeof(ExactKey));
+      return c < 0 || (c == 0 && a.second < b.second);
+    };
+    std::sort(exact_order.begin(), exact_order.end(), key_bytes_less);
+    for (const auto& [key, index] : exact_order) {
+      MDB_val ek = Val(&key, sizeof key), ev = Val(docs[index].id);
       const int erc = mdb_put(txn, exact_, &ek, &ev, MDB_NOOVERWRITE);
       if (erc != MDB_SUCCESS && erc != MDB_KEYEXIST) Check(erc, "write exact key");
-      const std::string ok = OrdinalKey(static_cast<uint32_t>(ordinal));
-      for (size_t b = 0; b < doc.band_keys.size(); ++b) {
-        const std::string bk = BandKey(static_cast<int>(b), doc.band_keys[b]);
-        MDB_val k = Val(bk), v = Val(ok);
-        const int rc = mdb_put(txn, bands_, &k, &v, MDB_NODUPDATA);
-        if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) Check(rc, "write band key");
-      }
+    }
+    std::sort(band_entries.begin(), band_entries.end());
+    for (const auto& [bk, ok] : band_entries) {
+      MDB_val k = Val(bk), v = Val(ok);
+      const int rc = mdb_put(txn, bands_, &k, &v, MDB_NODUPDATA);
+      if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) Check(rc, "write band key");
+    }
+    for (const PublishedDoc& doc : docs) {  // ordinals only grow: appended at the end of the tree
       std::string value(reinterpret_cast<const char*>(doc.signature.data()), doc.signature.size() * sizeof(uint32_t));
       value += doc.id;
+      const std::string ok = OrdinalKey(static_cast<uint32_t>(ordinal));
       MDB_val sk = Val(ok), sv = Val(value);
-      Check(mdb_put(txn, sigs_, &sk, &sv, 0), "write signature");
+      Check(mdb_put(txn, sigs_, &sk, &sv, MDB_APPEND), "write signature");
       ++ordinal;
     }
-    for (const auto& [key, count] : line_counts) {
+    std::vector<std::pair<uint64_t, uint32_t>> counts(line_counts.begin(), line_counts.end());
+    std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+      return std::memcmp(&a.first, &b.first, sizeof a.first) < 0;
+    });
+    for (const auto& [key, count] : counts) {
       MDB_val k = Val(&key, sizeof key), v;
       uint32_t total = count;
       if (mdb_get(txn, lines_, &k, &v) == MDB_SUCCESS && v.mv_size == sizeof(uint32_t)) {
