@@ -11,6 +11,8 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
 #include <array>
 #include <filesystem>
 #include <map>
@@ -183,6 +185,10 @@ LanguageIdentifier::LanguageIdentifier(Backend backend, const std::string& model
     throw ConfigError("fastText model " + model_path + " cannot be loaded: " + e.what());
   }
   const auto dictionary = fasttext_->getDictionary();
+  fasttext_dictionary_ = dictionary;
+  static std::atomic<uint64_t> instances{0};
+  instance_ = ++instances;
+  fasttext_word_ngrams_ = fasttext_->getArgs().wordNgrams;
   for (int32_t i = 0; i < dictionary->nlabels(); ++i) {
     const std::string code = CanonicalLanguage(dictionary->getLabel(i));
     if (!label_scripts_.count(code)) label_scripts_[code] = LikelyScript(code);
@@ -202,12 +208,82 @@ bool LanguageIdentifier::ScriptMatches(const std::string& lang, int text_script)
   return it->second == text_script;
 }
 
+namespace {
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Input ids of tokens already seen on this thread, for one model.
+struct TokenIds {
+  uint64_t model = 0;  // LanguageIdentifier::instance_, never reused
+  std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>> ids;
+};
+
+bool IsFastTextSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0';
+}
+
+}  // namespace
+
+// What fastText's predictLine does (Dictionary::getLine, then predict), with
+// the input ids of each distinct token cached per thread: computing them
+// (every character n-gram hashed and looked up in the pruned model's index)
+// is most of fastText's time, and the words of a text repeat.
 std::vector<LanguageIdentifier::Candidate> LanguageIdentifier::FastTextTop(const std::string& line, int k) const {
+  if (fasttext_word_ngrams_ != 1) {  // word n-gram ids need fastText's own line reader
+    std::vector<Candidate> out;
+    std::istringstream in(line + "\n");
+    std::vector<std::pair<fasttext::real, std::string>> predictions;
+    fasttext_->predictLine(in, predictions, k, 0.0);
+    for (const auto& [prob, label] : predictions) out.push_back({CanonicalLanguage(label), prob});
+    return out;
+  }
+  thread_local TokenIds cache;
+  if (cache.model != instance_ || cache.ids.size() > 200'000) {
+    cache.ids.clear();
+    cache.model = instance_;
+  }
+  const auto& dict = *fasttext_dictionary_;
+  const auto append = [&](std::string_view token, std::vector<int32_t>& words) {
+    auto it = cache.ids.find(token);
+    if (it == cache.ids.end()) {
+      const std::string word(token);
+      std::vector<int32_t> ids;
+      const int32_t wid = dict.getId(word);
+      const auto type = wid < 0 ? dict.getType(word) : dict.getType(wid);
+      if (type == fasttext::entry_type::word) {
+        if (wid >= 0) {
+          ids = dict.getSubwords(wid);
+        } else if (word != fasttext::Dictionary::EOS) {
+          dict.computeSubwords(fasttext::Dictionary::BOW + word + fasttext::Dictionary::EOW, ids);
+        }
+      }
+      it = cache.ids.emplace(word, std::move(ids)).first;
+    }
+    words.insert(words.end(), it->second.begin(), it->second.end());
+  };
+  std::vector<int32_t> words;
+  size_t pos = 0;
+  while (pos < line.size()) {  // tokens end at fastText's white space; a newline ends the line
+    if (line[pos] == '\n') break;
+    if (IsFastTextSpace(line[pos])) {
+      ++pos;
+      continue;
+    }
+    size_t end = pos;
+    while (end < line.size() && !IsFastTextSpace(line[end])) ++end;
+    append(std::string_view(line).substr(pos, end - pos), words);
+    pos = end;
+  }
+  append(fasttext::Dictionary::EOS, words);  // predictLine reads the line's "\n" as </s>
+  fasttext::Predictions predictions;
+  fasttext_->predict(k, words, predictions, 0.0);
   std::vector<Candidate> out;
-  std::istringstream in(line + "\n");
-  std::vector<std::pair<fasttext::real, std::string>> predictions;
-  fasttext_->predictLine(in, predictions, k, 0.0);
-  for (const auto& [prob, label] : predictions) out.push_back({CanonicalLanguage(label), prob});
+  for (const auto& [log_prob, label] : predictions) {
+    out.push_back({CanonicalLanguage(dict.getLabel(label)), std::exp(log_prob)});
+  }
   return out;
 }
 

@@ -32,6 +32,7 @@
 
 namespace fasttext {
 class FastText;
+class Dictionary;
 }
 
 namespace textmill {
@@ -72,6 +73,9 @@ class LanguageIdentifier {
   Backend backend_;
   bool lowercase_shouting_;
   std::unique_ptr<fasttext::FastText> fasttext_;
+  std::shared_ptr<const fasttext::Dictionary> fasttext_dictionary_;
+  int fasttext_word_ngrams_ = 1;
+  uint64_t instance_ = 0;  // keys the per-thread token cache of FastTextTop
   // Every label either model can emit -> its usual script (UScriptCode), or -1.
   std::unordered_map<std::string, int> label_scripts_;
   std::unique_ptr<WordLists> word_lists_;

@@ -32,9 +32,15 @@ std::vector<std::string> DictionaryPaths(const std::string& dir, const std::stri
   // Serbian is written in Cyrillic and Latin: load both spellings.
   if (lang == "sr") preferred.push_back("sr_Latn_" + region);
   std::vector<std::string> found;
+  std::vector<fs::path> loaded;  // ca_ES.dic is a symlink to ca.dic: one load, not two
   for (const std::string& base : preferred) {
     const fs::path p = fs::path(dir) / base;
-    if (fs::exists(p.string() + ".dic") && fs::exists(p.string() + ".aff")) found.push_back(p.string());
+    if (!fs::exists(p.string() + ".dic") || !fs::exists(p.string() + ".aff")) continue;
+    std::error_code ec;
+    const fs::path target = fs::canonical(p.string() + ".dic", ec);
+    if (std::find(loaded.begin(), loaded.end(), target) != loaded.end()) continue;
+    loaded.push_back(target);
+    found.push_back(p.string());
   }
   if (!found.empty() || !fs::is_directory(dir)) return found;
   std::vector<std::string> any;
