@@ -57,12 +57,15 @@ class LanguageIdentifier {
 
   Backend backend() const { return backend_; }
 
- private:
   struct Candidate {
     std::string lang;
     double score;
   };
+  // fastText's top `k` labels for one line, as fastText's predictLine gives
+  // them (tests hold the two to each other).
   std::vector<Candidate> FastTextTop(const std::string& line, int k) const;
+
+ private:
   std::vector<Candidate> Cld2Top(std::string_view text, bool& reliable) const;
 
   bool ScriptMatches(const std::string& lang, int text_script) const;

@@ -133,3 +133,47 @@ TEST(LangidCliTest, OneLabelPerLineInOrder) {
 
 }  // namespace
 }  // namespace textmill
+
+#include <fasttext/fasttext.h>
+
+#include <sstream>
+
+namespace textmill {
+namespace {
+
+// FastTextTop caches input ids per token; it must agree with fastText's own
+// predictLine, token cache warm or cold, for in- and out-of-vocabulary words,
+// odd white space and repeated calls.
+TEST(LanguageIdentifierTest, FastTextTopEqualsPredictLine) {
+  const std::string model = testing::SourceDir() + "/models/lid.176.ftz";
+  const LanguageIdentifier identifier(LanguageIdentifier::Backend::kFastText, model);
+  fasttext::FastText reference;
+  reference.loadModel(model);
+  const std::vector<std::string> lines = {
+      "The river rose by more than two metres overnight",
+      "Der Fluss stieg über Nacht um mehr als zwei Meter",
+      "qwzxv  plorkt\tzzyzx\vfrobnicate  ",
+      "Le fleuve est monté de plus de deux mètres",
+      "The river rose by more than two metres overnight",  // all tokens cached now
+      "",
+      "   ",
+      "日本語のテキストです",
+      "x",
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& line : lines) {
+      std::istringstream in(line + "\n");
+      std::vector<std::pair<fasttext::real, std::string>> expected;
+      reference.predictLine(in, expected, 3, 0.0);
+      const auto got = identifier.FastTextTop(line, 3);
+      ASSERT_EQ(got.size(), expected.size()) << line;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].lang, CanonicalLanguage(expected[i].second)) << line;
+        EXPECT_FLOAT_EQ(static_cast<float>(got[i].score), expected[i].first) << line;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace textmill
