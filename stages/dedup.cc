@@ -17,6 +17,7 @@ DedupOptions DedupOptions::Parse(OptionReader& reader) {
   reader.Get("near", o.near);
   reader.Get("lines", o.lines);
   reader.Get("line_min_docs", o.line_min_docs, 2, 1 << 30);
+  reader.Get("line_block_min_docs", o.line_block_min_docs, 0, 1 << 30);
   reader.Get("ngram", o.ngram, 1, 32);
   reader.Get("bands", o.bands, 1, 255);
   reader.Get("rows", o.rows, 1, 64);
@@ -25,6 +26,8 @@ DedupOptions DedupOptions::Parse(OptionReader& reader) {
   int64_t seed = static_cast<int64_t>(o.seed);
   reader.Get("seed", seed, 0, INT64_MAX);
   o.seed = static_cast<uint64_t>(seed);
+  // 1 would make every line a candidate; at or above line_min_docs it has no effect.
+  if (o.line_block_min_docs == 1) reader.Fail("line_block_min_docs", "must be 0 (off) or at least 2");
   if (o.bands * o.rows > o.num_perm) {
     reader.Fail("num_perm", "must be at least bands * rows (" + std::to_string(o.bands * o.rows) + ")");
   }
@@ -86,24 +89,68 @@ void DedupStage::EndObserve(uint64_t documents) {
 
 std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site, int64_t* removed) const {
   if (repeated_lines_.empty()) return std::string(text);
+  struct Line {
+    std::string_view text;
+    bool blank_before;
+    bool repeated, weak;
+  };
+  std::vector<Line> lines;
+  bool blank = false;
+  ForEachLine(text, [&](std::string_view line, size_t, size_t) {
+    if (IsBlank(line)) {
+      blank = true;
+      return;
+    }
+    bool repeated = false, weak = false;
+    ForEachLineKey(line, site, [&](uint64_t key) {
+      repeated = repeated || repeated_lines_.count(key) > 0;
+      weak = weak || weak_lines_.count(key) > 0;
+    });
+    lines.push_back({line, blank, repeated, weak});
+    blank = false;
+  });
+  // A block of lines between removed ones (or the document's edges) that
+  // are all repeated less often on the site goes too, unless it is the
+  // document's largest block: the teasers in a site's "most read" box change
+  // from page to page while the box's heading and frame do not, and an
+  // article's own paragraphs, teased on a few other pages, are its main block.
+  std::vector<std::pair<size_t, size_t>> weak_blocks;
+  size_t largest = 0, largest_bytes = 0;
+  for (size_t i = 0; i < lines.size();) {
+    if (lines[i].repeated) {
+      ++i;
+      continue;
+    }
+    size_t end = i, bytes = 0;
+    bool all_weak = true;
+    for (; end < lines.size() && !lines[end].repeated; ++end) {
+      bytes += lines[end].text.size();
+      all_weak = all_weak && lines[end].weak;
+    }
+    if (bytes > largest_bytes) {
+      largest_bytes = bytes;
+      largest = i;
+    }
+    if (all_weak) weak_blocks.emplace_back(i, end);
+    i = end;
+  }
+  for (const auto& [begin, end] : weak_blocks) {
+    if (begin == largest) continue;
+    for (size_t j = begin; j < end; ++j) lines[j].repeated = true;
+  }
   std::string out;
   out.reserve(text.size());
   bool pending_blank = false;
-  ForEachLine(text, [&](std::string_view line, size_t, size_t) {
-    if (IsBlank(line)) {
-      pending_blank = !out.empty();
-      return;
-    }
-    bool repeated = false;
-    ForEachLineKey(line, site, [&](uint64_t key) { repeated = repeated || repeated_lines_.count(key) > 0; });
-    if (repeated) {
+  for (const Line& line : lines) {
+    pending_blank = pending_blank || line.blank_before;
+    if (line.repeated) {
       if (removed) ++*removed;
-      return;
+      continue;
     }
     if (!out.empty()) out.append(pending_blank ? "\n\n" : "\n");
     pending_blank = false;
-    out.append(line);
-  });
+    out.append(line.text);
+  }
   return out;
 }
 
@@ -259,7 +306,11 @@ void DedupStage::FinalRepeatedLines() {
   if (state_) state_->BeginRead();
   for (const auto& [key, n] : cluster_line_counts_) {
     const uint32_t total = n + (state_ ? state_->LineCount(key) : 0);
-    if (total >= static_cast<uint32_t>(options_.line_min_docs)) repeated_lines_.insert(key);
+    if (total >= static_cast<uint32_t>(options_.line_min_docs)) {
+      repeated_lines_.insert(key);
+    } else if (options_.line_block_min_docs > 0 && total >= static_cast<uint32_t>(options_.line_block_min_docs)) {
+      weak_lines_.insert(key);
+    }
   }
   if (state_) state_->EndRead();
   counters_.Add("repeated_line_kinds", static_cast<int64_t>(repeated_lines_.size()));

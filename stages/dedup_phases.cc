@@ -9,7 +9,8 @@
 //            band-rR exact-rR lines-rR   band, exact and line keys by hash range
 //   dedup    edges-bB         pairs confirmed by exact key or estimated Jaccard
 //   merge    decisions-rR clusters   keeper per cluster, earliest date then input order
-//   lines    final-bB counts-bB   line keys in >= K clusters; the run's counts
+//   lines    final-bB weak-bB counts-bB   line keys in >= K clusters (and in
+//            >= line_block_min_docs); the run's counts
 //   finalize kept-rR          the documents published (for the index)
 //   report   (with --state) commits kept documents and line counts to the index
 //
@@ -171,9 +172,11 @@ std::vector<std::string> RankFiles(const std::string& stem, int count) {
 }
 
 // Keys whose records (key, owner) name at least `min_owners` distinct owners,
-// counting those of earlier runs from the index too; `counts` gets this run's.
+// counting those of earlier runs from the index too; `counts` gets this run's,
+// `weak` the keys with at least `weak_min_owners` (> 0) but fewer than `min_owners`.
 std::vector<uint64_t> KeysWithOwners(std::vector<LineRecord>& records, uint32_t min_owners, DedupState* state,
-                                     std::vector<CountRecord>* counts = nullptr) {
+                                     std::vector<CountRecord>* counts = nullptr, uint32_t weak_min_owners = 0,
+                                     std::vector<uint64_t>* weak = nullptr) {
   std::sort(records.begin(), records.end(), [](const LineRecord& a, const LineRecord& b) {
     return std::tie(a.line_key, a.seq) < std::tie(b.line_key, b.seq);
   });
@@ -187,7 +190,12 @@ std::vector<uint64_t> KeysWithOwners(std::vector<LineRecord>& records, uint32_t 
       owners += j == i || records[j].seq != records[j - 1].seq;
     }
     if (counts) counts->push_back({records[i].line_key, owners});
-    if (owners + (state ? state->LineCount(records[i].line_key) : 0) >= min_owners) keys.push_back(records[i].line_key);
+    const uint32_t total = owners + (state ? state->LineCount(records[i].line_key) : 0);
+    if (total >= min_owners) {
+      keys.push_back(records[i].line_key);
+    } else if (weak && weak_min_owners > 0 && total >= weak_min_owners) {
+      weak->push_back(records[i].line_key);
+    }
     i = j;
   }
   if (state) state->EndRead();
@@ -245,6 +253,7 @@ void DedupStage::BeginPhase(const PhaseContext& context) {
   } else if (phase_.phase == "finalize") {
     if (options_.lines) {
       repeated_lines_ = LoadKeyRanges(PhaseFile("final"), phase_.count);
+      weak_lines_ = LoadKeyRanges(PhaseFile("weak"), phase_.count);
       // Every task loads the same set: counted once in the merged report.
       if (phase_.rank == 0) counters_.Add("repeated_line_kinds", static_cast<int64_t>(repeated_lines_.size()));
     }
@@ -596,9 +605,12 @@ Json DedupStage::LinesPhase(const PhaseContext& context) const {
     std::erase_if(records, [](const LineRecord& r) { return r.seq == kNotCounted; });
   }
   std::vector<CountRecord> counts;  // this run's counts, for the index
+  std::vector<uint64_t> weak;
   const std::vector<uint64_t> keys =
-      KeysWithOwners(records, static_cast<uint32_t>(options_.line_min_docs), state_.get(), &counts);
+      KeysWithOwners(records, static_cast<uint32_t>(options_.line_min_docs), state_.get(), &counts,
+                     static_cast<uint32_t>(options_.line_block_min_docs), &weak);
   WriteRecords(PhaseFile(Numbered("final", 'b', context.rank)), keys);
+  WriteRecords(PhaseFile(Numbered("weak", 'b', context.rank)), weak);
   WriteRecords(PhaseFile(Numbered("counts", 'b', context.rank)), counts);
   return {{"line_records", records.size()}, {"repeated_lines", keys.size()}};
 }

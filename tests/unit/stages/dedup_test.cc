@@ -172,6 +172,50 @@ TEST(DedupStageTest, RepeatedLinesAreRemovedButSyndicatedTextIsNot) {
   EXPECT_NE(lines.back().find("corroding faster"), std::string::npos);
 }
 
+// Teaser boxes: the box's frame repeats on every page of the site, its
+// teasers on only a few. A block of such lines between removed lines goes;
+// the same lines as a page's largest block (the teased article itself) stay.
+TEST(DedupStageTest, TeaserBlocksBetweenTemplateLinesGoButMainBlocksStay) {
+  TempDir dir;
+  const std::vector<std::string> teasers = {
+      "Council approves the new bridge after six years of debate about its cost and route",
+      "Harbour festival draws record crowds as food stalls run out of sardines before dark",
+      "Library to stay open until ten in the evening from next month after a residents survey",
+      "Tram line extension opens to passengers three months ahead of the planned schedule"};
+  std::vector<std::tuple<std::string, std::string, std::string>> docs;
+  for (int i = 0; i < 4; ++i) {
+    // Pages 0-1 tease stories 0 and 1, pages 2-3 stories 2 and 3: each teaser is on two pages.
+    const std::string& a = teasers[static_cast<size_t>(i < 2 ? 0 : 2)];
+    const std::string& b = teasers[static_cast<size_t>(i < 2 ? 1 : 3)];
+    // Each page's own story: long and unlike the others, so the pages are not near copies.
+    std::string story = "Story number " + std::to_string(i) + ":";
+    for (int w = 0; w < 60; ++w) story += " w" + std::to_string(i * 1000 + w * 37);
+    docs.emplace_back("p" + std::to_string(i),
+                      "Gazette Home | News | Sport\n" + story + "\nMost read\n" + a + "\n" + b +
+                          "\nShare this article: Facebook, X, Email",
+                      "");
+  }
+  // The teased story's own page: its one paragraph is a teaser elsewhere.
+  docs.emplace_back("story", "Gazette Home | News | Sport\n" + teasers[1] + "\nShare this article: Facebook, X, Email", "");
+  WriteNight(dir / "in/a.jsonl", docs);
+  WriteFile(dir / "c.yaml",
+            "output: {compression: none, rejects: true}\nstages:\n  - dedup: {line_min_docs: 4, line_block_min_docs: 2}\n");
+  ASSERT_EQ(RunTextmill({"run", "-c", dir / "c.yaml", "-i", dir / "in", "-o", dir / "out", "--progress", "none"}), 0);
+  const auto lines = testing::ReadShardLines(dir / "out");
+  ASSERT_EQ(lines.size(), 5u);
+  for (size_t i = 0; i < 4; ++i) {
+    const std::string text = nlohmann::json::parse(lines[i])["text"];
+    EXPECT_NE(text.find("Story number"), std::string::npos) << text;
+    for (const std::string& teaser : teasers) EXPECT_EQ(text.find(teaser), std::string::npos) << text;
+  }
+  EXPECT_EQ(nlohmann::json::parse(lines[4])["text"], teasers[1]);
+  // Off: the teasers stay.
+  WriteFile(dir / "off.yaml",
+            "output: {compression: none}\nstages:\n  - dedup: {line_min_docs: 4, line_block_min_docs: 0}\n");
+  ASSERT_EQ(RunTextmill({"run", "-c", dir / "off.yaml", "-i", dir / "in", "-o", dir / "off", "--progress", "none"}), 0);
+  EXPECT_NE(testing::ReadShardLines(dir / "off")[0].find(teasers[0]), std::string::npos);
+}
+
 TEST(DedupStageTest, BadStateDirStopsBeforeAnyWork) {
   TempDir dir;
   WriteNight(dir / "in/a.jsonl", {{"a", kArticle, ""}});
