@@ -362,6 +362,13 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
   for (const auto& group : CloseGroups()) {
     if (std::find(group.begin(), group.end(), guess.lang) == group.end()) continue;
     if (!word_lists_->Has(guess.lang)) return;
+    // No other member of the group has a vote: nothing to compare, so no
+    // dictionary is loaded or consulted (same result, less work).
+    const bool any_rival = std::any_of(group.begin(), group.end(), [&](const std::string& lang) {
+      const auto v = votes.find(lang);
+      return lang != guess.lang && word_lists_->Has(lang) && v != votes.end() && v->second >= kMinVoteForDictionary;
+    });
+    if (!any_rival) return;
     const std::vector<std::string> words = WordLists::Words(text, 25);
     if (words.empty()) return;
     const double current = word_lists_->KnownShare(guess.lang, words);
