@@ -9,8 +9,9 @@
 #       [--textmill BIN] [--sbatch "EXTRA SBATCH OPTIONS"] -- -c CONFIG -i INPUT... -o OUTPUT
 #
 # WORK, the inputs and OUTPUT must be on storage every node sees. Logs:
-# WORK/logs/PHASE-TASK.log. --wait blocks until the chain ends and exits 0
-# only if every task of every phase finished.
+# WORK/logs/PHASE-TASK.log. The config is validated before anything is queued
+# (exit 2). --wait blocks until the chain ends and exits 0 only if every task
+# of every phase finished (3 if some inputs could not be read, as textmill run).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 work="" tasks="" throttle="" wait=0 bin="$here/build/textmill" extra=""
@@ -34,6 +35,17 @@ work=$(cd "$work" && pwd)
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 [ -x "$bin" ] || { echo "submit.sh: no textmill binary at $bin (build it, or give --textmill)" >&2; exit 2; }
 args=$(printf '%q ' "$@")
+
+# A config error stops here, before anything is queued (exit 2, like textmill).
+validate=() output=""
+rest=("$@")
+for ((i = 0; i < ${#rest[@]}; i++)); do
+  case ${rest[i]} in
+    -c|--config|--set) validate+=("${rest[i]}" "${rest[i + 1]:-}"); i=$((i + 1)) ;;
+    -o|--output) output=${rest[i + 1]:-}; i=$((i + 1)) ;;
+  esac
+done
+"$bin" validate "${validate[@]}" >/dev/null || exit 2
 
 # The ranks of PHASE without a completion record, as a Slurm array list.
 missing_ranks() {
@@ -83,5 +95,12 @@ for phase in process count sign dedup merge lines finalize report; do
     status=1
   fi
 done
-[ $status = 0 ] && echo "all phases done"
-exit $status
+[ $status = 0 ] || exit $status
+echo "all phases done"
+# Like textmill run: 3 when some inputs could not be read (listed in the report).
+if [ -n "$output" ] && [ -f "$output/report.json" ]; then
+  code=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("exit_code", 0))' "$output/report.json")
+  [ "$code" = 3 ] && echo "some inputs could not be read: see inputs.unreadable in $output/report.json" >&2
+  exit "$code"
+fi
+exit 0

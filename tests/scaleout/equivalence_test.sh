@@ -69,4 +69,12 @@ if "$bin" phase process --work "$work/work3" -o "$work/phased3" --shard 0/4 "${a
   echo "FAIL: a work dir was reused with another task count"; status=1
 fi
 grep -q "belongs to another job" "$work/err" || { echo "FAIL: unclear message: $(cat "$work/err")"; status=1; }
+# The Slurm submit script refuses a bad config before queueing anything.
+printf 'stages:\n  - dedup: {bands: 0}\n' > "$work/bad.yaml"
+if bash "$here/scripts/slurm/submit.sh" --work "$work/bad-work" --tasks 2 --textmill "$bin" \
+     -- -c "$work/bad.yaml" -i "$work/in" -o "$work/bad-out" 2>"$work/err"; then
+  echo "FAIL: submit.sh accepted a bad config"; status=1
+elif ! grep -q "bands" "$work/err"; then
+  echo "FAIL: submit.sh did not name the bad key: $(cat "$work/err")"; status=1
+fi
 exit $status
