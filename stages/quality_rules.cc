@@ -108,6 +108,36 @@ bool EndsWithAny(std::string_view s, std::initializer_list<std::string_view> end
   return false;
 }
 
+
+// Counts per 64-bit n-gram key in an open-addressing table: one allocation
+// per document instead of a heap node per distinct n-gram (the node-based
+// std::unordered_map was most of this stage's time). Reused across n.
+class NgramTable {
+ public:
+  // Empties the table and sizes it for `keys` insertions.
+  void Reset(size_t keys) {
+    size_t capacity = 16;
+    while (capacity < keys * 2) capacity *= 2;
+    slots_.assign(capacity, Slot{});
+    mask_ = capacity - 1;
+  }
+  // The slot of `key`, created with count 0 if new.
+  struct Slot {
+    uint64_t key = 0;
+    int64_t count = 0;  // 0: empty
+    int64_t chars = 0;
+  };
+  Slot& Find(uint64_t key) {
+    size_t i = static_cast<size_t>(key * 0x9E3779B97F4A7C15ull >> 20) & mask_;
+    while (slots_[i].count != 0 && slots_[i].key != key) i = (i + 1) & mask_;
+    slots_[i].key = key;
+    return slots_[i];
+  }
+
+ private:
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
 }  // namespace
 
 std::vector<std::string_view> SplitWords(std::string_view text) {
@@ -182,28 +212,28 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std:
     lengths[i] = CodePoints(words[i]);
   }
   auto ngram_key = [&](size_t i, int n) { return XXH3_64bits(ids.data() + i, static_cast<size_t>(n) * 8); };
+  thread_local NgramTable table;
   for (const int n : {2, 3, 4}) {
-    std::unordered_map<uint64_t, std::pair<int64_t, int64_t>> counts;  // key -> (count, chars of " ".join)
-    counts.reserve(words.size());
+    table.Reset(words.size());  // key -> (count, chars of " ".join)
     int64_t best = 0;
     for (size_t i = 0; i + static_cast<size_t>(n) <= words.size(); ++i) {
-      auto& [count, chars] = counts[ngram_key(i, n)];
-      if (count == 0) {
-        for (int k = 0; k < n; ++k) chars += lengths[i + static_cast<size_t>(k)];
-        chars += n - 1;  // the joining spaces
+      NgramTable::Slot& slot = table.Find(ngram_key(i, n));
+      if (slot.count == 0) {
+        for (int k = 0; k < n; ++k) slot.chars += lengths[i + static_cast<size_t>(k)];
+        slot.chars += n - 1;  // the joining spaces
       }
-      ++count;
-      best = std::max(best, count * chars);
+      ++slot.count;
+      best = std::max(best, slot.count * slot.chars);
     }
     v.top_ngram_char_frac[n] = static_cast<double>(best) / length;
   }
   for (int n = 5; n <= 10; ++n) {
-    std::unordered_set<uint64_t> seen;
-    seen.reserve(words.size());
+    table.Reset(words.size());
     int64_t repeated = 0;
     size_t i = 0;
     while (words.size() >= static_cast<size_t>(n) && i + static_cast<size_t>(n) <= words.size()) {
-      if (!seen.insert(ngram_key(i, n)).second) {
+      NgramTable::Slot& slot = table.Find(ngram_key(i, n));
+      if (slot.count++ > 0) {
         for (int k = 0; k < n; ++k) repeated += lengths[i + static_cast<size_t>(k)];  // "".join: no spaces
         i += static_cast<size_t>(n);
       } else {
