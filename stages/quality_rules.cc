@@ -212,7 +212,11 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std:
     lengths[i] = CodePoints(words[i]);
   }
   auto ngram_key = [&](size_t i, int n) { return XXH3_64bits(ids.data() + i, static_cast<size_t>(n) * 8); };
-  thread_local NgramTable table;
+  // Reused per thread for ordinary documents; a huge one gets its own table,
+  // freed with it, so a thread does not keep hundreds of MB after one big page.
+  thread_local NgramTable reused;
+  NgramTable own;
+  NgramTable& table = words.size() <= (size_t{1} << 20) ? reused : own;
   for (const int n : {2, 3, 4}) {
     table.Reset(words.size());  // key -> (count, chars of " ".join)
     int64_t best = 0;
