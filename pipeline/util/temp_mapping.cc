@@ -31,10 +31,12 @@ void TempMapping::Allocate(size_t bytes, const std::string& dir) {
   const int fd = ::mkstemp(buffer.data());
   if (fd < 0) throw RuntimeError("cannot create a temporary file in " + base + ": " + std::strerror(errno));
   ::unlink(buffer.data());  // gone when unmapped, even after a crash
-  if (::ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
-    const int saved = errno;
+  // Reserve the blocks now: a full disk is then a clear error here, not a
+  // SIGBUS at the first write to a page that has no block behind it.
+  if (const int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes)); rc != 0) {
     ::close(fd);
-    throw RuntimeError("cannot size a temporary file in " + base + ": " + std::strerror(saved));
+    throw RuntimeError("cannot reserve " + std::to_string(bytes >> 20) + " MiB for a temporary file in " + base +
+                       " (set TMPDIR to a disk with room): " + std::strerror(rc));
   }
   void* data = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   const int saved = errno;
