@@ -52,9 +52,10 @@ DedupStage::DedupStage(const DedupOptions& options, const StageContext& context)
 void DedupStage::Observe(const Document& doc) {
   if (!options_.lines) return;
   // Exact copies of a page would otherwise make its own lines look repeated.
-  if (!seen_texts_.insert(XXH3_64bits(doc.text.data(), doc.text.size())).second) return;
+  const uint64_t text_hash = XXH3_64bits(doc.text.data(), doc.text.size());
+  if (!seen_texts_.insert(text_hash).second) return;
   const std::vector<uint64_t> keys = DistinctLineKeys(doc);
-  if (!phase_.phase.empty()) return WriteObserved(doc, keys);
+  if (!phase_.phase.empty()) return WriteObserved(text_hash, keys);
   auto& counts = local_line_counts_.local();
   for (const uint64_t key : keys) ++counts[key];
 }

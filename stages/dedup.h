@@ -119,7 +119,7 @@ class DedupStage : public GlobalStage {
     bool published = false;  // the keeper was published by an earlier run
   };
   std::string PhaseFile(const std::string& name) const;
-  void WriteObserved(const Document& doc, const std::vector<uint64_t>& line_keys);
+  void WriteObserved(uint64_t text_hash, const std::vector<uint64_t>& line_keys);
   void WriteSigned(const Document& doc);
   void FinishSigned();
   void CommitPhased(int64_t run_id);

@@ -272,8 +272,7 @@ void DedupStage::BeginPhase(const PhaseContext& context) {
   }
 }
 
-void DedupStage::WriteObserved(const Document& doc, const std::vector<uint64_t>& line_keys) {
-  const uint64_t text_hash = XXH3_64bits(doc.text.data(), doc.text.size());
+void DedupStage::WriteObserved(uint64_t text_hash, const std::vector<uint64_t>& line_keys) {
   std::vector<ObservedRecord> records;
   std::vector<uint32_t> buckets;
   for (const uint64_t key : line_keys) {
