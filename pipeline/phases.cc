@@ -82,7 +82,9 @@ void RequirePreviousPhase(const std::string& work_dir, std::string_view phase, i
   int missing_count = 0;
   for (int r = 0; r < tasks; ++r) {
     if (PhaseTaskDone(work_dir, previous, r)) continue;
-    if (++missing_count <= 10) missing += (missing.empty() ? "" : ",") + std::to_string(r);
+    if (++missing_count > 10) continue;
+    if (!missing.empty()) missing += ',';
+    missing += std::to_string(r);
   }
   if (missing_count > 0) {
     throw RuntimeError("phase " + std::string(phase) + " needs phase " + previous + " finished on all " +
