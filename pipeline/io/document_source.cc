@@ -50,25 +50,15 @@ bool DocumentSource::Next(Batch& batch) {
     }
   };
   while (static_cast<int>(batch.docs.size()) < batch_size_) {
-    if (warc_) {
+    if (warc_ || jsonl_) {  // a file read record by record, possibly over several batches
       any = true;
-      const bool finished = ReadWarcRecords(batch);
+      const bool finished = warc_ ? ReadWarcRecords(batch) : ReadJsonlLines(batch);
       number_new();
       if (finished) {
-        progress_->bytes_read += static_cast<int64_t>(warc_->file.size);
-        batch.input_bytes += warc_->file.size;
+        const uint64_t size = warc_ ? warc_->file.size : jsonl_->file.size;
+        progress_->bytes_read += static_cast<int64_t>(size);
+        batch.input_bytes += size;
         warc_.reset();
-        FinishFile(batch);
-      }
-      continue;
-    }
-    if (jsonl_) {
-      any = true;
-      const bool finished = ReadJsonlLines(batch);
-      number_new();
-      if (finished) {
-        progress_->bytes_read += static_cast<int64_t>(jsonl_->file.size);
-        batch.input_bytes += jsonl_->file.size;
         jsonl_.reset();
         FinishFile(batch);
       }
