@@ -86,10 +86,12 @@ void SetUpLogging(const CommonArgs& args) {
 
 // Parses subcommand options; returns false (after printing help) for --help.
 bool ParseArgs(const std::vector<std::string>& rest, po::options_description& desc,
-               po::variables_map* out = nullptr) {
+               po::variables_map* out = nullptr, const po::positional_options_description* positional = nullptr) {
   po::variables_map local;
   po::variables_map& vm = out ? *out : local;
-  po::store(po::command_line_parser(rest).options(desc).run(), vm);
+  auto parser = po::command_line_parser(rest).options(desc);
+  if (positional) parser.positional(*positional);
+  po::store(parser.run(), vm);
   if (vm.count("help")) {
     std::cout << kUsage << "\n" << desc << "\n";
     return false;
@@ -209,13 +211,7 @@ int Report(const std::vector<std::string>& rest) {
       ("help,h", "this help");
   po::positional_options_description positional;
   positional.add("run-dir", 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(rest).options(desc).positional(positional).run(), vm);
-  if (vm.count("help")) {
-    std::cout << "textmill report RUN_DIR [-o FILE] [--state DIR]\n\n" << desc << "\n";
-    return kExitOk;
-  }
-  po::notify(vm);
+  if (!ParseArgs(rest, desc, nullptr, &positional)) return kExitOk;
   const std::filesystem::path report_path = std::filesystem::path(run_dir) / "report.json";
   std::ifstream in(report_path);
   if (!in) throw ConfigError(report_path.string() + ": cannot read (is RUN_DIR the output of a run?)");
@@ -227,17 +223,30 @@ int Report(const std::vector<std::string>& rest) {
   return kExitOk;
 }
 
+// What run and phase take besides the common options: inputs, output, threads.
+struct RunArgs {
+  std::vector<std::string> inputs;
+  std::string output;
+  int threads = -1;
+};
+
+void AddRunOptions(po::options_description& desc, RunArgs& args) {
+  desc.add_options()
+      ("input,i", po::value(&args.inputs)->composing(), "input file or directory (repeatable; replaces config inputs)")
+      ("output,o", po::value(&args.output), "output directory (replaces output.dir)")
+      ("threads,j", po::value(&args.threads), "worker threads, 0 = all cores (replaces threads)");
+}
+
 // The config of a run or phase: the file, then -o/-j/--set, then -i.
-Config LoadRunConfig(const CommonArgs& args, const std::vector<std::string>& inputs, const std::string& output,
-                     int threads) {
+Config LoadRunConfig(const CommonArgs& args, const RunArgs& run) {
   std::vector<std::string> overrides = args.sets;
-  if (!output.empty()) overrides.insert(overrides.begin(), "output.dir=" + output);
-  if (threads >= 0) overrides.insert(overrides.begin(), "threads=" + std::to_string(threads));
+  if (!run.output.empty()) overrides.insert(overrides.begin(), "output.dir=" + run.output);
+  if (run.threads >= 0) overrides.insert(overrides.begin(), "threads=" + std::to_string(run.threads));
   Config config = LoadConfig(args.config, overrides);
-  if (!inputs.empty()) {
-    config.inputs = inputs;
+  if (!run.inputs.empty()) {
+    config.inputs = run.inputs;
     YAML::Node list(YAML::NodeType::Sequence);
-    for (const std::string& in : inputs) list.push_back(in);
+    for (const std::string& in : run.inputs) list.push_back(in);
     config.tree["inputs"] = list;
   }
   if (config.inputs.empty()) throw ConfigError("inputs: no inputs (give -i PATH or set inputs:)");
@@ -264,17 +273,14 @@ double CpuSecondsSoFar(long* max_rss_kib) {
 // textmill phase PHASE: one task of one phase of a phased run (pipeline/phases.h).
 int Phase(const std::vector<std::string>& rest) {
   CommonArgs args;
-  std::vector<std::string> inputs;
-  std::string phase, work, output, shard, state;
-  int threads = -1;
+  RunArgs run;
+  std::string phase, work, shard, state;
   po::options_description desc("phase options");
   AddCommonOptions(desc, args);
+  AddRunOptions(desc, run);
   desc.add_options()
       ("phase", po::value(&phase)->required(), "process|count|sign|dedup|merge|lines|finalize|report")
       ("work", po::value(&work)->required(), "work directory on storage shared by all tasks")
-      ("input,i", po::value(&inputs)->composing(), "input file or directory (repeatable; replaces config inputs)")
-      ("output,o", po::value(&output), "output directory (replaces output.dir)")
-      ("threads,j", po::value(&threads), "worker threads, 0 = all cores (replaces threads)")
       ("shard", po::value(&shard), "this task R of N: R/N (default: SLURM_ARRAY_TASK_ID/COUNT); merge and report: 0/N")
       ("state", po::value(&state), "state directory of nightly runs: earlier inputs skipped, dedup against them; "
                                    "the report phase publishes the run")
@@ -282,19 +288,14 @@ int Phase(const std::vector<std::string>& rest) {
   po::positional_options_description positional;
   positional.add("phase", 1);
   po::variables_map flags;
-  po::store(po::command_line_parser(rest).options(desc).positional(positional).run(), flags);
-  if (flags.count("help")) {
-    std::cout << kUsage << "\n" << desc << "\n";
-    return kExitOk;
-  }
-  po::notify(flags);
+  if (!ParseArgs(rest, desc, &flags, &positional)) return kExitOk;
   SetUpLogging(args);
   if (!IsPhase(phase)) {
     std::string names;
     for (const std::string& n : PhaseNames()) names += (names.empty() ? "" : ", ") + n;
     throw ConfigError("phase '" + phase + "': expected one of " + names);
   }
-  Config config = LoadRunConfig(args, inputs, output, threads);
+  Config config = LoadRunConfig(args, run);
   config.state_dir = state;  // before BuildStages: dedup opens the index
   int rank = 0, count = 1;
   ResolveShard(shard, rank, count);
@@ -353,15 +354,12 @@ int Phase(const std::vector<std::string>& rest) {
 
 int Run(const std::vector<std::string>& rest) {
   CommonArgs args;
-  std::vector<std::string> inputs;
-  std::string output, shard, state, progress = "auto";
-  int threads = -1;
+  RunArgs run;
+  std::string shard, state, progress = "auto";
   po::options_description desc("run options");
   AddCommonOptions(desc, args);
+  AddRunOptions(desc, run);
   desc.add_options()
-      ("input,i", po::value(&inputs)->composing(), "input file or directory (repeatable; replaces config inputs)")
-      ("output,o", po::value(&output), "output directory (replaces output.dir)")
-      ("threads,j", po::value(&threads), "worker threads, 0 = all cores (replaces threads)")
       ("shard", po::value(&shard), "process slice R of N of the sorted input files: R/N")
       ("state", po::value(&state), "state directory: lock, manifest of processed inputs, dedup index (nightly use)")
       ("restart", "abandon an interrupted run in the state directory instead of resuming it")
@@ -370,7 +368,7 @@ int Run(const std::vector<std::string>& rest) {
   if (!ParseArgs(rest, desc, &flags)) return kExitOk;
   SetUpLogging(args);
 
-  Config config = LoadRunConfig(args, inputs, output, threads);
+  Config config = LoadRunConfig(args, run);
   config.state_dir = state;
   if (flags.count("restart") && state.empty()) throw ConfigError("--restart needs --state");
 

@@ -100,6 +100,12 @@ class Job {
   size_t GlobalStageIndex() const;
   // Phased runs: what the process phase hands on to finalize's report.
   Json CarryOut(size_t global) const;
+  struct PhaseFiles;
+  RunOutcome RunProcessPhase(tbb::task_arena& arena, int threads, const PhaseFiles& files);
+  RunOutcome RunSignPhase(tbb::task_arena& arena, int threads, const PhaseFiles& files, Json& carry);
+  RunOutcome RunFinalizePhase(tbb::task_arena& arena, int threads, const PhaseFiles& files, const Json& carry);
+  void ReadSpool(tbb::task_arena& arena, int threads, const std::string& dir, uint64_t expected, size_t first,
+                 size_t last, const DocHook& hook, const Sink& sink);
   void CarryIn(const Json& carry, size_t global);
   Json BuildReport(double wall_seconds) const;
   void WriteMetrics(const RunOutcome& outcome, double wall_seconds) const;
@@ -414,112 +420,136 @@ RunOutcome Job::FinishOutput(std::chrono::steady_clock::time_point start) {
 // counts); sign reads the spool for the global stage's Analyze; finalize reads
 // it again, applies the decisions and writes the shards. Only `finalize`
 // writes to the output directory.
+struct Job::PhaseFiles {
+  std::string spool, rejects, carry, written;
+};
+
 RunOutcome Job::RunPhase() {
-  const auto start = std::chrono::steady_clock::now();
-  const size_t global = GlobalStageIndex();
-  GlobalStage* stage = global < stages_.size() ? static_cast<GlobalStage*>(stages_[global].get()) : nullptr;
-  const PhaseContext context{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count};
-  const fs::path spool_root = fs::path(options_.work_dir) / "spool";
+  const fs::path root = fs::path(options_.work_dir) / "spool";
   const std::string prefix = ShardPrefix(options_.shard_rank);
-  const std::string spool_dir = (spool_root / prefix).string();
-  const std::string rejects_dir = (spool_root / (prefix + ".rejects")).string();
-  const std::string carry_path = (spool_root / (prefix + ".json")).string();
+  const PhaseFiles files{(root / prefix).string(), (root / (prefix + ".rejects")).string(),
+                         (root / (prefix + ".json")).string(), (root / (prefix + ".written.json")).string()};
   const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
-  RunOutcome outcome;
-
-  if (options_.phase == "process") {
-    listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank, options_.shard_count);
-    Json incremental;
-    Json hashes = Json::object();
-    if (!options_.state_dir.empty()) {  // only what earlier runs have not taken (the manifest is only read)
-      RunState state(options_.state_dir, /*take_lock=*/false);
-      const auto counts = state.KeepNewInputs(listing_);
-      incremental = {{"inputs", Json(counts)}};
-      for (const auto& [path, hash] : state.input_hashes()) hashes[path] = hash;
-      spdlog::info("state {}: inputs of slice {}: {} new, {} changed, {} unchanged (skipped)", options_.state_dir,
-                   options_.shard_rank, counts.at("new"), counts.at("changed"), counts.at("unchanged"));
-    }
-    for (const InputProblem& problem : listing_.unreadable) {
-      spdlog::warn("unreadable input {}: {}", problem.path, problem.reason);
-      unreadable_.push_back({{"path", problem.path}, {"reason", problem.reason}});
-    }
-    std::error_code ec;
-    fs::remove_all(spool_dir, ec);
-    fs::remove_all(rejects_dir, ec);
-    SpoolWriter spool(spool_dir), rejects(rejects_dir);
-    if (stage) stage->BeginPhase(context);
-    auto source = std::make_unique<DocumentSource>(listing_, config_.reader, config_.batch_size, &read_progress_);
-    {
-      ProgressReporter progress(read_progress_, docs_written_, static_cast<int64_t>(listing_.files.size()),
-                                listing_.total_bytes(), options_.live_progress, options_.progress_seconds);
-      const DocHook observe = stage ? DocHook([stage](Document& doc) { stage->Observe(doc); }) : DocHook();
-      RunPass(arena, threads, [&source](Batch& b) { return source->Next(b); }, 0, global, observe,
-              [&](Batch& batch) {
-                for (const Document& doc : batch.docs) (doc.rejected() ? rejects : spool).Write(doc);
-              },
-              stage ? global : 0);
-    }
-    spool.Close();
-    rejects.Close();
-    if (stage) stage->EndObserve(spool.documents());
-    Json carry = CarryOut(global);
-    carry["spooled"] = spool.documents();
-    if (!incremental.is_null()) {
-      carry["incremental"] = incremental;
-      carry["input_hashes"] = hashes;
-      Json files = Json::array();
-      for (const InputFile& f : listing_.files) files.push_back({{"path", f.path}, {"size", f.size}, {"mtime", f.mtime}});
-      carry["processed_files"] = files;
-    }
-    WriteFileAtomic(carry_path, carry.dump() + "\n");
-    outcome.report = {{"documents_spooled", spool.documents()}, {"documents_rejected", rejects.documents()}};
-    spdlog::info("process {}/{}: {} documents spooled for {}, {} rejected", options_.shard_rank,
-                 options_.shard_count, spool.documents(), stage ? stage->Name() : "the writer", rejects.documents());
-    return outcome;
-  }
-
-  std::ifstream carry_in(carry_path);
+  if (options_.phase == "process") return RunProcessPhase(arena, threads, files);
+  std::ifstream carry_in(files.carry);
   Json carry = Json::parse(carry_in, nullptr, false);
-  if (!carry.is_object()) throw RuntimeError(carry_path + ": missing or damaged (did the process phase finish?)");
-  if (options_.phase == "sign") {
-    if (stage) {
-      stage->BeginPhase(context);
-      stage->EndObserve(carry["spooled"].get<uint64_t>());
-      SpoolReader reader(spool_dir, config_.batch_size);
-      RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, global,
-              [stage](Document& doc) { stage->Analyze(doc); }, [](Batch&) {}, global);
-      const int64_t cpu_start = ThreadCpuNanos();
-      stage->Decide();
-      tallies_[global].cpu_ns += ThreadCpuNanos() - cpu_start;
-      carry["sign_cpu_ns"] = tallies_[global].cpu_ns.load();  // set, not added: a rerun replaces it
-    }
-    WriteFileAtomic(carry_path, carry.dump() + "\n");
-    outcome.report = {{"documents_signed", carry["spooled"]}};
-    return outcome;
-  }
+  if (!carry.is_object()) throw RuntimeError(files.carry + ": missing or damaged (did the process phase finish?)");
+  if (options_.phase == "sign") return RunSignPhase(arena, threads, files, carry);
+  if (options_.phase == "finalize") return RunFinalizePhase(arena, threads, files, carry);
+  throw RuntimeError("no document phase " + options_.phase);
+}
 
-  if (options_.phase != "finalize") throw RuntimeError("no document phase " + options_.phase);
+RunOutcome Job::RunProcessPhase(tbb::task_arena& arena, int threads, const PhaseFiles& files) {
+  const size_t global = GlobalStageIndex();
+  GlobalStage* stage = global < stages_.size() ? static_cast<GlobalStage*>(stages_[global].get()) : nullptr;
+  listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank, options_.shard_count);
+  Json incremental;
+  Json hashes = Json::object();
+  if (!options_.state_dir.empty()) {  // only what earlier runs have not taken (the manifest is only read)
+    RunState state(options_.state_dir, /*take_lock=*/false);
+    const auto counts = state.KeepNewInputs(listing_);
+    incremental = {{"inputs", Json(counts)}};
+    for (const auto& [path, hash] : state.input_hashes()) hashes[path] = hash;
+    spdlog::info("state {}: inputs of slice {}: {} new, {} changed, {} unchanged (skipped)", options_.state_dir,
+                 options_.shard_rank, counts.at("new"), counts.at("changed"), counts.at("unchanged"));
+  }
+  for (const InputProblem& problem : listing_.unreadable) {
+    spdlog::warn("unreadable input {}: {}", problem.path, problem.reason);
+    unreadable_.push_back({{"path", problem.path}, {"reason", problem.reason}});
+  }
+  std::error_code ec;
+  fs::remove_all(files.spool, ec);
+  fs::remove_all(files.rejects, ec);
+  SpoolWriter spool(files.spool), rejects(files.rejects);
+  if (stage) stage->BeginPhase(PhaseContext{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count});
+  auto source = std::make_unique<DocumentSource>(listing_, config_.reader, config_.batch_size, &read_progress_);
+  {
+    ProgressReporter progress(read_progress_, docs_written_, static_cast<int64_t>(listing_.files.size()),
+                              listing_.total_bytes(), options_.live_progress, options_.progress_seconds);
+    const DocHook observe = stage ? DocHook([stage](Document& doc) { stage->Observe(doc); }) : DocHook();
+    RunPass(arena, threads, [&source](Batch& b) { return source->Next(b); }, 0, global, observe,
+            [&](Batch& batch) {
+              for (const Document& doc : batch.docs) (doc.rejected() ? rejects : spool).Write(doc);
+            },
+            stage ? global : 0);
+  }
+  spool.Close();
+  rejects.Close();
+  if (stage) stage->EndObserve(spool.documents());
+  Json carry = CarryOut(global);
+  carry["spooled"] = spool.documents();
+  carry["spooled_rejects"] = rejects.documents();
+  if (!incremental.is_null()) {
+    carry["incremental"] = incremental;
+    carry["input_hashes"] = hashes;
+    Json processed = Json::array();
+    for (const InputFile& f : listing_.files) processed.push_back({{"path", f.path}, {"size", f.size}, {"mtime", f.mtime}});
+    carry["processed_files"] = processed;
+  }
+  WriteFileAtomic(files.carry, carry.dump() + "\n");
+  spdlog::info("process {}/{}: {} documents spooled for {}, {} rejected", options_.shard_rank, options_.shard_count,
+               spool.documents(), stage ? stage->Name() : "the writer", rejects.documents());
+  RunOutcome outcome;
+  outcome.report = {{"documents_spooled", spool.documents()}, {"documents_rejected", rejects.documents()}};
+  return outcome;
+}
+
+// Reads the spool at `dir` through `sink`, checking it holds the `expected`
+// documents the process phase wrote: a spool lost on shared storage must not
+// pass for an empty slice.
+void Job::ReadSpool(tbb::task_arena& arena, int threads, const std::string& dir, uint64_t expected, size_t first,
+                    size_t last, const DocHook& hook, const Sink& sink) {
+  SpoolReader reader(dir, config_.batch_size);
+  uint64_t read = 0;
+  RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, first, last, hook,
+          [&](Batch& batch) {
+            read += batch.docs.size();
+            sink(batch);
+          },
+          first < stages_.size() ? first : 0);
+  if (read != expected) {
+    throw RuntimeError("spool " + dir + ": " + std::to_string(read) + " documents, the process phase wrote " +
+                       std::to_string(expected) + " (rerun that slice's process phase with --force)");
+  }
+}
+
+RunOutcome Job::RunSignPhase(tbb::task_arena& arena, int threads, const PhaseFiles& files, Json& carry) {
+  const size_t global = GlobalStageIndex();
+  RunOutcome outcome;
+  outcome.report = {{"documents_signed", carry["spooled"]}};
+  if (global == stages_.size()) return outcome;  // nothing to sign
+  auto& stage = static_cast<GlobalStage&>(*stages_[global]);
+  stage.BeginPhase(PhaseContext{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count});
+  stage.EndObserve(carry["spooled"].get<uint64_t>());  // sizes the per-document slots Analyze fills
+  ReadSpool(arena, threads, files.spool, carry["spooled"].get<uint64_t>(), global, global,
+            [&stage](Document& doc) { stage.Analyze(doc); }, [](Batch&) {});
+  const int64_t cpu_start = ThreadCpuNanos();
+  stage.Decide();  // writes what the sign phase hands on
+  tallies_[global].cpu_ns += ThreadCpuNanos() - cpu_start;
+  carry["sign_cpu_ns"] = tallies_[global].cpu_ns.load();  // set, not added: a rerun replaces it
+  WriteFileAtomic(files.carry, carry.dump() + "\n");
+  return outcome;
+}
+
+RunOutcome Job::RunFinalizePhase(tbb::task_arena& arena, int threads, const PhaseFiles& files, const Json& carry) {
+  const auto start = std::chrono::steady_clock::now();
+  const size_t global = GlobalStageIndex();
   CarryIn(carry, global);
-  if (stage) {
-    stage->BeginPhase(context);
-    stage->Decide();
+  if (global < stages_.size()) {  // loads the decisions of the range phases
+    static_cast<GlobalStage&>(*stages_[global])
+        .BeginPhase(PhaseContext{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count});
   }
   OpenWriters();
-  {
-    SpoolReader rejects(rejects_dir, config_.batch_size);
-    RunPass(arena, threads, [&rejects](Batch& b) { return rejects.Next(b); }, 0, 0, nullptr,
-            [this](Batch& batch) { WriteBatch(batch, nullptr); });
-  }
-  SpoolReader reader(spool_dir, config_.batch_size);
-  RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, stages_.size(), nullptr,
-          [this](Batch& batch) { WriteBatch(batch, nullptr); });
-  outcome = FinishOutput(start);
+  const Sink write = [this](Batch& batch) { WriteBatch(batch, nullptr); };
+  ReadSpool(arena, threads, files.rejects, carry.value("spooled_rejects", uint64_t{0}), 0, 0, nullptr, write);
+  ReadSpool(arena, threads, files.spool, carry["spooled"].get<uint64_t>(), global, stages_.size(), nullptr, write);
+  RunOutcome outcome = FinishOutput(start);
   // What the report task records in the manifest for this slice.
   const Json written = {{"documents_by_path", Json(docs_by_path_)},
                         {"documents_read", docs_read_},
                         {"documents_written", docs_written_.load()}};
-  WriteFileAtomic((spool_root / (prefix + ".written.json")).string(), written.dump() + "\n");
+  WriteFileAtomic(files.written, written.dump() + "\n");
   spdlog::info("finalize {}/{}: {} documents read, {} written", options_.shard_rank, options_.shard_count, docs_read_,
                docs_written_.load());
   return outcome;

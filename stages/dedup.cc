@@ -251,7 +251,6 @@ void DedupStage::ClusterRun(std::vector<int32_t>& parent) {
 
 void DedupStage::Decide() {
   if (phase_.phase == "sign") return FinishSigned();
-  if (phase_.phase == "finalize") return;  // BeginPhase loaded the decisions
   decisions_.assign(documents_, Decision{});
   std::vector<std::string> published_match(documents_);
   std::vector<uint8_t> published_exact(documents_, 0);

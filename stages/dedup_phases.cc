@@ -227,6 +227,24 @@ bool NextString(std::string_view& in, std::string_view& s) {
   return true;
 }
 
+// Tagged records: a document's seq, a flag byte and an id (published matches,
+// decisions).
+void AppendTagged(std::string& out, uint64_t seq, uint8_t flags, std::string_view id) {
+  out.append(reinterpret_cast<const char*>(&seq), sizeof seq);
+  out.push_back(static_cast<char>(flags));
+  AppendString(out, id);
+}
+
+bool NextTagged(std::string_view& in, uint64_t& seq, uint8_t& flags, std::string_view& id) {
+  if (in.size() < sizeof seq + 1) return false;
+  std::memcpy(&seq, in.data(), sizeof seq);
+  flags = static_cast<uint8_t>(in[sizeof seq]);
+  std::string_view rest = in.substr(sizeof seq + 1);
+  if (!NextString(rest, id)) return false;
+  in = rest;
+  return true;
+}
+
 std::string ReadBytes(const std::string& path) {
   const std::vector<char> bytes = ReadRecordFile(path, 1);
   return std::string(bytes.begin(), bytes.end());
@@ -258,16 +276,10 @@ void DedupStage::BeginPhase(const PhaseContext& context) {
       if (phase_.rank == 0) counters_.Add("repeated_line_kinds", static_cast<int64_t>(repeated_lines_.size()));
     }
     const std::string bytes = ReadBytes(PhaseFile("decisions-r" + rank + ".bin"));
-    std::string_view in(bytes);
-    while (in.size() >= 9) {
-      uint64_t seq = 0;
-      std::memcpy(&seq, in.data(), sizeof seq);
-      const auto flags = static_cast<uint8_t>(in[8]);
-      in.remove_prefix(9);
-      std::string_view id;
-      if (!NextString(in, id)) break;
-      phase_decisions_[seq] = {std::string(id), (flags & 1) != 0, (flags & 2) != 0};
-    }
+    std::string_view in(bytes), id;
+    uint64_t seq = 0;
+    uint8_t flags = 0;
+    while (NextTagged(in, seq, flags, id)) phase_decisions_[seq] = {std::string(id), (flags & 1) != 0, (flags & 2) != 0};
     if (!in.empty()) throw RuntimeError(PhaseFile("decisions-r" + rank + ".bin") + ": truncated");
   }
 }
@@ -331,9 +343,7 @@ void DedupStage::FinishSigned() {
   std::string published;
   for (uint64_t ord = 0; ord < documents_; ++ord) {
     if (published_match[ord].empty()) continue;
-    published.append(reinterpret_cast<const char*>(&seqs_[ord]), sizeof(uint64_t));
-    published.push_back(static_cast<char>(published_exact[ord]));
-    AppendString(published, published_match[ord]);
+    AppendTagged(published, seqs_[ord], published_exact[ord], published_match[ord]);
   }
   WriteFileAtomic(PhaseFile("published-r" + rank + ".bin"), published);
   WriteFileAtomic(PhaseFile("ids-r" + rank + ".bin"), ids);
@@ -500,17 +510,11 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
   for (int r = 0; r < context.count; ++r) {
     const std::string path = Numbered(PhaseFile("published"), 'r', r);
     const std::string bytes = ReadBytes(path);
-    std::string_view in(bytes);
-    while (!in.empty()) {
-      uint64_t seq = 0;
-      std::string_view id;
-      if (in.size() < 9) throw RuntimeError(path + ": truncated");
-      std::memcpy(&seq, in.data(), sizeof seq);
-      const bool exact = in[8] != 0;
-      in.remove_prefix(9);
-      if (!NextString(in, id)) throw RuntimeError(path + ": truncated");
-      published[seq] = {std::string(id), exact};
-    }
+    std::string_view in(bytes), id;
+    uint64_t seq = 0;
+    uint8_t exact = 0;
+    while (NextTagged(in, seq, exact, id)) published[seq] = {std::string(id), exact != 0};
+    if (!in.empty()) throw RuntimeError(path + ": truncated");
   }
   // What the keep rule needs of each document in a cluster, from the slices' metadata.
   struct Member {
@@ -573,10 +577,7 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
       keeper_id = k.id;
       flags = m.exact == k.exact ? 1 : 0;
     }
-    std::string& out = decisions[static_cast<size_t>(m.rank)];
-    out.append(reinterpret_cast<const char*>(&seq), sizeof seq);
-    out.push_back(static_cast<char>(flags));
-    AppendString(out, keeper_id);
+    AppendTagged(decisions[static_cast<size_t>(m.rank)], seq, flags, keeper_id);
     ++dropped;
   }
   for (int r = 0; r < context.count; ++r) {

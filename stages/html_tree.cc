@@ -107,12 +107,12 @@ bool CutRawTextBodies(std::string_view html, std::string& out) {
     std::string_view close;
     size_t name_end = pos + 1;
     for (const std::string_view name : {std::string_view("script"), std::string_view("style")}) {
-      if (html.size() - pos - 1 > name.size() && FindNoCase(html.substr(pos + 1, name.size()), name, 0) == 0) {
-        const char next = html[pos + 1 + name.size()];
-        if (next == '>' || next == '/' || next == ' ' || next == '\t' || next == '\n' || next == '\r' || next == '\f') {
-          close = name == "script" ? "</script" : "</style";
-          name_end = pos + 1 + name.size();
-        }
+      // "<script" + a character that ends a tag name (not "<scripts>").
+      if (html.size() - pos - 1 <= name.size() || FindNoCase(html.substr(pos + 1, name.size()), name, 0) != 0) continue;
+      const char next = html[pos + 1 + name.size()];
+      if (next == '>' || next == '/' || next == ' ' || next == '\t' || next == '\n' || next == '\r' || next == '\f') {
+        close = name == "script" ? "</script" : "</style";
+        name_end = pos + 1 + name.size();
       }
     }
     if (close.empty()) {

@@ -59,6 +59,13 @@ done
 # A finished task is not redone; a phase refuses to start before the one it needs.
 out=$("$bin" phase finalize --work "$work/work3" -o "$work/phased3" --shard 1/3 "${args[@]}" 2>&1)
 grep -q "already done" <<<"$out" || { echo "FAIL: a finished task ran again"; status=1; }
+# A slice whose spool was lost on the shared storage fails finalize, naming it,
+# instead of passing for an empty slice.
+rm -rf "$work/work3/spool/part-00001"
+if "$bin" phase finalize --work "$work/work3" -o "$work/phased3" --shard 1/3 --force "${args[@]}" 2>"$work/err"; then
+  echo "FAIL: finalize ran on a lost spool"; status=1
+fi
+grep -q "the process phase wrote" "$work/err" || { echo "FAIL: unclear message: $(cat "$work/err")"; status=1; }
 rm -f "$work/work3/done/lines.2"
 if "$bin" phase finalize --work "$work/work3" -o "$work/phased3" --shard 2/3 --force "${args[@]}" 2>"$work/err"; then
   echo "FAIL: finalize ran without the lines phase of task 2"; status=1
