@@ -2,31 +2,46 @@
 # Runs the dedup benchmark as three nights (run 0, 1, 2 of
 # ../shared/bench/dedup/dev/docs.jsonl) with one --state directory, then scores
 # the clusters, the kept copies and the removed lines with the bench's score.py.
-#   scripts/eval_dedup.sh [WORK_DIR] [--min-precision P --min-recall R]
+#   scripts/eval_dedup.sh [WORK_DIR] [--min-precision P] [--min-recall R]
+#                         [--min-canonical C]   (share of clusters keeping the earliest copy)
+# With any floor given, a unique page removed also fails the run.
+# DEDUP_SET=DIR scores another set made by make_neardups.py (docs.jsonl,
+# truth.jsonl and, unless made with --no-run-files, runs/run<k>.jsonl).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$here/bench-out/dedup-eval}
 shift || true
-min_p=""; min_r=""
+min_p=""; min_r=""; min_c=""
 while [ $# -gt 0 ]; do
   case $1 in
     --min-precision) min_p=$2; shift 2 ;;
     --min-recall) min_r=$2; shift 2 ;;
+    --min-canonical) min_c=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 bench=${SHARED_DIR:-$here/../shared}/bench/dedup
+set_dir=${DEDUP_SET:-$bench/dev}
 bin=${TEXTMILL:-$here/build/textmill}
 rm -rf "$work"
 mkdir -p "$work"
 for night in 0 1 2; do
   mkdir -p "$work/in$night"
-  python3 -c "
-import json, sys
-with open('$work/in$night/docs.jsonl', 'w') as out:
-    for line in open('$bench/dev/docs.jsonl', encoding='utf-8'):
-        if json.loads(line)['run'] == $night:
-            out.write(line)"
+  # One night's input is the generator's runs/run<k>.jsonl; the dev set was
+  # built with --no-run-files, so it is rebuilt the way make_neardups.py writes
+  # it: that night's pages in crawl order (crawl_date, then id). Within a day
+  # the input order is what the keep rule falls back on (README "Deduplication").
+  if [ -f "$set_dir/runs/run$night.jsonl" ]; then
+    cp "$set_dir/runs/run$night.jsonl" "$work/in$night/docs.jsonl"
+  else
+    python3 -c "
+import json
+night = [json.loads(line) for line in open('$set_dir/docs.jsonl', encoding='utf-8')]
+night = sorted((d for d in night if d['run'] == $night), key=lambda d: (d['crawl_date'], d['id']))
+with open('$work/in$night/docs.jsonl', 'w', encoding='utf-8') as out:
+    for d in night:
+        out.write(json.dumps(d, ensure_ascii=False) + '\\n')"
+  fi
   "$bin" run -c "$here/configs/dedup_eval.yaml" -i "$work/in$night" -o "$work/out$night" \
     --state "$work/state" --progress none --log-level warn
 done
@@ -58,16 +73,22 @@ with open(os.path.join(work, "cleaned.jsonl"), "w") as f:
     for d in cleaned:
         f.write(json.dumps(d, ensure_ascii=False) + "\n")
 PY
-python3 "$bench/score.py" score --truth "$bench/dev/truth.jsonl" --clusters "$work/clusters.tsv" --kept "$work/kept.txt" \
+python3 "$bench/score.py" score --truth "$set_dir/truth.jsonl" --clusters "$work/clusters.tsv" --kept "$work/kept.txt" \
   | tee "$work/score.txt"
-python3 "$bench/score.py" lines --docs "$bench/dev/docs.jsonl" --truth "$bench/dev/truth.jsonl" --output "$work/cleaned.jsonl"
-if [ -n "$min_p$min_r" ]; then
-  python3 - "$work/score.txt" "${min_p:-0}" "${min_r:-0}" <<'PY'
+python3 "$bench/score.py" lines --docs "$set_dir/docs.jsonl" --truth "$set_dir/truth.jsonl" --output "$work/cleaned.jsonl"
+if [ -n "$min_p$min_r$min_c" ]; then
+  python3 - "$work/score.txt" "${min_p:-0}" "${min_r:-0}" "${min_c:-0}" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-p = float(re.search(r"precision[^0-9]*([0-9.]+)", text).group(1))
-r = float(re.search(r"recall[^0-9]*([0-9.]+)", text).group(1))
-print(f"pairwise precision {p} (floor {sys.argv[2]}), recall {r} (floor {sys.argv[3]})")
-sys.exit(0 if p >= float(sys.argv[2]) and r >= float(sys.argv[3]) else 1)
+def value(pattern):
+    return float(re.search(pattern, text).group(1))
+p = value(r"precision=([0-9.]+)")
+r = value(r"recall=([0-9.]+)")
+c = value(r"kept_copy_is_canonical=([0-9.]+)")
+wrongly = int(value(r"unique_docs_wrongly_removed=([0-9]+)"))
+floors = [float(x) for x in sys.argv[2:5]]
+print(f"pairwise precision {p} (floor {floors[0]}), recall {r} (floor {floors[1]}), "
+      f"kept copy canonical {c} (floor {floors[2]}), unique pages removed {wrongly} (must be 0)")
+sys.exit(0 if p >= floors[0] and r >= floors[1] and c >= floors[2] and wrongly == 0 else 1)
 PY
 fi
