@@ -24,9 +24,10 @@ packages=(
   # nightly runs: flock (util-linux), the HTML report check in headless Chromium
   util-linux sqlite3 chromium
   # language identification, and the Hunspell dictionaries that split close languages
-  libfasttext-dev libcld2-dev libhunspell-dev
-  hunspell-no hunspell-da hunspell-sv hunspell-hr hunspell-bs hunspell-sr hunspell-sl hunspell-id
-  hunspell-cs hunspell-sk hunspell-es hunspell-pt-pt hunspell-pt-br hunspell-ca hunspell-gl hunspell-hi
+  # (Malay/Indonesian: the analysers of Apertium's pair, read with lttoolbox)
+  libfasttext-dev libcld2-dev libhunspell-dev lttoolbox-dev apertium-ind-zlm
+  hunspell-no hunspell-da hunspell-sv hunspell-hr hunspell-bs hunspell-sr hunspell-sl
+  hunspell-cs hunspell-sk hunspell-es hunspell-pt-pt hunspell-ca hunspell-gl hunspell-hi
   hunspell-ne hunspell-nl hunspell-af
   # scale-out: a single-node Slurm cluster for tests/slurm (slurmctld, slurmd, munged)
   slurm-wlm munge

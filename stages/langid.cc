@@ -20,6 +20,7 @@ LangidOptions LangidOptions::Parse(OptionReader& reader) {
   reader.Get("paragraphs", o.paragraphs);
   reader.Get("min_paragraph_chars", o.min_paragraph_chars, 0, 100000);
   reader.Get("dictionaries", o.dictionaries);
+  reader.Get("apertium", o.apertium);
   for (std::string& lang : o.keep) lang = CanonicalLanguage(lang);
   return o;
 }
@@ -44,7 +45,13 @@ std::unique_ptr<LanguageIdentifier> MakeLanguageIdentifier(const LangidOptions& 
                  "packages); close languages are not split",
                  options.dictionaries);
   }
-  return std::make_unique<LanguageIdentifier>(backend, model, options.lowercase_shouting, options.dictionaries);
+  if (!options.apertium.empty() && !fs::is_directory(options.apertium)) {
+    spdlog::warn("langid: Apertium directory {} not found (scripts/setup.sh installs apertium-ind-zlm); Malay "
+                 "and Indonesian are not split",
+                 options.apertium);
+  }
+  return std::make_unique<LanguageIdentifier>(backend, model, options.lowercase_shouting, options.dictionaries,
+                                              options.apertium);
 }
 
 LangidStage::LangidStage(const LangidOptions& options, const StageContext& context)

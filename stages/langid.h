@@ -36,6 +36,7 @@ struct LangidOptions {
   bool paragraphs = false;             // per-paragraph spans in metadata
   int min_paragraph_chars = 40;        // shorter paragraphs join the next
   std::string dictionaries = "/usr/share/hunspell";  // Hunspell dictionaries for close languages; "" = off
+  std::string apertium = "/usr/share/apertium";      // Apertium analysers (ms/id); "" = off
 
   static LangidOptions Parse(OptionReader& reader);
 };

@@ -13,8 +13,9 @@
 //     the score is high; when they differ the more confident one wins.
 //  4. Close languages (nb/nn/da/sv, hr/bs/sr/sl, ms/id, cs/sk, es/pt/ca/gl,
 //     hi/mr/ne, nl/af): when the winner is in such a group, the Hunspell
-//     dictionaries of the group (Debian's hunspell-* packages) are asked which
-//     accepts clearly more of the text's words; that language wins.
+//     dictionaries of the group (Debian's hunspell-* packages; for ms/id the
+//     analysers of apertium-ind-zlm) are asked which accepts clearly more of
+//     the text's words; that language wins.
 // All-caps text is lower-cased first (fastText misreads shouting); newlines
 // become spaces (fastText's predictLine stops at a newline).
 //
@@ -33,6 +34,8 @@
 namespace fasttext {
 class FastText;
 class Dictionary;
+class Loss;
+class Matrix;
 }
 
 namespace textmill {
@@ -48,9 +51,10 @@ class LanguageIdentifier {
 
   // `model_path` is needed for kFastText and kCombined; throws ConfigError if
   // the file is missing (naming the path and how to get it).
-  // `dictionary_dir` (e.g. /usr/share/hunspell; empty: none) enables step 4.
+  // `dictionary_dir` (e.g. /usr/share/hunspell) and `apertium_dir` (e.g.
+  // /usr/share/apertium) enable step 4; empty: not used.
   LanguageIdentifier(Backend backend, const std::string& model_path, bool lowercase_shouting = true,
-                     const std::string& dictionary_dir = "");
+                     const std::string& dictionary_dir = "", const std::string& apertium_dir = "");
   ~LanguageIdentifier();
 
   LanguageGuess Identify(std::string_view text) const;
@@ -62,7 +66,8 @@ class LanguageIdentifier {
     double score;
   };
   // fastText's top `k` labels for one line, as fastText's predictLine gives
-  // them (tests hold the two to each other).
+  // them: the same labels, probabilities equal to float rounding (tests hold
+  // the two to each other).
   std::vector<Candidate> FastTextTop(const std::string& line, int k) const;
 
  private:
@@ -78,6 +83,13 @@ class LanguageIdentifier {
   std::unique_ptr<fasttext::FastText> fasttext_;
   std::shared_ptr<const fasttext::Dictionary> fasttext_dictionary_;
   int fasttext_word_ngrams_ = 1;
+  int fasttext_dim_ = 0;
+  int fasttext_labels_ = 0;
+  // The model's output layer (hierarchical softmax or softmax), built from
+  // fastText's own classes, to predict from a hidden vector FastTextTop sums.
+  // The loss keeps a reference to the matrix pointer: it lives here, before it.
+  std::shared_ptr<fasttext::Matrix> fasttext_output_;
+  std::unique_ptr<fasttext::Loss> fasttext_loss_;
   uint64_t instance_ = 0;  // keys the per-thread token cache of FastTextTop
   // Every label either model can emit -> its usual script (UScriptCode), or -1.
   std::unordered_map<std::string, int> label_scripts_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <hunspell/hunspell.hxx>
+#include <lttoolbox/fst_processor.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -83,17 +84,49 @@ int WordsScript(const std::vector<std::string>& words) {
   return USCRIPT_COMMON;
 }
 
+// Apertium pairs whose two analysers compare their two languages, relative to
+// the Apertium data directory. Not apertium-nno-nob: looked up word by word,
+// each of its analysers also takes the other standard's spellings ("ikke" in
+// Nynorsk's), so Hunspell's nb/nn dictionaries tell them apart better.
+struct ApertiumPair {
+  const char* languages[2];
+  const char* analysers[2];
+};
+constexpr ApertiumPair kApertiumPairs[] = {
+    {{"ms", "id"}, {"apertium-ind-zlm/zlm-ind.automorf.bin", "apertium-ind-zlm/ind-zlm.automorf.bin"}},
+};
+
 }  // namespace
 
-WordLists::WordLists(const std::string& dir, const std::vector<std::string>& languages) {
+WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertium_dir,
+                     const std::vector<std::string>& languages) {
+  const auto wanted = [&](const char* lang) {
+    return std::find(languages.begin(), languages.end(), lang) != languages.end();
+  };
+  const auto add = [](std::vector<Dictionary>& to, Dictionary d) {
+    d.loaded = std::make_unique<std::once_flag>();
+    d.mutex = std::make_unique<std::mutex>();
+    to.push_back(std::move(d));
+  };
   for (const std::string& lang : languages) {
-    for (const std::string& base : DictionaryPaths(dir, lang)) {
+    if (hunspell_dir.empty()) break;
+    for (const std::string& base : DictionaryPaths(hunspell_dir, lang)) {
       Dictionary d;
       d.base = base;
       d.script = DictionaryScript(base);
-      d.loaded = std::make_unique<std::once_flag>();
-      d.mutex = std::make_unique<std::mutex>();
-      dictionaries_[lang].push_back(std::move(d));
+      add(dictionaries_[lang], std::move(d));
+    }
+  }
+  for (size_t p = 0; p < std::size(kApertiumPairs) && !apertium_dir.empty(); ++p) {
+    const ApertiumPair& pair = kApertiumPairs[p];
+    if (!wanted(pair.languages[0]) || !wanted(pair.languages[1])) continue;
+    const fs::path paths[2] = {fs::path(apertium_dir) / pair.analysers[0], fs::path(apertium_dir) / pair.analysers[1]};
+    if (!fs::is_regular_file(paths[0]) || !fs::is_regular_file(paths[1])) continue;  // a pair or nothing
+    for (int i = 0; i < 2; ++i) {
+      Dictionary d;
+      d.analyser = paths[i].string();
+      d.pair = static_cast<int>(p);
+      add(analysers_[pair.languages[i]], std::move(d));
     }
   }
 }
@@ -102,14 +135,63 @@ WordLists::~WordLists() = default;
 
 void WordLists::Load(Dictionary& d) {
   std::call_once(*d.loaded, [&d] {
-    d.hunspell = std::make_unique<Hunspell>((d.base + ".aff").c_str(), (d.base + ".dic").c_str());
-    d.encoding = d.hunspell->get_dict_encoding();
+    if (d.analyser.empty()) {
+      d.hunspell = std::make_unique<Hunspell>((d.base + ".aff").c_str(), (d.base + ".dic").c_str());
+      d.encoding = d.hunspell->get_dict_encoding();
+      return;
+    }
+    FILE* file = std::fopen(d.analyser.c_str(), "rb");
+    if (!file) return;  // unreadable now: it accepts no word
+    auto fst = std::make_unique<FSTProcessor>();
+    try {
+      fst->load(file);
+      fst->initBiltrans();  // whole-word lookup, the way bilingual dictionaries are read
+    } catch (const std::exception&) {
+      fst.reset();
+    }
+    std::fclose(file);
+    if (fst && fst->valid()) d.fst = std::move(fst);
   });
+}
+
+bool WordLists::Accepts(Dictionary& d, const std::string& word) {
+  Load(d);
+  if (!d.analyser.empty()) {
+    if (!d.fst) return false;
+    const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
+    const UString input(reinterpret_cast<const char16_t*>(u.getBuffer()), static_cast<size_t>(u.length()));
+    std::lock_guard<std::mutex> lock(*d.mutex);
+    const UString analysis = d.fst->biltrans(input, false);
+    return !analysis.empty() && analysis[0] != u'@';  // "@word": not in the lexicon
+  }
+  std::string encoded = word;
+  if (d.encoding != "UTF-8" && d.encoding != "utf-8") {
+    const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
+    encoded.assign(static_cast<size_t>(u.length()) * 4 + 4, '\0');
+    const int32_t len =
+        u.extract(0, u.length(), encoded.data(), static_cast<uint32_t>(encoded.size()), d.encoding.c_str());
+    encoded.resize(static_cast<size_t>(std::max(len, 0)));
+    // A letter the charset cannot hold means the word is not in this language.
+    if (encoded.find('\x1A') != std::string::npos || encoded.find('?') != std::string::npos) return false;
+  }
+  std::lock_guard<std::mutex> lock(*d.mutex);
+  return d.hunspell->spell(encoded);
+}
+
+bool WordLists::Paired(const std::string& a, const std::string& b) const {
+  const auto da = analysers_.find(a);
+  const auto db = analysers_.find(b);
+  if (da == analysers_.end() || db == analysers_.end()) return false;
+  return da->second.front().pair == db->second.front().pair;
 }
 
 std::vector<std::string> WordLists::Languages() const {
   std::vector<std::string> out;
   for (const auto& entry : dictionaries_) out.push_back(entry.first);
+  for (const auto& entry : analysers_) {
+    if (!dictionaries_.count(entry.first)) out.push_back(entry.first);
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -144,37 +226,30 @@ std::vector<std::string> WordLists::Words(std::string_view text, size_t max_word
 }
 
 double WordLists::KnownShare(const std::string& lang, const std::vector<std::string>& words) const {
-  const auto it = dictionaries_.find(lang);
-  if (it == dictionaries_.end() || words.empty()) return -1;
+  if (words.empty()) return -1;
+  if (const auto it = dictionaries_.find(lang); it != dictionaries_.end()) return Share(it->second, words);
+  if (const auto it = analysers_.find(lang); it != analysers_.end()) return Share(it->second, words);
+  return -1;
+}
+
+double WordLists::AnalysedShare(const std::string& lang, const std::vector<std::string>& words) const {
+  const auto it = analysers_.find(lang);
+  if (it == analysers_.end() || words.empty()) return -1;
+  return Share(it->second, words);
+}
+
+double WordLists::Share(std::vector<Dictionary>& dictionaries, const std::vector<std::string>& words) {
   // A language written in two scripts (Serbian) has a dictionary for each:
   // only the one in the text's script is used, so the other is never loaded
   // (each takes most of a second).
   const int script = WordsScript(words);
   const bool any_in_script =
-      std::any_of(it->second.begin(), it->second.end(), [&](const Dictionary& d) { return d.script == script; });
+      std::any_of(dictionaries.begin(), dictionaries.end(), [&](const Dictionary& d) { return d.script == script; });
   int known = 0;
   for (const std::string& word : words) {
-    bool accepted = false;
-    for (Dictionary& d : it->second) {
-      if (any_in_script && d.script != script) continue;
-      Load(d);
-      std::string encoded = word;
-      if (d.encoding != "UTF-8" && d.encoding != "utf-8") {
-        const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
-        encoded.assign(static_cast<size_t>(u.length()) * 4 + 4, '\0');
-        const int32_t len = u.extract(0, u.length(), encoded.data(), static_cast<uint32_t>(encoded.size()),
-                                      d.encoding.c_str());
-        encoded.resize(static_cast<size_t>(std::max(len, 0)));
-        // A letter the charset cannot hold means the word is not in this language.
-        if (encoded.find('\x1A') != std::string::npos || encoded.find('?') != std::string::npos) continue;
-      }
-      std::lock_guard<std::mutex> lock(*d.mutex);
-      if (d.hunspell->spell(encoded)) {
-        accepted = true;
-        break;
-      }
-    }
-    known += accepted;
+    known += std::any_of(dictionaries.begin(), dictionaries.end(), [&](Dictionary& d) {
+      return (!any_in_script || d.script == script) && Accepts(d, word);
+    });
   }
   return static_cast<double>(known) / static_cast<double>(words.size());
 }
