@@ -101,6 +101,9 @@ class Job {
   // Phased runs: what the process phase hands on to finalize's report.
   Json CarryOut(size_t global) const;
   struct PhaseFiles;
+  PhaseContext Context() const {
+    return PhaseContext{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count};
+  }
   RunOutcome RunProcessPhase(tbb::task_arena& arena, int threads, const PhaseFiles& files);
   RunOutcome RunSignPhase(tbb::task_arena& arena, int threads, const PhaseFiles& files, Json& carry);
   RunOutcome RunFinalizePhase(tbb::task_arena& arena, int threads, const PhaseFiles& files, const Json& carry);
@@ -462,7 +465,7 @@ RunOutcome Job::RunProcessPhase(tbb::task_arena& arena, int threads, const Phase
   fs::remove_all(files.spool, ec);
   fs::remove_all(files.rejects, ec);
   SpoolWriter spool(files.spool), rejects(files.rejects);
-  if (stage) stage->BeginPhase(PhaseContext{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count});
+  if (stage) stage->BeginPhase(Context());
   auto source = std::make_unique<DocumentSource>(listing_, config_.reader, config_.batch_size, &read_progress_);
   {
     ProgressReporter progress(read_progress_, docs_written_, static_cast<int64_t>(listing_.files.size()),
@@ -520,7 +523,7 @@ RunOutcome Job::RunSignPhase(tbb::task_arena& arena, int threads, const PhaseFil
   outcome.report = {{"documents_signed", carry["spooled"]}};
   if (global == stages_.size()) return outcome;  // nothing to sign
   auto& stage = static_cast<GlobalStage&>(*stages_[global]);
-  stage.BeginPhase(PhaseContext{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count});
+  stage.BeginPhase(Context());
   stage.EndObserve(carry["spooled"].get<uint64_t>());  // sizes the per-document slots Analyze fills
   ReadSpool(arena, threads, files.spool, carry["spooled"].get<uint64_t>(), global, global,
             [&stage](Document& doc) { stage.Analyze(doc); }, [](Batch&) {});
@@ -537,8 +540,7 @@ RunOutcome Job::RunFinalizePhase(tbb::task_arena& arena, int threads, const Phas
   const size_t global = GlobalStageIndex();
   CarryIn(carry, global);
   if (global < stages_.size()) {  // loads the decisions of the range phases
-    static_cast<GlobalStage&>(*stages_[global])
-        .BeginPhase(PhaseContext{options_.phase, options_.work_dir, options_.shard_rank, options_.shard_count});
+    static_cast<GlobalStage&>(*stages_[global]).BeginPhase(Context());
   }
   OpenWriters();
   const Sink write = [this](Batch& batch) { WriteBatch(batch, nullptr); };

@@ -88,8 +88,9 @@ void DedupStage::EndObserve(uint64_t documents) {
   line_keys_.assign(documents, {});
 }
 
-std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site, int64_t* removed) const {
-  if (repeated_lines_.empty()) return std::string(text);
+std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site, int64_t* removed,
+                                            std::vector<uint64_t>* line_keys) const {
+  if (repeated_lines_.empty() && !line_keys) return std::string(text);
   struct Line {
     std::string_view text;
     bool blank_before;
@@ -104,12 +105,14 @@ std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site
     }
     bool repeated = false, weak = false;
     ForEachLineKey(line, site, [&](uint64_t key) {
+      if (line_keys) line_keys->push_back(key);
       repeated = repeated || repeated_lines_.count(key) > 0;
       weak = weak || weak_lines_.count(key) > 0;
     });
     lines.push_back({line, blank, repeated, weak});
     blank = false;
   });
+  if (repeated_lines_.empty()) return std::string(text);  // only the keys were wanted
   // A block of lines between removed ones (or the document's edges) that
   // are all repeated less often on the site goes too, unless it is the
   // document's largest block: the teasers in a site's "most read" box change
@@ -157,12 +160,15 @@ std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site
 
 void DedupStage::Analyze(const Document& doc) {
   const uint64_t ord = doc.ordinal;
+  std::string normalized;
   if (options_.lines) {
-    line_keys_[ord] = DistinctLineKeys(doc);
-    line_keys_[ord].shrink_to_fit();
+    std::vector<uint64_t>& keys = line_keys_[ord];
+    normalized = DedupNormalize(RemoveRepeatedLines(doc.text, SiteKey(doc), nullptr, &keys));
+    SortUnique(keys);
+    keys.shrink_to_fit();
+  } else {
+    normalized = DedupNormalize(doc.text);
   }
-  const std::string normalized =
-      DedupNormalize(options_.lines ? RemoveRepeatedLines(doc.text, SiteKey(doc)) : doc.text);
   exact_[ord] = ExactKeyOf(normalized);
   const std::vector<uint64_t> shingles = Shingles(normalized, options_.ngram);
   has_shingles_[ord] = !shingles.empty();

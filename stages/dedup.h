@@ -98,7 +98,10 @@ class DedupStage : public GlobalStage {
   Json RunRangePhase(const PhaseContext& context) override;
 
   // The text without the lines repeated on its site (valid after EndObserve).
-  std::string RemoveRepeatedLines(std::string_view text, uint64_t site, int64_t* removed = nullptr) const;
+  // `line_keys`, when given, gets the keys of every line (ForEachLineKey):
+  // the caller needs them too, and normalizing a line is the costly part.
+  std::string RemoveRepeatedLines(std::string_view text, uint64_t site, int64_t* removed = nullptr,
+                                  std::vector<uint64_t>* line_keys = nullptr) const;
 
  private:
   struct Decision {

@@ -103,6 +103,11 @@ inline uint64_t SiteKey(const Document& doc) {
 }
 
 
+inline void SortUnique(std::vector<uint64_t>& keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
 // The distinct line keys of a document, sorted.
 inline std::vector<uint64_t> DistinctLineKeys(const Document& doc) {
   std::vector<uint64_t> keys;
@@ -110,8 +115,7 @@ inline std::vector<uint64_t> DistinctLineKeys(const Document& doc) {
   ForEachLine(doc.text, [&](std::string_view line, size_t, size_t) {
     if (!IsBlank(line)) ForEachLineKey(line, site, [&](uint64_t key) { keys.push_back(key); });
   });
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  SortUnique(keys);
   return keys;
 }
 

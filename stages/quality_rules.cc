@@ -121,12 +121,12 @@ class NgramTable {
     slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
   }
-  // The slot of `key`, created with count 0 if new.
   struct Slot {
     uint64_t key = 0;
     int64_t count = 0;  // 0: empty
     int64_t chars = 0;
   };
+  // The slot of `key`, created with count 0 if new.
   Slot& Find(uint64_t key) {
     size_t i = static_cast<size_t>(key * 0x9E3779B97F4A7C15ull >> 20) & mask_;
     while (slots_[i].count != 0 && slots_[i].key != key) i = (i + 1) & mask_;

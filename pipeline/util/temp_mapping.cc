@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <vector>
 
 #include "pipeline/errors.h"
 
@@ -25,12 +24,10 @@ void TempMapping::Allocate(size_t bytes, const std::string& dir) {
   Release();
   if (bytes == 0) return;
   const std::string base = dir.empty() ? std::filesystem::temp_directory_path().string() : dir;
-  std::string name = base + "/textmill-XXXXXX";
-  std::vector<char> buffer(name.begin(), name.end());
-  buffer.push_back('\0');
-  const int fd = ::mkstemp(buffer.data());
+  std::string name = base + "/textmill-XXXXXX";  // mkstemp fills in the X's
+  const int fd = ::mkstemp(name.data());
   if (fd < 0) throw RuntimeError("cannot create a temporary file in " + base + ": " + std::strerror(errno));
-  ::unlink(buffer.data());  // gone when unmapped, even after a crash
+  ::unlink(name.c_str());  // gone when unmapped, even after a crash
   // Reserve the blocks now: a full disk is then a clear error here, not a
   // SIGBUS at the first write to a page that has no block behind it.
   if (const int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes)); rc != 0) {

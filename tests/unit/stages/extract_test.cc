@@ -164,11 +164,6 @@ TEST(ExtractStageTest, OversizePagesAreTruncatedOrRejected) {
   EXPECT_EQ(doc2.reject_reason, "too_large");
 }
 
-}  // namespace
-}  // namespace textmill
-
-namespace textmill {
-namespace {
 
 // Script and style bodies are cut before parsing (html_tree.cc).
 TEST(ExtractHtmlRawTextTest, ScriptWithClosingTagsInStringsDoesNotLeak) {

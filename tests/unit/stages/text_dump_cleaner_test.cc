@@ -50,11 +50,6 @@ TEST(TextDumpCleanerTest, NoContentGivesEmpty) {
   EXPECT_EQ(CleanTextDump("", &Phrases()), "");
 }
 
-}  // namespace
-}  // namespace textmill
-
-namespace textmill {
-namespace {
 
 // The phrase set runs a relaxed form of each pattern first (bounded repeats
 // made unbounded); the exact pattern still decides.
