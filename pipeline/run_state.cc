@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include <fcntl.h>
+#include <cerrno>
 #include <sqlite3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -97,6 +98,24 @@ int TakeLock(const std::string& dir) {
   return fd;
 }
 
+// An exclusive flock on DIR/manifest.lock for the scope, waiting for it.
+class SetupLock {
+ public:
+  explicit SetupLock(const std::string& dir) {
+    const std::string path = (std::filesystem::path(dir) / "manifest.lock").string();
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw ConfigError("--state " + dir + ": cannot open " + path);
+    while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+    }
+  }
+  ~SetupLock() { ::close(fd_); }
+  SetupLock(const SetupLock&) = delete;
+  SetupLock& operator=(const SetupLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 }  // namespace
 
 void AcquirePhasedLease(const std::string& dir, const std::string& work_dir) {
@@ -146,6 +165,11 @@ RunState::RunState(const std::string& dir, bool take_lock) : dir_(dir) {
     throw ConfigError("--state " + dir + ": cannot open " + db_path + ": " + sqlite3_errmsg(db_));
   }
   sqlite3_busy_timeout(db_, 10000);
+  // Processes setting up the manifest at once (the tasks of a phased run on
+  // its first night) get "database is locked" from SQLite without waiting:
+  // switching a new database to WAL does not go through the busy handler.
+  // A lock file takes them one at a time; each holds it for milliseconds.
+  const SetupLock setup(dir);
   try {
     Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
          "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT, status TEXT,"
