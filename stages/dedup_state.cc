@@ -48,7 +48,6 @@ DedupState::DedupState(const std::string& dir, const std::string& params) {
   std::error_code ec;
   fs::create_directories(path_, ec);
   if (ec) throw ConfigError("--state " + dir + ": cannot create " + path_ + ": " + ec.message());
-  const bool existed = fs::exists(fs::path(path_) / "data.mdb");
   auto fail = [&](const std::string& message) {
     if (env_) mdb_env_close(env_);
     env_ = nullptr;
@@ -73,7 +72,12 @@ DedupState::DedupState(const std::string& dir, const std::string& params) {
     fail(std::string("not a textmill dedup index: ") + mdb_strerror(rc));
   }
   const std::string version = GetMeta(txn, meta_, "format_version");
-  if (existed && version.empty()) {
+  // A new index is one no transaction has written to yet: the first writer
+  // records the version. Whether data.mdb existed before opening says
+  // nothing when several processes open a new state dir at once (another
+  // task's mdb_env_open may just have created it).
+  const bool fresh = mdb_txn_id(txn) == 1;
+  if (!fresh && version.empty()) {
     mdb_txn_abort(txn);
     fail("not a textmill dedup index (no format version)");
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <lmdb.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -74,6 +76,55 @@ TEST(DedupStateTest, WrongVersionParamsAndCorruptionAreConfigErrors) {
   TempDir corrupt;
   WriteFile(corrupt / "dedup.lmdb/data.mdb", std::string(8192, 'x'));
   EXPECT_THROW(DedupState(corrupt.path(), "ngram=5"), ConfigError);
+}
+
+// The tasks of a phased run open the index at the same moment, the first
+// night on a state dir that has none yet: whichever begins its transaction
+// first writes the format version, and none may take the new file for a
+// foreign index.
+TEST(DedupStateTest, ManyProcessesOpenANewIndexAtOnce) {
+  for (int round = 0; round < 300; ++round) {
+    TempDir dir;
+    std::vector<pid_t> tasks;
+    for (int t = 0; t < 6; ++t) {
+      const pid_t pid = ::fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        int code = 0;
+        try {
+          DedupState state(dir.path(), "ngram=5");
+        } catch (const std::exception&) {
+          code = 1;
+        }
+        ::_exit(code);
+      }
+      tasks.push_back(pid);
+    }
+    int failures = 0;
+    for (const pid_t pid : tasks) {
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      failures += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    ASSERT_EQ(failures, 0) << "round " << round;
+  }
+  TempDir foreign;  // an LMDB file with committed data but no textmill version is still refused
+  {
+    std::filesystem::create_directories(foreign / "dedup.lmdb");
+    MDB_env* env = nullptr;
+    ASSERT_EQ(mdb_env_create(&env), MDB_SUCCESS);
+    ASSERT_EQ(mdb_env_open(env, (foreign / "dedup.lmdb").c_str(), 0, 0644), MDB_SUCCESS);
+    MDB_txn* txn = nullptr;
+    MDB_dbi dbi;
+    ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), MDB_SUCCESS);
+    ASSERT_EQ(mdb_dbi_open(txn, nullptr, 0, &dbi), MDB_SUCCESS);
+    std::string key = "k", value = "v";
+    MDB_val k{key.size(), key.data()}, v{value.size(), value.data()};
+    ASSERT_EQ(mdb_put(txn, dbi, &k, &v, 0), MDB_SUCCESS);
+    ASSERT_EQ(mdb_txn_commit(txn), MDB_SUCCESS);
+    mdb_env_close(env);
+  }
+  EXPECT_THROW(DedupState(foreign.path(), "ngram=5"), ConfigError);
 }
 
 TEST(DedupStateTest, IndexFromANewerTextmillIsRefused) {
