@@ -1,5 +1,7 @@
 #include "unit/test_util.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -113,5 +115,30 @@ std::vector<std::string> ReadShardLines(const std::string& dir) {
 
 std::string SourceDir() { return TEXTMILL_SOURCE_DIR; }
 std::string SharedDir() { return TEXTMILL_SHARED_DIR; }
+
+int FailuresInProcessesAtOnce(int processes, const std::function<void()>& task) {
+  std::vector<pid_t> children;
+  for (int i = 0; i < processes; ++i) {
+    const pid_t pid = ::fork();
+    if (pid < 0) return processes;
+    if (pid == 0) {
+      int code = 0;
+      try {
+        task();
+      } catch (...) {
+        code = 1;
+      }
+      ::_exit(code);
+    }
+    children.push_back(pid);
+  }
+  int failures = 0;
+  for (const pid_t pid : children) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    failures += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  return failures;
+}
 
 }  // namespace textmill::testing

@@ -1,6 +1,7 @@
 // Helpers shared by the tests: temporary directories, files, running the binary.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ std::string ReadMaybeCompressed(const std::string& path);  // .zst/.gz decoded
 // Runs the textmill binary with `args` (shell-quoted here); returns the exit
 // code, stderr+stdout in `output`.
 int RunTextmill(const std::vector<std::string>& args, std::string* output = nullptr);
+
+// Runs `task` in `processes` forked processes at once; returns how many of
+// them threw or did not exit cleanly (races between processes on one file).
+int FailuresInProcessesAtOnce(int processes, const std::function<void()>& task);
 
 // All lines of every part-*.jsonl* shard under `dir` (sorted by name), decoded.
 std::vector<std::string> ReadShardLines(const std::string& dir);

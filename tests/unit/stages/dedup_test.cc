@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <lmdb.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -85,28 +83,8 @@ TEST(DedupStateTest, WrongVersionParamsAndCorruptionAreConfigErrors) {
 TEST(DedupStateTest, ManyProcessesOpenANewIndexAtOnce) {
   for (int round = 0; round < 300; ++round) {
     TempDir dir;
-    std::vector<pid_t> tasks;
-    for (int t = 0; t < 6; ++t) {
-      const pid_t pid = ::fork();
-      ASSERT_GE(pid, 0);
-      if (pid == 0) {
-        int code = 0;
-        try {
-          DedupState state(dir.path(), "ngram=5");
-        } catch (const std::exception&) {
-          code = 1;
-        }
-        ::_exit(code);
-      }
-      tasks.push_back(pid);
-    }
-    int failures = 0;
-    for (const pid_t pid : tasks) {
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-      failures += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    }
-    ASSERT_EQ(failures, 0) << "round " << round;
+    ASSERT_EQ(testing::FailuresInProcessesAtOnce(6, [&] { DedupState state(dir.path(), "ngram=5"); }), 0)
+        << "round " << round;
   }
   TempDir foreign;  // an LMDB file with committed data but no textmill version is still refused
   {
