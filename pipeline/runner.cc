@@ -28,6 +28,7 @@
 #include "pipeline/spool.h"
 #include "pipeline/util/atomic_file.h"
 #include "pipeline/util/fault.h"
+#include "pipeline/util/utf8.h"
 
 namespace fs = std::filesystem;
 
@@ -36,8 +37,7 @@ namespace {
 
 // Text length buckets, powers of two of characters: 0 = under 128, 1 = 128-255, ...
 int LengthBucket(const std::string& text) {
-  int64_t chars = 0;
-  for (const char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  const auto chars = static_cast<int64_t>(CountCodePoints(text));
   int bucket = 0;
   for (int64_t limit = 128; chars >= limit && bucket < 12; limit *= 2) ++bucket;
   return bucket;

@@ -7,6 +7,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "pipeline/util/utf8.h"
+
 namespace textmill {
 namespace {
 
@@ -562,12 +564,6 @@ std::string DropBoilerplateLines(const std::string& text, const BoilerplatePhras
   return out;
 }
 
-size_t CountChars(const std::string& s) {
-  size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
@@ -579,11 +575,11 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
   for (const auto& [mode, name] : attempts) {
     Extractor extractor(tree, flags, options, mode);
     std::string text = DropBoilerplateLines(extractor.Run(), phrases);
-    if (CountChars(text) > CountChars(best.text)) {
+    if (CountCodePoints(text) > CountCodePoints(best.text)) {
       best.text = std::move(text);
       best.method = name;
     }
-    if (CountChars(best.text) >= static_cast<size_t>(options.min_text_chars)) break;
+    if (CountCodePoints(best.text) >= static_cast<size_t>(options.min_text_chars)) break;
   }
   if (options.include_title && !tree.meta().title.empty()) {
     std::string title = tree.meta().title;

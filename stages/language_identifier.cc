@@ -23,6 +23,7 @@
 #include <unordered_map>
 
 #include "pipeline/errors.h"
+#include "stages/serbo_croatian.h"
 
 namespace textmill {
 namespace {
@@ -429,6 +430,17 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
   guess.lang = best;
   guess.score = std::clamp(best_score / weight_total, 0.0, 1.0);
   if (word_lists_) SplitCloseLanguages(line, votes, weight_total, guess);
+  if (word_lists_ && profile.dominant == USCRIPT_LATIN && IsSerboCroatian(guess.lang)) {
+    const std::string standard =
+        ChooseSerboCroatian(WeighSerboCroatian(WordLists::Words(line, 25), *word_lists_), guess.lang);
+    if (standard != guess.lang) {
+      // The models' confidence that this is one of the three.
+      double vote = 0;
+      for (const char* lang : {"hr", "bs", "sr"}) vote += votes.count(lang) ? votes.at(lang) : 0.0;
+      guess.lang = standard;
+      guess.score = std::clamp(vote / weight_total, 0.0, 1.0);
+    }
+  }
   return guess;
 }
 

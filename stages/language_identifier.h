@@ -16,6 +16,9 @@
 //     dictionaries of the group (Debian's hunspell-* packages; for ms/id the
 //     analysers of apertium-ind-zlm) are asked which accepts clearly more of
 //     the text's words; that language wins.
+//  5. Croatian, Bosnian and Serbian in Latin script: the reflex of jat
+//     (ekavian is Serbian) and the words the Croatian standard rejects
+//     (stages/serbo_croatian.h) choose among the three.
 // All-caps text is lower-cased first (fastText misreads shouting); newlines
 // become spaces (fastText's predictLine stops at a newline).
 //

@@ -11,14 +11,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "pipeline/util/utf8.h"
+
 namespace textmill {
 namespace {
 
-int64_t CodePoints(std::string_view s) {
-  int64_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
+int64_t CodePointCount(std::string_view s) { return static_cast<int64_t>(CountCodePoints(s)); }
 
 // One break iterator per thread: creating one costs more than segmenting a page.
 icu::BreakIterator& Iterator(bool sentences) {
@@ -89,7 +87,7 @@ std::pair<int, int64_t> FindDuplicates(const std::vector<std::string_view>& item
   for (const std::string_view item : items) {
     if (!seen.insert(item).second) {
       ++dups;
-      chars += CodePoints(item);
+      chars += CodePointCount(item);
     }
   }
   return {dups, chars};
@@ -163,7 +161,7 @@ GopherQualityValues MeasureGopherQuality(std::string_view text, const std::vecto
   for (const std::string_view w : words) {
     if (AnyChar(w, [](UChar32 c) { return !IsSymbolChar(c); })) {
       ++v.n_words;
-      non_symbol_chars += CodePoints(w);
+      non_symbol_chars += CodePointCount(w);
     }
     alpha_words += AnyChar(w, [](UChar32 c) { return u_isalpha(c); });
     if (stop_words && stop_words->count(std::string(w))) ++stop;
@@ -195,7 +193,7 @@ GopherQualityValues MeasureGopherQuality(std::string_view text, const std::vecto
 
 GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std::vector<std::string_view>& words) {
   GopherRepetitionValues v;
-  const double length = std::max<int64_t>(CodePoints(text), 1);
+  const double length = std::max<int64_t>(CodePointCount(text), 1);
   const std::vector<std::string_view> paragraphs = SplitOn(Strip(text), true);
   const auto [para_dups, para_chars] = FindDuplicates(paragraphs);
   v.dup_para_frac = static_cast<double>(para_dups) / std::max<size_t>(paragraphs.size(), 1);
@@ -209,7 +207,7 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std:
   std::vector<int64_t> lengths(words.size());
   for (size_t i = 0; i < words.size(); ++i) {
     ids[i] = XXH3_64bits(words[i].data(), words[i].size());
-    lengths[i] = CodePoints(words[i]);
+    lengths[i] = CodePointCount(words[i]);
   }
   auto ngram_key = [&](size_t i, int n) { return XXH3_64bits(ids.data() + i, static_cast<size_t>(n) * 8); };
   // Reused per thread for ordinary documents; a huge one gets its own table,
@@ -277,7 +275,7 @@ C4Values MeasureC4(std::string_view text, int min_words_per_line, int max_word_l
       size_t e = line.find_first_of(" \t", b);
       if (e == std::string_view::npos) e = line.size();
       ++words;
-      if (CodePoints(line.substr(b, e - b)) > max_word_length) v.long_word = true;
+      if (CodePointCount(line.substr(b, e - b)) > max_word_length) v.long_word = true;
       w = e;
     }
     // The paper's "end quotation mark" includes the typographic ones.
@@ -308,14 +306,14 @@ FineWebValues MeasureFineWeb(std::string_view text, size_t word_count, int short
   for (const std::string_view line : lines) {
     punct += EndsWithAny(line, {".", "!", "?", "\"", "'", "\u2026", "\u3002", "\uFF01", "\uFF1F", "\u201D",
                                 "\u2019", "\u061F", "\u06D4", "\u0964"});
-    short_lines += CodePoints(line) <= short_line_length;
+    short_lines += CodePointCount(line) <= short_line_length;
   }
   const double n = static_cast<double>(lines.size());
   v.line_punct_ratio = punct / n;
   v.short_line_ratio = short_lines / n;
   const auto [dups, dup_chars] = FindDuplicates(lines);
   (void)dups;
-  const int64_t chars_without_newlines = CodePoints(text) - static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
+  const int64_t chars_without_newlines = CodePointCount(text) - static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
   v.char_dup_ratio = static_cast<double>(dup_chars) / static_cast<double>(std::max<int64_t>(chars_without_newlines, 1));
   v.list_ratio = static_cast<double>(std::count(text.begin(), text.end(), '\n')) /
                  static_cast<double>(std::max<size_t>(word_count, 1));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "pipeline/util/utf8.h"
+
 namespace textmill {
 namespace {
 
@@ -15,12 +17,6 @@ struct Line {
   bool section_end = false;  // "Leave a Reply", "12 Comments"...
   bool capitalized = false;  // Most Words Capitalized: menus and headlines
 };
-
-size_t CountChars(std::string_view s) {
-  size_t n = 0;
-  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 size_t CountWords(std::string_view s) {
   size_t words = 0;
@@ -166,7 +162,7 @@ std::string CleanTextDump(std::string_view text, const BoilerplatePhrases* phras
     Line line;
     if (first != std::string_view::npos) {
       line.text = raw.substr(first, raw.find_last_not_of(" \t\r") - first + 1);
-      line.chars = CountChars(line.text);
+      line.chars = CountCodePoints(line.text);
       line.cls = Classify(line, phrases);
     }
     lines.push_back(line);

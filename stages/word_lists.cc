@@ -1,14 +1,11 @@
 #include "stages/word_lists.h"
 
-#include <unicode/uchar.h>
-#include <unicode/uscript.h>
-#include <algorithm>
-
 #include <hunspell/hunspell.hxx>
 #include <lttoolbox/fst_processor.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -239,19 +236,26 @@ double WordLists::AnalysedShare(const std::string& lang, const std::vector<std::
 }
 
 double WordLists::Share(std::vector<Dictionary>& dictionaries, const std::vector<std::string>& words) {
+  const int script = WordsScript(words);
+  int known = 0;
+  for (const std::string& word : words) known += AnyAccepts(dictionaries, script, word);
+  return static_cast<double>(known) / static_cast<double>(words.size());
+}
+
+bool WordLists::Knows(const std::string& lang, const std::string& word) const {
+  const auto it = dictionaries_.find(lang);
+  return it != dictionaries_.end() && AnyAccepts(it->second, WordsScript({word}), word);
+}
+
+bool WordLists::AnyAccepts(std::vector<Dictionary>& dictionaries, int script, const std::string& word) {
   // A language written in two scripts (Serbian) has a dictionary for each:
   // only the one in the text's script is used, so the other is never loaded
   // (each takes most of a second).
-  const int script = WordsScript(words);
   const bool any_in_script =
       std::any_of(dictionaries.begin(), dictionaries.end(), [&](const Dictionary& d) { return d.script == script; });
-  int known = 0;
-  for (const std::string& word : words) {
-    known += std::any_of(dictionaries.begin(), dictionaries.end(), [&](Dictionary& d) {
-      return (!any_in_script || d.script == script) && Accepts(d, word);
-    });
-  }
-  return static_cast<double>(known) / static_cast<double>(words.size());
+  return std::any_of(dictionaries.begin(), dictionaries.end(), [&](Dictionary& d) {
+    return (!any_in_script || d.script == script) && Accepts(d, word);
+  });
 }
 
 }  // namespace textmill

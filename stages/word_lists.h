@@ -50,6 +50,10 @@ class WordLists {
   // there is none or no word. Compare only languages that are Paired().
   double AnalysedShare(const std::string& lang, const std::vector<std::string>& words) const;
 
+  // True when `lang`'s Hunspell dictionary in the word's script accepts `word`
+  // (false when there is none).
+  bool Knows(const std::string& lang, const std::string& word) const;
+
   // Words (runs of letters, at least 2) of `text`, at most `max_words`.
   static std::vector<std::string> Words(std::string_view text, size_t max_words);
 
@@ -68,6 +72,7 @@ class WordLists {
   static void Load(Dictionary& d);
   static bool Accepts(Dictionary& d, const std::string& word);
   static double Share(std::vector<Dictionary>& dictionaries, const std::vector<std::string>& words);
+  static bool AnyAccepts(std::vector<Dictionary>& dictionaries, int script, const std::string& word);
   mutable std::map<std::string, std::vector<Dictionary>> dictionaries_;  // Hunspell
   mutable std::map<std::string, std::vector<Dictionary>> analysers_;     // Apertium, one per language
 };

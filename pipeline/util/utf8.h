@@ -2,6 +2,7 @@
 // every later stage may assume valid UTF-8.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +18,13 @@ int64_t RepairUtf8(std::string_view in, std::string& out);
 
 // Repairs `s` in place if needed; returns the number of repairs.
 int64_t RepairUtf8InPlace(std::string& s);
+
+// Code points in valid UTF-8 `s` (bytes that do not continue a sequence).
+inline size_t CountCodePoints(std::string_view s) {
+  size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
 
 // Appends the UTF-8 encoding of code point `c` to `out`.
 void AppendUtf8(char32_t c, std::string& out);

@@ -58,6 +58,23 @@ TEST(LanguageIdentifierTest, CloseLanguagesSplitByDictionaries) {
             "id");
 }
 
+TEST(LanguageIdentifierTest, SerboCroatianStandardFromJatAndVocabulary) {
+  // Ijekavian (predsjednik) with an eastern word (uticaj): the models alone do
+  // not say Bosnian.
+  const char* bosnian = "Predsjednik je izjavio da će uticaj nove odluke biti vidljiv već za nekoliko sedmica.";
+  const LanguageGuess guess = Combined().Identify(bosnian);
+  EXPECT_EQ(guess.lang, "bs");
+  EXPECT_GT(guess.score, 0.5);  // the models' vote for the three together
+  LangidOptions no_dictionaries;
+  no_dictionaries.dictionaries = "";
+  no_dictionaries.apertium = "";
+  EXPECT_NE(MakeLanguageIdentifier(no_dictionaries, Context())->Identify(bosnian).lang, "bs");
+  EXPECT_EQ(Combined().Identify("Reka je bila lepa, a vreme je bilo toplo, pa smo celo popodne proveli napolju.").lang,
+            "sr");
+  // Cyrillic Serbian is Serbian whatever its words.
+  EXPECT_EQ(Combined().Identify("Предсједник је изјавио да ће утицај нове одлуке бити видљив.").lang, "sr");
+}
+
 TEST(LanguageIdentifierTest, Cld2NorwegianVoteIsSplitAsFastTextSplitsIt) {
   // CLD2 never says Nynorsk: its "nb" is split between nb and nn in fastText's
   // proportions. Without dictionaries, that alone decides these two.
