@@ -53,6 +53,18 @@ constexpr double kMinVoteForDictionary = 0.01;
 // (scripts/eval_langid_catalogs.sh), not on dev.tsv.
 constexpr double kCloseRivalVoteShare = 0.25;
 
+// Hunspell dictionaries of two standards that one project makes from one
+// lexicon (Debian's hunspell-no: nb_NO and nn_NO, from the spell-norwegian
+// project): like the two analysers of an Apertium pair, where they differ is
+// where the standards differ, so one word only one of them accepts is evidence.
+constexpr std::pair<const char*, const char*> kOneLexiconDictionaries[] = {{"nb", "nn"}};
+
+bool OneLexicon(const std::string& a, const std::string& b) {
+  return std::any_of(std::begin(kOneLexiconDictionaries), std::end(kOneLexiconDictionaries), [&](const auto& pair) {
+    return (a == pair.first && b == pair.second) || (a == pair.second && b == pair.first);
+  });
+}
+
 struct ScriptProfile {
   UScriptCode dominant = USCRIPT_COMMON;
   int letters = 0;
@@ -448,7 +460,8 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
                                              double weight_total, LanguageGuess& guess) const {
   // Evidence: another dictionary must accept at least two more of the words
   // (one more in texts of up to three words); fewer is noise (names, typos).
-  // One more word is enough for a rival the models nearly tie with it.
+  // One more word is enough for a rival the models nearly tie with it, and
+  // between two standards read with one lexicon (an Apertium pair, nb/nn).
   for (const auto& group : CloseGroups()) {
     if (std::find(group.begin(), group.end(), guess.lang) == group.end()) continue;
     if (!word_lists_->Has(guess.lang)) return;
@@ -483,13 +496,14 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
       const auto v = votes.find(lang);
       const double vote = v == votes.end() ? 0.0 : v->second;
       if (vote < kMinVoteForDictionary) continue;
-      // Two languages of one Apertium pair are compared with its analysers,
-      // where one word is evidence; others with their Hunspell dictionaries.
+      // Two languages of one Apertium pair are compared with its analysers;
+      // others with their Hunspell dictionaries.
       const bool paired = word_lists_->Paired(lang, guess.lang);
       const double share =
           paired ? word_lists_->AnalysedShare(lang, words) : word_lists_->KnownShare(lang, words);
       const double advantage = share - (paired ? word_lists_->AnalysedShare(guess.lang, words) : current());
-      const bool one_word_enough = paired || vote >= kCloseRivalVoteShare * current_vote;
+      const bool one_word_enough =
+          paired || OneLexicon(lang, guess.lang) || vote >= kCloseRivalVoteShare * current_vote;
       if (advantage >= (one_word_enough ? one_word : min_advantage) &&
           (advantage > best_advantage || (advantage == best_advantage && vote > best_vote))) {
         best = lang;

@@ -45,6 +45,10 @@ TEST(LanguageIdentifierTest, CloseLanguagesSplitByDictionaries) {
   // Nynorsk forms (eg, ikkje, kva) that Bokmål dictionaries reject.
   EXPECT_EQ(Combined().Identify("Eg veit ikkje kva eg skal gjere med dei gamle bøkene mine.").lang, "nn");
   EXPECT_EQ(Combined().Identify("Jeg vet ikke hva jeg skal gjøre med de gamle bøkene mine.").lang, "nb");
+  // One Nynorsk word (halde; Bokmål holdt) is enough: the two dictionaries are
+  // made from one lexicon, so where they differ the standards differ.
+  EXPECT_EQ(Combined().Identify("Styret har bestemt at møtet blir halde i rådhuset på torsdag.").lang, "nn");
+  EXPECT_EQ(Combined().Identify("Styret har bestemt at møtet blir holdt i rådhuset på torsdag.").lang, "nb");
   // Malay words (sila, pautan, fail) that the Indonesian analyser of
   // apertium-ind-zlm does not know; the models alone say Indonesian.
   EXPECT_EQ(Combined().Identify("Sila klik pautan ini untuk memuat turun fail tersebut ke komputer anda.").lang, "ms");
