@@ -442,7 +442,8 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
   guess.lang = best;
   guess.score = std::clamp(best_score / weight_total, 0.0, 1.0);
   if (word_lists_) SplitCloseLanguages(line, votes, weight_total, guess);
-  if (word_lists_ && profile.dominant == USCRIPT_LATIN && IsSerboCroatian(guess.lang)) {
+  if (word_lists_ && profile.dominant == USCRIPT_LATIN && IsSerboCroatian(guess.lang) &&
+      CanWeighSerboCroatian(*word_lists_)) {
     const std::string standard =
         ChooseSerboCroatian(WeighSerboCroatian(WordLists::Words(line, 25), *word_lists_), guess.lang);
     if (standard != guess.lang) {

@@ -31,6 +31,10 @@ std::vector<std::string> AsEkavian(const std::string& word) {
 
 bool IsSerboCroatian(const std::string& lang) { return lang == "hr" || lang == "bs" || lang == "sr"; }
 
+bool CanWeighSerboCroatian(const WordLists& lists) {
+  return lists.HasDictionary("hr") && lists.HasDictionary("bs") && lists.HasDictionary("sr");
+}
+
 SerboCroatianEvidence WeighSerboCroatian(const std::vector<std::string>& words, const WordLists& lists) {
   SerboCroatianEvidence evidence;
   for (const std::string& word : words) {

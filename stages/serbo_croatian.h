@@ -36,4 +36,8 @@ std::string ChooseSerboCroatian(const SerboCroatianEvidence& evidence, const std
 
 bool IsSerboCroatian(const std::string& lang);
 
+// True when `lists` has the three dictionaries: with one missing, every word
+// would look like evidence against its language.
+bool CanWeighSerboCroatian(const WordLists& lists);
+
 }  // namespace textmill

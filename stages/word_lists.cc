@@ -65,18 +65,24 @@ int DictionaryScript(const std::string& base) {
   return script == UCHAR_INVALID_CODE ? -1 : script;
 }
 
+// The script of the first letter of `word` (USCRIPT_COMMON if none).
+int WordScript(const std::string& word) {
+  const auto* s = reinterpret_cast<const uint8_t*>(word.data());
+  const auto n = static_cast<int32_t>(word.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 c = 0;
+    U8_NEXT(s, i, n, c);
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    if (U_SUCCESS(status) && script != USCRIPT_COMMON && script != USCRIPT_INHERITED) return script;
+  }
+  return USCRIPT_COMMON;
+}
+
 // The script of the first letter of the words (USCRIPT_COMMON if none).
 int WordsScript(const std::vector<std::string>& words) {
   for (const std::string& word : words) {
-    const auto* s = reinterpret_cast<const uint8_t*>(word.data());
-    const auto n = static_cast<int32_t>(word.size());
-    for (int32_t i = 0; i < n;) {
-      UChar32 c = 0;
-      U8_NEXT(s, i, n, c);
-      UErrorCode status = U_ZERO_ERROR;
-      const UScriptCode script = uscript_getScript(c, &status);
-      if (U_SUCCESS(status) && script != USCRIPT_COMMON && script != USCRIPT_INHERITED) return script;
-    }
+    if (const int script = WordScript(word); script != USCRIPT_COMMON) return script;
   }
   return USCRIPT_COMMON;
 }
@@ -244,7 +250,7 @@ double WordLists::Share(std::vector<Dictionary>& dictionaries, const std::vector
 
 bool WordLists::Knows(const std::string& lang, const std::string& word) const {
   const auto it = dictionaries_.find(lang);
-  return it != dictionaries_.end() && AnyAccepts(it->second, WordsScript({word}), word);
+  return it != dictionaries_.end() && AnyAccepts(it->second, WordScript(word), word);
 }
 
 bool WordLists::AnyAccepts(std::vector<Dictionary>& dictionaries, int script, const std::string& word) {

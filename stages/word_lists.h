@@ -34,6 +34,7 @@ class WordLists {
   ~WordLists();
 
   bool Has(const std::string& lang) const { return dictionaries_.count(lang) > 0 || analysers_.count(lang) > 0; }
+  bool HasDictionary(const std::string& lang) const { return dictionaries_.count(lang) > 0; }
 
   // True when `a` and `b` are read with the two analysers of one Apertium
   // pair: one lexicon that records where the languages differ, so one word

@@ -45,7 +45,11 @@ TEST(SerboCroatianTest, NoEvidenceKeepsTheGuess) {
   const SerboCroatianEvidence none;
   for (const char* guess : {"hr", "bs", "sr"}) EXPECT_EQ(ChooseSerboCroatian(none, guess), guess);
   EXPECT_EQ(Weigh("dr sv 12 ab").eastern, 0);  // words under three letters (abbreviations) are not counted
+  EXPECT_TRUE(CanWeighSerboCroatian(Lists()));
+  const WordLists without_serbian("/usr/share/hunspell", "", {"hr", "bs"});
+  EXPECT_FALSE(CanWeighSerboCroatian(without_serbian));
   const WordLists empty("", "", {"hr", "bs", "sr"});
+  EXPECT_FALSE(CanWeighSerboCroatian(empty));
   const auto nothing = WeighSerboCroatian(WordLists::Words("Niko nije tačno znao.", 25), empty);
   EXPECT_EQ(nothing.eastern + nothing.croatian + nothing.ekavian + nothing.ijekavian, 0);
 }
