@@ -208,6 +208,7 @@ LanguageIdentifier::LanguageIdentifier(Backend backend, const std::string& model
     for (const auto& group : CloseGroups()) languages.insert(languages.end(), group.begin(), group.end());
     word_lists_ = std::make_unique<WordLists>(dictionary_dir, apertium_dir, languages);
   }
+  serbo_croatian_rules_ = word_lists_ && CanWeighSerboCroatian(*word_lists_);
   for (int i = 0; i < CLD2::NUM_LANGUAGES; ++i) {
     const std::string code = CanonicalLanguage(CLD2::LanguageCode(static_cast<CLD2::Language>(i)));
     if (!label_scripts_.count(code)) label_scripts_[code] = LikelyScript(code);
@@ -441,9 +442,11 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
   if (best.empty()) return guess;
   guess.lang = best;
   guess.score = std::clamp(best_score / weight_total, 0.0, 1.0);
-  if (word_lists_) SplitCloseLanguages(line, votes, weight_total, guess);
-  if (word_lists_ && profile.dominant == USCRIPT_LATIN && IsSerboCroatian(guess.lang) &&
-      CanWeighSerboCroatian(*word_lists_)) {
+  // Croatian, Bosnian and Serbian in Latin script have their own rules (step
+  // 5); the shares of step 4 compare them only with the rest of their group.
+  const bool serbo_croatian = serbo_croatian_rules_ && profile.dominant == USCRIPT_LATIN;
+  if (word_lists_) SplitCloseLanguages(line, votes, weight_total, serbo_croatian, guess);
+  if (serbo_croatian && IsSerboCroatian(guess.lang)) {
     const std::string standard =
         ChooseSerboCroatian(WeighSerboCroatian(WordLists::Words(line, 25), *word_lists_), guess.lang);
     if (standard != guess.lang) {
@@ -458,7 +461,8 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text) const {
 }
 
 void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::map<std::string, double>& votes,
-                                             double weight_total, LanguageGuess& guess) const {
+                                             double weight_total, bool serbo_croatian_apart,
+                                             LanguageGuess& guess) const {
   // Evidence: another dictionary must accept at least two more of the words
   // (one more in texts of up to three words); fewer is noise (names, typos).
   // One more word is enough for a rival the models nearly tie with it, and
@@ -466,13 +470,19 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
   for (const auto& group : CloseGroups()) {
     if (std::find(group.begin(), group.end(), guess.lang) == group.end()) continue;
     if (!word_lists_->Has(guess.lang)) return;
-    // No other member of the group has a vote: nothing to compare, so no
-    // dictionary is loaded or consulted (same result, less work).
-    const bool any_rival = std::any_of(group.begin(), group.end(), [&](const std::string& lang) {
+    // Only languages a model gave some weight are compared: the others'
+    // dictionaries are not even loaded (loading one costs up to half a second).
+    const auto rival_vote = [&](const std::string& lang) -> std::optional<double> {
+      if (lang == guess.lang || !word_lists_->Has(lang)) return std::nullopt;
+      if (serbo_croatian_apart && IsSerboCroatian(lang) && IsSerboCroatian(guess.lang)) return std::nullopt;
       const auto v = votes.find(lang);
-      return lang != guess.lang && word_lists_->Has(lang) && v != votes.end() && v->second >= kMinVoteForDictionary;
-    });
-    if (!any_rival) return;
+      if (v == votes.end() || v->second < kMinVoteForDictionary) return std::nullopt;
+      return v->second;
+    };
+    // No rival: nothing to compare, no dictionary loaded or consulted.
+    if (std::none_of(group.begin(), group.end(), [&](const std::string& lang) { return rival_vote(lang).has_value(); })) {
+      return;
+    }
     const std::vector<std::string> words = WordLists::Words(text, 25);
     if (words.empty()) return;
     // The guess's own Hunspell share, read only when a rival is compared with
@@ -491,12 +501,9 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
     double best_advantage = 0;
     double best_vote = -1;
     for (const std::string& lang : group) {
-      if (lang == guess.lang || !word_lists_->Has(lang)) continue;
-      // Only languages a model gave some weight: the others' dictionaries are
-      // not even loaded (loading one costs a few hundred milliseconds).
-      const auto v = votes.find(lang);
-      const double vote = v == votes.end() ? 0.0 : v->second;
-      if (vote < kMinVoteForDictionary) continue;
+      const std::optional<double> rival = rival_vote(lang);
+      if (!rival) continue;
+      const double vote = *rival;
       // Two languages of one Apertium pair are compared with its analysers;
       // others with their Hunspell dictionaries.
       const bool paired = word_lists_->Paired(lang, guess.lang);

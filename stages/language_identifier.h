@@ -77,9 +77,10 @@ class LanguageIdentifier {
   std::vector<Candidate> Cld2Top(std::string_view text, bool& reliable) const;
 
   bool ScriptMatches(const std::string& lang, int text_script) const;
-  // Step 4; returns the (possibly changed) winner and its score.
+  // Step 4; changes `guess` (winner and score). With `serbo_croatian_apart`,
+  // hr, bs and sr are not compared with each other (step 5 does that).
   void SplitCloseLanguages(std::string_view text, const std::map<std::string, double>& votes,
-                           double weight_total, LanguageGuess& guess) const;
+                           double weight_total, bool serbo_croatian_apart, LanguageGuess& guess) const;
 
   Backend backend_;
   bool lowercase_shouting_;
@@ -97,6 +98,7 @@ class LanguageIdentifier {
   // Every label either model can emit -> its usual script (UScriptCode), or -1.
   std::unordered_map<std::string, int> label_scripts_;
   std::unique_ptr<WordLists> word_lists_;
+  bool serbo_croatian_rules_ = false;  // step 5: the three dictionaries are there
 };
 
 // Canonical code for a label from either model: strips "__label__", maps
