@@ -53,11 +53,13 @@ SerboCroatianEvidence WeighSerboCroatian(const std::vector<std::string>& words, 
     }
     // Only Bosnian's dictionary: Serbian's is five times larger and also knows
     // names and technical words Croatian's lacks, on Croatian text as well.
-    const bool bosnian = lists.Knows("bs", word);
-    if (bosnian) ++evidence.eastern;
-    if (serbian && !bosnian) {
+    if (lists.Knows("bs", word)) ++evidence.eastern;
+    // Bosnian's dictionary also takes some ekavian forms (vreme, pre): whether
+    // a word is ekavian does not depend on it, only whether its ijekavian
+    // respelling is a word of one of the two ijekavian standards.
+    if (serbian) {
       for (const std::string& ijekavian : AsIjekavian(word)) {
-        if (lists.Knows("hr", ijekavian)) {
+        if (lists.Knows("hr", ijekavian) || lists.Knows("bs", ijekavian)) {
           ++evidence.ekavian;
           break;
         }

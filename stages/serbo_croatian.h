@@ -20,7 +20,7 @@ namespace textmill {
 
 // What a text's words say about the Serbo-Croatian standard it is written in.
 struct SerboCroatianEvidence {
-  int ekavian = 0;    // words only Serbian accepts whose e respelled ije/je is Croatian
+  int ekavian = 0;    // Serbian words Croatian rejects whose e respelled ije/je is Croatian or Bosnian
   int ijekavian = 0;  // Croatian words whose ije/je respelled e is a word only Serbian accepts
   int eastern = 0;    // words Croatian rejects and Bosnian accepts
   int croatian = 0;   // words Croatian accepts and Serbian rejects

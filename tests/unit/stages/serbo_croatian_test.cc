@@ -23,6 +23,8 @@ TEST(SerboCroatianTest, JatReflexSeparatesSerbianFromCroatianAndBosnian) {
   EXPECT_GE(ijekavian.ijekavian, 2);
   EXPECT_EQ(ijekavian.ekavian, 0);
   EXPECT_EQ(ChooseSerboCroatian(ekavian, "hr"), "sr");
+  // Bosnian's dictionary also takes "vreme" and "pre": still ekavian.
+  EXPECT_GE(Weigh("Vreme za čekanje pre izlaska sa greškom").ekavian, 2);
   EXPECT_EQ(ChooseSerboCroatian(ijekavian, "sr"), "sr");  // no word of either vocabulary: Serbian stays
 }
 
