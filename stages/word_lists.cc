@@ -4,6 +4,7 @@
 #include <lttoolbox/fst_processor.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
+#include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
@@ -141,6 +142,13 @@ void WordLists::Load(Dictionary& d) {
     if (d.analyser.empty()) {
       d.hunspell = std::make_unique<Hunspell>((d.base + ".aff").c_str(), (d.base + ".dic").c_str());
       d.encoding = d.hunspell->get_dict_encoding();
+      if (d.encoding != "UTF-8" && d.encoding != "utf-8") {
+        UErrorCode status = U_ZERO_ERROR;
+        d.converter = {ucnv_open(d.encoding.c_str(), &status), ucnv_close};
+        // A letter the charset cannot hold is an error, not a substitute.
+        if (d.converter) ucnv_setFromUCallBack(d.converter.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+        if (U_FAILURE(status)) d.converter.reset();
+      }
       return;
     }
     FILE* file = std::fopen(d.analyser.c_str(), "rb");
@@ -157,27 +165,39 @@ void WordLists::Load(Dictionary& d) {
   });
 }
 
+// Lookups are remembered per dictionary: the words of a corpus repeat (and a
+// Hunspell lookup, a few microseconds, is most of the cost of splitting close
+// languages). Bounded: the memory is cleared when it is full.
+constexpr size_t kMaxRememberedWords = 200'000;
+
 bool WordLists::Accepts(Dictionary& d, const std::string& word) {
   Load(d);
+  std::lock_guard<std::mutex> lock(*d.mutex);
+  if (const auto it = d.answers.find(word); it != d.answers.end()) return it->second;
+  const bool accepted = LookUp(d, word);
+  if (d.answers.size() >= kMaxRememberedWords) d.answers.clear();
+  d.answers.emplace(word, accepted);
+  return accepted;
+}
+
+bool WordLists::LookUp(Dictionary& d, const std::string& word) {
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
   if (!d.analyser.empty()) {
     if (!d.fst) return false;
-    const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
     const UString input(reinterpret_cast<const char16_t*>(u.getBuffer()), static_cast<size_t>(u.length()));
-    std::lock_guard<std::mutex> lock(*d.mutex);
     const UString analysis = d.fst->biltrans(input, false);
     return !analysis.empty() && analysis[0] != u'@';  // "@word": not in the lexicon
   }
-  std::string encoded = word;
-  if (d.encoding != "UTF-8" && d.encoding != "utf-8") {
-    const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
-    encoded.assign(static_cast<size_t>(u.length()) * 4 + 4, '\0');
-    const int32_t len =
-        u.extract(0, u.length(), encoded.data(), static_cast<uint32_t>(encoded.size()), d.encoding.c_str());
-    encoded.resize(static_cast<size_t>(std::max(len, 0)));
-    // A letter the charset cannot hold means the word is not in this language.
-    if (encoded.find('\x1A') != std::string::npos || encoded.find('?') != std::string::npos) return false;
-  }
-  std::lock_guard<std::mutex> lock(*d.mutex);
+  if (!d.hunspell) return false;
+  if (d.encoding == "UTF-8" || d.encoding == "utf-8") return d.hunspell->spell(word);
+  if (!d.converter) return false;  // a charset ICU does not know
+  std::string encoded(static_cast<size_t>(u.length()) * 4 + 4, '\0');
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t len = ucnv_fromUChars(d.converter.get(), encoded.data(), static_cast<int32_t>(encoded.size()),
+                                      u.getBuffer(), u.length(), &status);
+  ucnv_reset(d.converter.get());
+  if (U_FAILURE(status)) return false;  // a letter the charset cannot hold: not a word of this language
+  encoded.resize(static_cast<size_t>(len));
   return d.hunspell->spell(encoded);
 }
 

@@ -15,10 +15,12 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 class Hunspell;
 class FSTProcessor;
+struct UConverter;
 
 namespace textmill {
 
@@ -68,10 +70,13 @@ class WordLists {
     std::unique_ptr<Hunspell> hunspell;  // set once, under `loaded`
     std::unique_ptr<FSTProcessor> fst;   // set once, under `loaded`
     std::string encoding;                // the dictionary's charset ("UTF-8", "ISO8859-2")
+    std::unique_ptr<UConverter, void (*)(UConverter*)> converter{nullptr, nullptr};  // to `encoding`, if not UTF-8
+    std::unordered_map<std::string, bool> answers;  // words already looked up, under `mutex`
     int script = -1;                     // UScriptCode of its locale (sr_RS: Cyrillic, sr_Latn_RS: Latin)
   };
   static void Load(Dictionary& d);
   static bool Accepts(Dictionary& d, const std::string& word);
+  static bool LookUp(Dictionary& d, const std::string& word);  // under d.mutex
   static double Share(std::vector<Dictionary>& dictionaries, const std::vector<std::string>& words);
   static bool AnyAccepts(std::vector<Dictionary>& dictionaries, int script, const std::string& word);
   mutable std::map<std::string, std::vector<Dictionary>> dictionaries_;  // Hunspell

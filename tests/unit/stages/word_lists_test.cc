@@ -65,5 +65,20 @@ TEST(WordListsTest, ATruncatedOrEmptyAnalyserKnowsNoWord) {
   EXPECT_EQ(lists.AnalysedShare("id", Words("karena universitas")), 0.0);
 }
 
+TEST(WordListsTest, DictionariesInALegacyCharsetReadUtf8Words) {
+  // bs_BA is ISO 8859-2, nb_NO ISO 8859-1: words are converted to them, and a
+  // letter the charset cannot hold makes the word unknown, not a lookup of "?".
+  const WordLists lists(kHunspell, "", {"bs", "nb"});
+  for (int round = 0; round < 2; ++round) {  // the second time from the remembered answers
+    EXPECT_TRUE(lists.Knows("bs", "čovjek"));
+    EXPECT_TRUE(lists.Knows("bs", "kuća"));
+    EXPECT_FALSE(lists.Knows("bs", "søster"));  // ø is not in ISO 8859-2
+    EXPECT_TRUE(lists.Knows("nb", "søster"));
+    EXPECT_FALSE(lists.Knows("nb", "kuća"));    // ć is not in ISO 8859-1
+    EXPECT_FALSE(lists.Knows("nb", "čovjek"));
+  }
+  EXPECT_FALSE(lists.Knows("hr", "kuća"));  // no dictionary loaded for it
+}
+
 }  // namespace
 }  // namespace textmill
