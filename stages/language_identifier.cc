@@ -480,9 +480,8 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
       return v->second;
     };
     // No rival: nothing to compare, no dictionary loaded or consulted.
-    if (std::none_of(group.begin(), group.end(), [&](const std::string& lang) { return rival_vote(lang).has_value(); })) {
-      return;
-    }
+    const auto is_rival = [&](const std::string& lang) { return rival_vote(lang).has_value(); };
+    if (std::none_of(group.begin(), group.end(), is_rival)) return;
     const std::vector<std::string> words = WordLists::Words(text, 25);
     if (words.empty()) return;
     // The guess's own Hunspell share, read only when a rival is compared with

@@ -313,7 +313,8 @@ FineWebValues MeasureFineWeb(std::string_view text, size_t word_count, int short
   v.short_line_ratio = short_lines / n;
   const auto [dups, dup_chars] = FindDuplicates(lines);
   (void)dups;
-  const int64_t chars_without_newlines = CodePointCount(text) - static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
+  const int64_t chars_without_newlines =
+      CodePointCount(text) - static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
   v.char_dup_ratio = static_cast<double>(dup_chars) / static_cast<double>(std::max<int64_t>(chars_without_newlines, 1));
   v.list_ratio = static_cast<double>(std::count(text.begin(), text.end(), '\n')) /
                  static_cast<double>(std::max<size_t>(word_count, 1));

@@ -146,7 +146,9 @@ void WordLists::Load(Dictionary& d) {
         UErrorCode status = U_ZERO_ERROR;
         d.converter = {ucnv_open(d.encoding.c_str(), &status), ucnv_close};
         // A letter the charset cannot hold is an error, not a substitute.
-        if (d.converter) ucnv_setFromUCallBack(d.converter.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+        if (d.converter) {
+          ucnv_setFromUCallBack(d.converter.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+        }
         if (U_FAILURE(status)) d.converter.reset();
       }
       return;

@@ -19,7 +19,8 @@ TEST(SerboCroatianTest, JatReflexSeparatesSerbianFromCroatianAndBosnian) {
   const auto ekavian = Weigh("Reka je bila lepa, a vreme je bilo toplo, pa smo celo popodne proveli napolju.");
   EXPECT_GE(ekavian.ekavian, 2);
   EXPECT_EQ(ekavian.ijekavian, 0);
-  const auto ijekavian = Weigh("Rijeka je bila lijepa, a vrijeme je bilo toplo, pa smo cijelo poslijepodne proveli vani.");
+  const auto ijekavian =
+      Weigh("Rijeka je bila lijepa, a vrijeme je bilo toplo, pa smo cijelo poslijepodne proveli vani.");
   EXPECT_GE(ijekavian.ijekavian, 2);
   EXPECT_EQ(ijekavian.ekavian, 0);
   EXPECT_EQ(ChooseSerboCroatian(ekavian, "hr"), "sr");
