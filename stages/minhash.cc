@@ -10,6 +10,8 @@
 #include <limits>
 #include <random>
 
+#include "pipeline/util/strings.h"
+
 namespace textmill {
 
 std::string DedupNormalize(std::string_view text) {
@@ -20,10 +22,7 @@ std::string DedupNormalize(std::string_view text) {
   const icu::Normalizer2* nfkc_cf = ascii ? nullptr : icu::Normalizer2::getNFKCCasefoldInstance(status);
   std::string folded;
   if (ascii) {
-    folded.assign(text);
-    for (char& c : folded) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+    folded = AsciiLower(text);
   } else if (U_SUCCESS(status)) {
     icu::StringByteSink<std::string> sink(&folded);
     nfkc_cf->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink, nullptr,

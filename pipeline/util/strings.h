@@ -2,16 +2,17 @@
 // labels). Unicode-aware work goes through ICU instead.
 #pragma once
 
-#include <algorithm>
-#include <cctype>
 #include <string>
 #include <string_view>
 
 namespace textmill {
 
+// A-Z to a-z, every other byte as it is (no locale: the same result everywhere).
 inline std::string AsciiLower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   return out;
 }
 
