@@ -23,7 +23,7 @@
 #include "pipeline/util/atomic_file.h"
 #include <fstream>
 #include "pipeline/run_state.h"
-#include "stages/langid.h"
+#include "stages/langid/langid.h"
 
 #include <tbb/blocked_range.h>
 #include <tbb/info.h>

@@ -1,12 +1,12 @@
 // One line per built-in stage (explicit: static self-registration in a static
 // library is dropped by the linker).
 #include "pipeline/registry.h"
-#include "stages/dedup.h"
-#include "stages/extract.h"
-#include "stages/langid.h"
-#include "stages/normalize.h"
-#include "stages/pii.h"
-#include "stages/quality.h"
+#include "stages/dedup/dedup.h"
+#include "stages/extract/extract.h"
+#include "stages/langid/langid.h"
+#include "stages/normalize/normalize.h"
+#include "stages/pii/pii.h"
+#include "stages/quality/quality.h"
 
 namespace textmill {
 

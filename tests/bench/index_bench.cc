@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "pipeline/util/atomic_file.h"
-#include "stages/dedup_state.h"
+#include "stages/dedup/dedup_state.h"
 
 namespace fs = std::filesystem;
 

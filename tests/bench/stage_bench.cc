@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "stages/boilerplate_phrases.h"
-#include "stages/html_extractor.h"
-#include "stages/html_tree.h"
-#include "stages/minhash.h"
-#include "stages/normalize.h"
-#include "stages/text_dump_cleaner.h"
+#include "stages/extract/boilerplate_phrases.h"
+#include "stages/extract/html_extractor.h"
+#include "stages/extract/html_tree.h"
+#include "stages/dedup/minhash.h"
+#include "stages/normalize/normalize.h"
+#include "stages/extract/text_dump_cleaner.h"
 
 namespace textmill {
 namespace {

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string>
 
-#include "stages/boilerplate_phrases.h"
-#include "stages/html_extractor.h"
-#include "stages/html_tree.h"
+#include "stages/extract/boilerplate_phrases.h"
+#include "stages/extract/html_extractor.h"
+#include "stages/extract/html_tree.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const textmill::BoilerplatePhrases phrases(TEXTMILL_PHRASES);

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "pipeline/util/utf8.h"
-#include "stages/boilerplate_phrases.h"
-#include "stages/normalize.h"
-#include "stages/text_dump_cleaner.h"
+#include "stages/extract/boilerplate_phrases.h"
+#include "stages/normalize/normalize.h"
+#include "stages/extract/text_dump_cleaner.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const textmill::BoilerplatePhrases phrases(TEXTMILL_PHRASES);

@@ -1,0 +1,250 @@
+#include "stages/dedup/dedup_state.h"
+
+#include <algorithm>
+
+#include <lmdb.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "pipeline/errors.h"
+
+namespace textmill {
+namespace {
+
+namespace fs = std::filesystem;
+
+MDB_val Val(const void* data, size_t size) { return MDB_val{size, const_cast<void*>(data)}; }
+MDB_val Val(const std::string& s) { return Val(s.data(), s.size()); }
+
+std::string BandKey(int band, uint32_t key) {
+  std::string k(5, '\0');
+  k[0] = static_cast<char>(band);
+  std::memcpy(k.data() + 1, &key, 4);
+  return k;
+}
+
+// Big-endian, so ordinals sort numerically.
+std::string OrdinalKey(uint32_t ordinal) {
+  std::string k(4, '\0');
+  for (int i = 0; i < 4; ++i) k[static_cast<size_t>(i)] = static_cast<char>(ordinal >> (24 - 8 * i));
+  return k;
+}
+
+void Check(int rc, const std::string& what) {
+  if (rc != MDB_SUCCESS) throw RuntimeError("dedup index: " + what + ": " + mdb_strerror(rc));
+}
+
+std::string GetMeta(MDB_txn* txn, unsigned dbi, const std::string& key) {
+  MDB_val k = Val(key), v;
+  if (mdb_get(txn, dbi, &k, &v) != MDB_SUCCESS) return "";
+  return std::string(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+}  // namespace
+
+DedupState::DedupState(const std::string& dir, const std::string& params) {
+  path_ = (fs::path(dir) / "dedup.lmdb").string();
+  std::error_code ec;
+  fs::create_directories(path_, ec);
+  if (ec) throw ConfigError("--state " + dir + ": cannot create " + path_ + ": " + ec.message());
+  auto fail = [&](const std::string& message) {
+    if (env_) mdb_env_close(env_);
+    env_ = nullptr;
+    throw ConfigError("--state " + dir + ": " + message + " (the index was not changed)");
+  };
+  if (mdb_env_create(&env_) != MDB_SUCCESS) fail("cannot create an LMDB environment");
+  mdb_env_set_maxdbs(env_, 8);
+  mdb_env_set_mapsize(env_, size_t{1} << 40);  // address space only; the file grows as needed
+  if (const int rc = mdb_env_open(env_, path_.c_str(), MDB_NOTLS, 0644); rc != MDB_SUCCESS) {
+    fail(std::string("cannot open the dedup index: ") + mdb_strerror(rc));
+  }
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(env_, nullptr, 0, &txn) != MDB_SUCCESS) fail("cannot begin a transaction");
+  const unsigned create = MDB_CREATE;
+  int rc = mdb_dbi_open(txn, "meta", create, &meta_);
+  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "exact", create, &exact_);
+  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "bands", create | MDB_DUPSORT | MDB_DUPFIXED, &bands_);
+  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "sigs", create, &sigs_);
+  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "lines", create, &lines_);
+  if (rc != MDB_SUCCESS) {
+    mdb_txn_abort(txn);
+    fail(std::string("not a textmill dedup index: ") + mdb_strerror(rc));
+  }
+  const std::string version = GetMeta(txn, meta_, "format_version");
+  // A new index is one no transaction has written to yet: the first writer
+  // records the version. Whether data.mdb existed before opening says
+  // nothing when several processes open a new state dir at once (another
+  // task's mdb_env_open may just have created it).
+  const bool fresh = mdb_txn_id(txn) == 1;
+  if (!fresh && version.empty()) {
+    mdb_txn_abort(txn);
+    fail("not a textmill dedup index (no format version)");
+  }
+  if (!version.empty() && version != std::to_string(kFormatVersion)) {
+    mdb_txn_abort(txn);
+    const bool newer = std::atoi(version.c_str()) > kFormatVersion;
+    fail("index format version " + version + (newer ? " was written by a newer textmill" : " is not supported") +
+         "; this textmill reads version " + std::to_string(kFormatVersion));
+  }
+  const std::string stored_params = GetMeta(txn, meta_, "params");
+  if (!stored_params.empty() && stored_params != params) {
+    mdb_txn_abort(txn);
+    fail("index was built with dedup parameters '" + stored_params + "', the config now says '" + params +
+         "'; signatures would not be comparable");
+  }
+  published_ = std::strtoull(GetMeta(txn, meta_, "published").c_str(), nullptr, 10);
+  runs_ = std::strtoull(GetMeta(txn, meta_, "runs").c_str(), nullptr, 10);
+  last_run_id_ = std::strtoll(GetMeta(txn, meta_, "last_run_id").c_str(), nullptr, 10);
+  if (version.empty()) {
+    const std::string v = std::to_string(kFormatVersion);
+    const std::string version_key = "format_version", params_key = "params";
+    MDB_val k1 = Val(version_key), v1 = Val(v);
+    MDB_val k2 = Val(params_key), v2 = Val(params);
+    rc = mdb_put(txn, meta_, &k1, &v1, 0);
+    if (rc == MDB_SUCCESS) rc = mdb_put(txn, meta_, &k2, &v2, 0);
+  }
+  if (rc != MDB_SUCCESS || mdb_txn_commit(txn) != MDB_SUCCESS) fail("cannot initialise the dedup index");
+}
+
+DedupState::~DedupState() {
+  EndRead();
+  if (env_) mdb_env_close(env_);
+}
+
+void DedupState::BeginRead() {
+  if (!read_) Check(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &read_), "begin read");
+}
+
+void DedupState::EndRead() {
+  if (read_) mdb_txn_abort(read_);
+  read_ = nullptr;
+}
+
+std::optional<std::string> DedupState::FindExact(const ExactKey& key) const {
+  MDB_val k = Val(&key, sizeof key), v;
+  if (mdb_get(read_, exact_, &k, &v) != MDB_SUCCESS) return std::nullopt;
+  return std::string(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+std::vector<uint32_t> DedupState::FindBand(int band, uint32_t key) const {
+  std::vector<uint32_t> out;
+  const std::string bk = BandKey(band, key);
+  MDB_cursor* cursor = nullptr;
+  if (mdb_cursor_open(read_, bands_, &cursor) != MDB_SUCCESS) return out;
+  MDB_val k = Val(bk), v;
+  for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_KEY); rc == MDB_SUCCESS;
+       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT_DUP)) {
+    uint32_t ordinal = 0;
+    const auto* p = static_cast<const unsigned char*>(v.mv_data);
+    for (int i = 0; i < 4; ++i) ordinal = (ordinal << 8) | p[i];
+    out.push_back(ordinal);
+  }
+  mdb_cursor_close(cursor);
+  return out;
+}
+
+bool DedupState::Signature(uint32_t ordinal, std::vector<uint32_t>& signature, std::string& id) const {
+  const std::string ok = OrdinalKey(ordinal);
+  MDB_val k = Val(ok), v;
+  if (mdb_get(read_, sigs_, &k, &v) != MDB_SUCCESS) return false;
+  const size_t sig_bytes = signature.size() * sizeof(uint32_t);
+  if (v.mv_size < sig_bytes) return false;
+  std::memcpy(signature.data(), v.mv_data, sig_bytes);
+  id.assign(static_cast<const char*>(v.mv_data) + sig_bytes, v.mv_size - sig_bytes);
+  return true;
+}
+
+uint32_t DedupState::LineCount(uint64_t key) const {
+  MDB_val k = Val(&key, sizeof key), v;
+  if (mdb_get(read_, lines_, &k, &v) != MDB_SUCCESS || v.mv_size != sizeof(uint32_t)) return 0;
+  uint32_t count = 0;
+  std::memcpy(&count, v.mv_data, sizeof count);
+  return count;
+}
+
+void DedupState::Commit(const std::vector<PublishedDoc>& docs,
+                        const std::unordered_map<uint64_t, uint32_t>& line_counts, int64_t run_id) {
+  EndRead();
+  MDB_txn* txn = nullptr;
+  Check(mdb_txn_begin(env_, nullptr, 0, &txn), "begin write");
+  try {
+    // Each table is written in key order: a B+tree filled in order dirties
+    // each leaf page once, where document order would touch (and copy, LMDB
+    // being copy-on-write) a random page per key.
+    uint64_t ordinal = published_;
+    std::vector<std::pair<ExactKey, size_t>> exact_order;  // stable: the first copy's id wins
+    std::vector<std::pair<std::string, std::string>> band_entries;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      exact_order.emplace_back(docs[i].exact, i);
+      const std::string ok = OrdinalKey(static_cast<uint32_t>(published_ + i));
+      for (size_t b = 0; b < docs[i].band_keys.size(); ++b) {
+        band_entries.emplace_back(BandKey(static_cast<int>(b), docs[i].band_keys[b]), ok);
+      }
+    }
+    const auto key_bytes_less = [](const std::pair<ExactKey, size_t>& a, const std::pair<ExactKey, size_t>& b) {
+      const int c = std::memcmp(&a.first, &b.first, sizeof(ExactKey));
+      return c < 0 || (c == 0 && a.second < b.second);
+    };
+    std::sort(exact_order.begin(), exact_order.end(), key_bytes_less);
+    for (const auto& [key, index] : exact_order) {
+      MDB_val ek = Val(&key, sizeof key), ev = Val(docs[index].id);
+      const int erc = mdb_put(txn, exact_, &ek, &ev, MDB_NOOVERWRITE);
+      if (erc != MDB_SUCCESS && erc != MDB_KEYEXIST) Check(erc, "write exact key");
+    }
+    std::sort(band_entries.begin(), band_entries.end());
+    for (const auto& [bk, ok] : band_entries) {
+      MDB_val k = Val(bk), v = Val(ok);
+      const int rc = mdb_put(txn, bands_, &k, &v, MDB_NODUPDATA);
+      if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) Check(rc, "write band key");
+    }
+    for (const PublishedDoc& doc : docs) {  // ordinals only grow: appended at the end of the tree
+      std::string value(reinterpret_cast<const char*>(doc.signature.data()), doc.signature.size() * sizeof(uint32_t));
+      value += doc.id;
+      const std::string ok = OrdinalKey(static_cast<uint32_t>(ordinal));
+      MDB_val sk = Val(ok), sv = Val(value);
+      Check(mdb_put(txn, sigs_, &sk, &sv, MDB_APPEND), "write signature");
+      ++ordinal;
+    }
+    std::vector<std::pair<uint64_t, uint32_t>> counts(line_counts.begin(), line_counts.end());
+    std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+      return std::memcmp(&a.first, &b.first, sizeof a.first) < 0;
+    });
+    for (const auto& [key, count] : counts) {
+      MDB_val k = Val(&key, sizeof key), v;
+      uint32_t total = count;
+      if (mdb_get(txn, lines_, &k, &v) == MDB_SUCCESS && v.mv_size == sizeof(uint32_t)) {
+        uint32_t old = 0;
+        std::memcpy(&old, v.mv_data, sizeof old);
+        total += old;
+      }
+      MDB_val nv = Val(&total, sizeof total);
+      Check(mdb_put(txn, lines_, &k, &nv, 0), "write line count");
+    }
+    const std::string published = std::to_string(ordinal), runs = std::to_string(runs_ + 1);
+    const std::string published_key = "published", runs_key = "runs";
+    MDB_val pk = Val(published_key), pv = Val(published);
+    MDB_val rk = Val(runs_key), rv = Val(runs);
+    Check(mdb_put(txn, meta_, &pk, &pv, 0), "write meta");
+    Check(mdb_put(txn, meta_, &rk, &rv, 0), "write meta");
+    const std::string last_run = std::to_string(run_id), last_run_key = "last_run_id";
+    MDB_val lk = Val(last_run_key), lv = Val(last_run);
+    Check(mdb_put(txn, meta_, &lk, &lv, 0), "write meta");
+    published_ = ordinal;
+  } catch (...) {
+    mdb_txn_abort(txn);
+    throw;
+  }
+  // mdb_txn_commit frees the transaction whether or not it succeeds.
+  Check(mdb_txn_commit(txn), "commit");
+  ++runs_;
+  last_run_id_ = run_id;
+}
+
+uint64_t DedupState::DiskBytes() const {
+  std::error_code ec;
+  const auto size = fs::file_size(fs::path(path_) / "data.mdb", ec);
+  return ec ? 0 : size;
+}
+
+}  // namespace textmill

@@ -1,0 +1,55 @@
+// Stage `extract`: main-content extraction and boilerplate removal.
+//
+// HTML documents (kind kHtml, UTF-8 in `raw`): parsed with libxml2 and reduced
+// to the main content (see html_extractor.h). Text documents (page dumps):
+// line-level cleaning (see text_dump_cleaner.h). Both drop lines matching the
+// phrase list (configs/boilerplate_phrases.txt).
+//
+// Reads: raw, kind, text, url. Writes: text; url (canonical link or og:url
+// when the input has none, else metadata.canonical_url); metadata.title,
+// metadata.html_lang, metadata.date (from meta tags); frees raw.
+// Rejects: no_content (nothing left), too_large (HTML over max_html_mib when
+// oversize: reject), timeout (a page over timeout_ms of CPU time).
+// Counters: html_pages, text_pages, truncated, fallback_relaxed, fallback_body.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "pipeline/counters.h"
+#include "pipeline/registry.h"
+#include "pipeline/stage.h"
+#include "stages/extract/boilerplate_phrases.h"
+#include "stages/extract/html_extractor.h"
+
+namespace textmill {
+
+struct ExtractOptions {
+  HtmlExtractOptions html;
+  bool clean_text_dumps = true;  // line-level cleaning of text documents
+  std::string phrases = "configs/boilerplate_phrases.txt";
+  int64_t max_html_bytes = int64_t{16} << 20;
+  std::string oversize = "truncate";  // truncate | reject
+  int64_t timeout_ms = 5000;          // CPU time per document; 0 = none
+
+  static ExtractOptions Parse(OptionReader& reader);
+};
+
+class ExtractStage : public Stage {
+ public:
+  ExtractStage(const ExtractOptions& options, const StageContext& context);
+  std::string_view Name() const override { return "extract"; }
+  void ProcessDoc(Document& doc) override;
+  Json Stats() const override;
+
+ private:
+  void ExtractHtml(Document& doc);
+
+  ExtractOptions options_;
+  std::unique_ptr<BoilerplatePhrases> phrases_;
+  mutable Counters counters_;
+};
+
+void RegisterExtractStage(Registry& registry);
+
+}  // namespace textmill

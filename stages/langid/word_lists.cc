@@ -1,0 +1,289 @@
+#include "stages/langid/word_lists.h"
+
+#include <hunspell/hunspell.hxx>
+#include <lttoolbox/fst_processor.h>
+#include <unicode/locid.h>
+#include <unicode/uchar.h>
+#include <unicode/ucnv.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace textmill {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Dictionary base paths (without .dic/.aff) for `lang` in `dir`.
+std::vector<std::string> DictionaryPaths(const std::string& dir, const std::string& lang) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::Locale locale(lang.c_str());
+  locale.addLikelySubtags(status);
+  const std::string region = U_SUCCESS(status) ? locale.getCountry() : "";
+  // Portuguese: the European dictionary. Both accept the core vocabulary that
+  // tells Portuguese from Spanish, Galician and Catalan (dev.tsv: pt 79.6% with
+  // pt_PT, 79.8% with pt_BR), and pt_BR takes 17x longer to load (586 vs 34 ms),
+  // a cost every process that meets a Spanish or Portuguese page pays.
+  std::vector<std::string> preferred = {lang, lang == "pt" ? "pt_PT" : lang + "_" + region};
+  // Serbian is written in Cyrillic and Latin: load both spellings.
+  if (lang == "sr") preferred.push_back("sr_Latn_" + region);
+  std::vector<std::string> found;
+  std::vector<fs::path> loaded;  // ca_ES.dic is a symlink to ca.dic: one load, not two
+  for (const std::string& base : preferred) {
+    const fs::path p = fs::path(dir) / base;
+    if (!fs::exists(p.string() + ".dic") || !fs::exists(p.string() + ".aff")) continue;
+    std::error_code ec;
+    const fs::path target = fs::canonical(p.string() + ".dic", ec);
+    if (std::find(loaded.begin(), loaded.end(), target) != loaded.end()) continue;
+    loaded.push_back(target);
+    found.push_back(p.string());
+  }
+  if (!found.empty() || !fs::is_directory(dir)) return found;
+  std::vector<std::string> any;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(lang + "_") && name.ends_with(".dic")) {
+      const std::string base = (fs::path(dir) / name.substr(0, name.size() - 4)).string();
+      if (fs::exists(base + ".aff")) any.push_back(base);
+    }
+  }
+  std::sort(any.begin(), any.end());
+  if (!any.empty()) found.push_back(any.front());
+  return found;
+}
+
+// The script a dictionary is written in, from its locale name and ICU's likely
+// subtags ("sr_RS" -> Cyrl, "sr_Latn_RS" -> Latn); -1 if unknown.
+int DictionaryScript(const std::string& base) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::Locale locale(fs::path(base).filename().string().c_str());
+  locale.addLikelySubtags(status);
+  if (U_FAILURE(status) || !*locale.getScript()) return -1;
+  const int script = u_getPropertyValueEnum(UCHAR_SCRIPT, locale.getScript());
+  return script == UCHAR_INVALID_CODE ? -1 : script;
+}
+
+// The script of the first letter of `word` (USCRIPT_COMMON if none).
+int WordScript(const std::string& word) {
+  const auto* s = reinterpret_cast<const uint8_t*>(word.data());
+  const auto n = static_cast<int32_t>(word.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 c = 0;
+    U8_NEXT(s, i, n, c);
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    if (U_SUCCESS(status) && script != USCRIPT_COMMON && script != USCRIPT_INHERITED) return script;
+  }
+  return USCRIPT_COMMON;
+}
+
+// The script of the first letter of the words (USCRIPT_COMMON if none).
+int WordsScript(const std::vector<std::string>& words) {
+  for (const std::string& word : words) {
+    if (const int script = WordScript(word); script != USCRIPT_COMMON) return script;
+  }
+  return USCRIPT_COMMON;
+}
+
+// Apertium pairs whose two analysers compare their two languages, relative to
+// the Apertium data directory. Not apertium-nno-nob: looked up word by word,
+// each of its analysers also takes the other standard's spellings ("ikke" in
+// Nynorsk's), so Hunspell's nb/nn dictionaries tell them apart better.
+struct ApertiumPair {
+  const char* languages[2];
+  const char* analysers[2];
+};
+constexpr ApertiumPair kApertiumPairs[] = {
+    {{"ms", "id"}, {"apertium-ind-zlm/zlm-ind.automorf.bin", "apertium-ind-zlm/ind-zlm.automorf.bin"}},
+};
+
+}  // namespace
+
+WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertium_dir,
+                     const std::vector<std::string>& languages) {
+  const auto wanted = [&](const char* lang) {
+    return std::find(languages.begin(), languages.end(), lang) != languages.end();
+  };
+  const auto add = [](std::vector<Dictionary>& to, Dictionary d) {
+    d.loaded = std::make_unique<std::once_flag>();
+    d.mutex = std::make_unique<std::mutex>();
+    to.push_back(std::move(d));
+  };
+  for (const std::string& lang : languages) {
+    if (hunspell_dir.empty()) break;
+    for (const std::string& base : DictionaryPaths(hunspell_dir, lang)) {
+      Dictionary d;
+      d.base = base;
+      d.script = DictionaryScript(base);
+      add(dictionaries_[lang], std::move(d));
+    }
+  }
+  for (size_t p = 0; p < std::size(kApertiumPairs) && !apertium_dir.empty(); ++p) {
+    const ApertiumPair& pair = kApertiumPairs[p];
+    if (!wanted(pair.languages[0]) || !wanted(pair.languages[1])) continue;
+    const fs::path paths[2] = {fs::path(apertium_dir) / pair.analysers[0], fs::path(apertium_dir) / pair.analysers[1]};
+    if (!fs::is_regular_file(paths[0]) || !fs::is_regular_file(paths[1])) continue;  // a pair or nothing
+    for (int i = 0; i < 2; ++i) {
+      Dictionary d;
+      d.analyser = paths[i].string();
+      d.pair = static_cast<int>(p);
+      add(analysers_[pair.languages[i]], std::move(d));
+    }
+  }
+}
+
+WordLists::~WordLists() = default;
+
+void WordLists::Load(Dictionary& d) {
+  std::call_once(*d.loaded, [&d] {
+    if (d.analyser.empty()) {
+      d.hunspell = std::make_unique<Hunspell>((d.base + ".aff").c_str(), (d.base + ".dic").c_str());
+      d.encoding = d.hunspell->get_dict_encoding();
+      if (d.encoding != "UTF-8" && d.encoding != "utf-8") {
+        UErrorCode status = U_ZERO_ERROR;
+        d.converter = {ucnv_open(d.encoding.c_str(), &status), ucnv_close};
+        // A letter the charset cannot hold is an error, not a substitute.
+        if (d.converter) {
+          ucnv_setFromUCallBack(d.converter.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
+        }
+        if (U_FAILURE(status)) d.converter.reset();
+      }
+      return;
+    }
+    FILE* file = std::fopen(d.analyser.c_str(), "rb");
+    if (!file) return;  // unreadable now: it accepts no word
+    auto fst = std::make_unique<FSTProcessor>();
+    try {
+      fst->load(file);
+      fst->initBiltrans();  // whole-word lookup, the way bilingual dictionaries are read
+    } catch (const std::exception&) {
+      fst.reset();
+    }
+    std::fclose(file);
+    if (fst && fst->valid()) d.fst = std::move(fst);
+  });
+}
+
+// Lookups are remembered per dictionary: the words of a corpus repeat (and a
+// Hunspell lookup, a few microseconds, is most of the cost of splitting close
+// languages). Bounded: the memory is cleared when it is full.
+constexpr size_t kMaxRememberedWords = 200'000;
+
+bool WordLists::Accepts(Dictionary& d, const std::string& word) {
+  Load(d);
+  std::lock_guard<std::mutex> lock(*d.mutex);
+  if (const auto it = d.answers.find(word); it != d.answers.end()) return it->second;
+  const bool accepted = LookUp(d, word);
+  if (d.answers.size() >= kMaxRememberedWords) d.answers.clear();
+  d.answers.emplace(word, accepted);
+  return accepted;
+}
+
+bool WordLists::LookUp(Dictionary& d, const std::string& word) {
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
+  if (!d.analyser.empty()) {
+    if (!d.fst) return false;
+    const UString input(reinterpret_cast<const char16_t*>(u.getBuffer()), static_cast<size_t>(u.length()));
+    const UString analysis = d.fst->biltrans(input, false);
+    return !analysis.empty() && analysis[0] != u'@';  // "@word": not in the lexicon
+  }
+  if (!d.hunspell) return false;
+  if (d.encoding == "UTF-8" || d.encoding == "utf-8") return d.hunspell->spell(word);
+  if (!d.converter) return false;  // a charset ICU does not know
+  std::string encoded(static_cast<size_t>(u.length()) * 4 + 4, '\0');
+  UErrorCode status = U_ZERO_ERROR;
+  const int32_t len = ucnv_fromUChars(d.converter.get(), encoded.data(), static_cast<int32_t>(encoded.size()),
+                                      u.getBuffer(), u.length(), &status);
+  ucnv_reset(d.converter.get());
+  if (U_FAILURE(status)) return false;  // a letter the charset cannot hold: not a word of this language
+  encoded.resize(static_cast<size_t>(len));
+  return d.hunspell->spell(encoded);
+}
+
+bool WordLists::Paired(const std::string& a, const std::string& b) const {
+  const auto da = analysers_.find(a);
+  const auto db = analysers_.find(b);
+  if (da == analysers_.end() || db == analysers_.end()) return false;
+  return da->second.front().pair == db->second.front().pair;
+}
+
+std::vector<std::string> WordLists::Languages() const {
+  std::vector<std::string> out;
+  for (const auto& entry : dictionaries_) out.push_back(entry.first);
+  for (const auto& entry : analysers_) {
+    if (!dictionaries_.count(entry.first)) out.push_back(entry.first);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> WordLists::Words(std::string_view text, size_t max_words) {
+  std::vector<std::string> words;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto n = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  while (i < n && words.size() < max_words) {
+    int32_t start = i, end = i;
+    int letters = 0;
+    for (;;) {  // one run of letters (apostrophes and hyphens inside a word)
+      if (i >= n) break;
+      int32_t next = i;
+      UChar32 c = 0;
+      U8_NEXT(s, next, n, c);
+      const bool letter = c >= 0 && (u_isalpha(c) || u_getCombiningClass(c) > 0 ||
+                                     u_charType(c) == U_NON_SPACING_MARK || u_charType(c) == U_COMBINING_SPACING_MARK);
+      if (!letter) {
+        if (letters == 0) start = next;
+        i = next;
+        if (letters > 0) break;
+        continue;
+      }
+      ++letters;
+      i = next;
+      end = i;
+    }
+    if (letters >= 2) words.emplace_back(text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start)));
+  }
+  return words;
+}
+
+double WordLists::KnownShare(const std::string& lang, const std::vector<std::string>& words) const {
+  if (words.empty()) return -1;
+  if (const auto it = dictionaries_.find(lang); it != dictionaries_.end()) return Share(it->second, words);
+  if (const auto it = analysers_.find(lang); it != analysers_.end()) return Share(it->second, words);
+  return -1;
+}
+
+double WordLists::AnalysedShare(const std::string& lang, const std::vector<std::string>& words) const {
+  const auto it = analysers_.find(lang);
+  if (it == analysers_.end() || words.empty()) return -1;
+  return Share(it->second, words);
+}
+
+double WordLists::Share(std::vector<Dictionary>& dictionaries, const std::vector<std::string>& words) {
+  const int script = WordsScript(words);
+  int known = 0;
+  for (const std::string& word : words) known += AnyAccepts(dictionaries, script, word);
+  return static_cast<double>(known) / static_cast<double>(words.size());
+}
+
+bool WordLists::Knows(const std::string& lang, const std::string& word) const {
+  const auto it = dictionaries_.find(lang);
+  return it != dictionaries_.end() && AnyAccepts(it->second, WordScript(word), word);
+}
+
+bool WordLists::AnyAccepts(std::vector<Dictionary>& dictionaries, int script, const std::string& word) {
+  // A language written in two scripts (Serbian) has a dictionary for each:
+  // only the one in the text's script is used, so the other is never loaded
+  // (each takes most of a second).
+  const bool any_in_script =
+      std::any_of(dictionaries.begin(), dictionaries.end(), [&](const Dictionary& d) { return d.script == script; });
+  return std::any_of(dictionaries.begin(), dictionaries.end(), [&](Dictionary& d) {
+    return (!any_in_script || d.script == script) && Accepts(d, word);
+  });
+}
+
+}  // namespace textmill

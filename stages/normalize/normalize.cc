@@ -1,0 +1,312 @@
+#include "stages/normalize/normalize.h"
+
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/utf8.h>
+
+#include <array>
+#include <cstring>
+
+#include "pipeline/errors.h"
+#include "pipeline/util/utf8.h"
+
+namespace textmill {
+namespace {
+
+// windows-1252 bytes 0x80..0x9F; 0 where the byte is undefined (Latin-1 C1
+// controls are then taken as themselves, covering Latin-1 mojibake too).
+constexpr std::array<char16_t, 32> kCp1252High = {
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+
+// The windows-1252/Latin-1 byte that shows as `c`, or -1.
+int ByteOfChar(UChar32 c) {
+  if (c >= 0x80 && c <= 0xFF) return static_cast<int>(c);
+  for (int i = 0; i < 32; ++i) {
+    if (kCp1252High[static_cast<size_t>(i)] == c && c != 0) return 0x80 + i;
+  }
+  return -1;
+}
+
+// A 2-byte sequence decodes to a letter of a real alphabet, not to IPA, NKo or
+// C1 controls: without this check German „Fuß“ (ß + “) would be "repaired".
+bool PlausibleTwoByteResult(UChar32 c) {
+  return (c >= 0xA0 && c <= 0x24F) || (c >= 0x370 && c <= 0x4FF) || (c >= 0x590 && c <= 0x6FF);
+}
+
+bool IsRemovedFormatChar(UChar32 c) {
+  return c == 0x200B || c == 0x2060 || c == 0xFEFF || c == 0x00AD || c == 0x180E;
+}
+
+bool IsUnicodeSpace(UChar32 c) {
+  return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
+}
+
+bool IsNewline(UChar32 c) { return c == '\n' || c == 0x0B || c == 0x0C || c == 0x85 || c == 0x2028 || c == 0x2029; }
+
+// Step 2: newlines, spaces, control and zero-width characters. Unchanged
+// characters are copied in runs, so plain text costs one scan and one copy.
+std::string CleanCharacters(std::string_view in, int64_t& removed) {
+  std::string out;
+  out.reserve(in.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(in.data());
+  const auto n = static_cast<int32_t>(in.size());
+  int32_t run_start = 0;
+  int32_t i = 0;
+  auto flush = [&](int32_t end) { out.append(in.data() + run_start, static_cast<size_t>(end - run_start)); };
+  while (i < n) {
+    const uint8_t b = s[i];
+    if ((b >= 0x20 && b < 0x7F) || b == '\n') {  // the hot path: nothing to do
+      ++i;
+      continue;
+    }
+    const int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(s, i, n, c);
+    const char* replacement = nullptr;
+    if (c == '\r') {
+      replacement = "\n";
+      if (i < n && s[i] == '\n') ++i;
+    } else if (IsNewline(c)) {
+      replacement = "\n";
+    } else if (c == '\t' || IsUnicodeSpace(c)) {
+      replacement = " ";
+    } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || IsRemovedFormatChar(c) || c < 0) {
+      replacement = "";
+      ++removed;
+    } else {
+      continue;  // a character kept as it is: stays in the run
+    }
+    flush(start);
+    out += replacement;
+    run_start = i;
+  }
+  flush(n);
+  return out;
+}
+
+// Step 4: typographic punctuation to ASCII.
+std::string FoldPunctuation(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(in.data());
+  const auto n = static_cast<int32_t>(in.size());
+  int32_t run_start = 0;
+  int32_t i = 0;
+  while (i < n) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(s, i, n, c);
+    const char* folded = nullptr;
+    switch (c) {
+      case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
+        folded = "'";
+        break;
+      case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB: case 0x00BB:
+        folded = "\"";
+        break;
+      case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+        folded = "-";
+        break;
+      case 0x2026:
+        folded = "...";
+        break;
+      default:
+        continue;
+    }
+    out.append(in.data() + run_start, static_cast<size_t>(start - run_start));
+    out += folded;
+    run_start = i;
+  }
+  out.append(in.data() + run_start, static_cast<size_t>(n - run_start));
+  return out;
+}
+
+// Step 5: collapse spaces, trim lines, limit blank lines. Only ' ' and '\n'
+// remain as whitespace after step 2.
+std::string TidyLines(std::string_view in, int max_blank_lines) {
+  std::string out;
+  out.reserve(in.size());
+  int pending_blank = 0;
+  bool any_line = false;
+  size_t pos = 0;
+  while (pos <= in.size()) {
+    const void* nl = std::memchr(in.data() + pos, '\n', in.size() - pos);
+    const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - in.data()) : in.size();
+    std::string_view line = in.substr(pos, end - pos);
+    pos = end + 1;
+    const size_t first = line.find_first_not_of(' ');
+    if (first == std::string_view::npos) {
+      if (any_line) ++pending_blank;
+      continue;
+    }
+    line = line.substr(first, line.find_last_not_of(' ') - first + 1);
+    if (any_line) out.append(1 + static_cast<size_t>(std::min(pending_blank, max_blank_lines)), '\n');
+    pending_blank = 0;
+    any_line = true;
+    // Copy the line in runs, dropping the extra spaces of each run of spaces.
+    size_t run = 0;
+    for (size_t k = line.find("  "); k != std::string_view::npos; k = line.find("  ", k)) {
+      out.append(line.substr(run, k + 1 - run));
+      k = line.find_first_not_of(' ', k);
+      run = k;
+    }
+    out.append(line.substr(run));
+  }
+  return out;
+}
+
+const icu::Normalizer2* NormalizerFor(const std::string& form) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer = nullptr;
+  if (form == "NFC") normalizer = icu::Normalizer2::getNFCInstance(status);
+  if (form == "NFKC") normalizer = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) throw RuntimeError("ICU normalizer unavailable: " + std::string(u_errorName(status)));
+  return normalizer;
+}
+
+std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalizer) {
+  if (normalizer == nullptr) return text;
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+  if (normalizer->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return text;
+  status = U_ZERO_ERROR;
+  std::string out;
+  out.reserve(text.size());
+  icu::StringByteSink<std::string> sink(&out);
+  normalizer->normalizeUTF8(0, piece, sink, nullptr, status);
+  return U_SUCCESS(status) ? out : text;
+}
+
+}  // namespace
+
+namespace {
+
+// If a mojibake sequence starts at byte `i` of `text` (a lead character
+// followed by continuation characters, all in windows-1252/Latin-1 form),
+// returns its decoded code point and sets `end` past it; else returns -1.
+UChar32 MojibakeAt(std::string_view text, int32_t i, int32_t& end) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto n = static_cast<int32_t>(text.size());
+  UChar32 c = 0;
+  int32_t p = i;
+  U8_NEXT(s, p, n, c);
+  const int lead = ByteOfChar(c);
+  const int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
+  if (need == 0) return -1;
+  uint8_t bytes[4] = {static_cast<uint8_t>(lead), 0, 0, 0};
+  for (int j = 1; j <= need; ++j) {
+    if (p >= n) return -1;
+    U8_NEXT(s, p, n, c);
+    const int b = ByteOfChar(c);
+    if (b < 0x80 || b > 0xBF) return -1;
+    bytes[j] = static_cast<uint8_t>(b);
+  }
+  int32_t q = 0;
+  UChar32 decoded = 0;
+  U8_NEXT(bytes, q, need + 1, decoded);
+  if (decoded < 0 || q != need + 1 || (need == 1 && !PlausibleTwoByteResult(decoded))) return -1;
+  end = p;
+  return decoded;
+}
+
+}  // namespace
+
+int64_t FixMojibake(std::string& text) {
+  // Every lead byte 0xC2..0xF4 shows as U+00C2..U+00F4, which UTF-8 encodes
+  // as 0xC3 0x82..0xB4: only those positions can start a sequence.
+  size_t pos = text.find('\xC3');
+  if (pos == std::string::npos) return 0;
+  std::string out;
+  size_t copied = 0;
+  int64_t fixes = 0;
+  while (pos != std::string::npos) {
+    int32_t end = 0;
+    const UChar32 decoded = MojibakeAt(text, static_cast<int32_t>(pos), end);
+    if (decoded >= 0) {
+      if (fixes == 0) out.reserve(text.size());
+      out.append(text, copied, pos - copied);
+      AppendUtf8(static_cast<char32_t>(decoded), out);
+      copied = static_cast<size_t>(end);
+      ++fixes;
+      pos = text.find('\xC3', copied);
+    } else {
+      pos = text.find('\xC3', pos + 1);
+    }
+  }
+  if (fixes > 0) {
+    out.append(text, copied, std::string::npos);
+    text.swap(out);
+  }
+  return fixes;
+}
+
+bool HasMojibake(std::string_view text) {
+  for (size_t pos = text.find('\xC3'); pos != std::string_view::npos; pos = text.find('\xC3', pos + 1)) {
+    int32_t end = 0;
+    if (MojibakeAt(text, static_cast<int32_t>(pos), end) >= 0) return true;
+  }
+  return false;
+}
+
+NormalizeOptions NormalizeOptions::Parse(OptionReader& reader) {
+  NormalizeOptions options;
+  reader.GetEnum("form", options.form, {"NFC", "NFKC", "none"});
+  reader.Get("fix_mojibake", options.fix_mojibake);
+  reader.Get("fold_punctuation", options.fold_punctuation);
+  reader.Get("max_blank_lines", options.max_blank_lines, 0, 100);
+  return options;
+}
+
+std::string NormalizeText(std::string_view text, const NormalizeOptions& options,
+                          int64_t* mojibake_fixes, int64_t* chars_removed) {
+  const icu::Normalizer2* normalizer = NormalizerFor(options.form);
+  std::string current(text);
+  int64_t fixes = 0, removed = 0;
+  // Later steps can, rarely, create a new mojibake pattern (NFC composing
+  // "A" + U+0303 into "Ã"); a few rounds reach the fixed point.
+  for (int round = 0; round < 3; ++round) {
+    int64_t round_fixes = 0;
+    if (options.fix_mojibake) round_fixes = FixMojibake(current);
+    if (round > 0 && round_fixes == 0) break;
+    fixes += round_fixes;
+    current = CleanCharacters(current, removed);
+    current = NormalizeUnicode(std::move(current), normalizer);
+    if (options.fold_punctuation) current = FoldPunctuation(current);
+    current = TidyLines(current, options.max_blank_lines);
+    if (!options.fix_mojibake || !HasMojibake(current)) break;
+  }
+  if (mojibake_fixes) *mojibake_fixes += fixes;
+  if (chars_removed) *chars_removed += removed;
+  return current;
+}
+
+void NormalizeStage::ProcessDoc(Document& doc) {
+  int64_t fixes = 0, removed = 0;
+  std::string normalized = NormalizeText(doc.text, options_, &fixes, &removed);
+  if (fixes > 0) {
+    counters_.Add("mojibake_fixes", fixes);
+    counters_.Add("docs_with_mojibake");
+  }
+  if (removed > 0) counters_.Add("chars_removed", removed);
+  if (normalized != doc.text) {
+    counters_.Add("docs_changed");
+    doc.text = std::move(normalized);
+  }
+}
+
+Json NormalizeStage::Stats() const { return counters_.ToJson(); }
+
+void RegisterNormalizeStage(Registry& registry) {
+  registry.Add("normalize", [](OptionReader& reader, const StageContext&) {
+    return std::make_unique<NormalizeStage>(NormalizeOptions::Parse(reader));
+  });
+}
+
+}  // namespace textmill

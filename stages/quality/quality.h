@@ -1,0 +1,83 @@
+// Stage `quality`: the published heuristic filters (Gopher quality, Gopher
+// repetition, C4, FineWeb), each switchable and tunable; definitions in
+// quality_rules.h.
+//
+// mode drop: a document failing a rule is rejected with the rule's name
+// (e.g. gopher_short_doc, c4_min_sentences) and C4's line filters are applied
+// to the text. mode annotate: nothing is dropped or changed; the measured
+// values go to metadata.quality so thresholds can be chosen later.
+// Language-aware: words and sentences come from ICU, stop words per language
+// (configs/stopwords.yaml); rules listed in `skip_languages` (average word
+// length, C4 punctuation lines... for scripts without spaces or Latin
+// punctuation) are not applied to those languages.
+//
+// Reads: text, lang. Writes: text (C4 line removal, drop mode),
+// metadata.quality (annotate mode). Rejects: one reason per rule.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pipeline/counters.h"
+#include "pipeline/registry.h"
+#include "pipeline/stage.h"
+#include "stages/quality/quality_rules.h"
+
+namespace textmill {
+
+struct QualityOptions {
+  std::string mode = "drop";  // drop | annotate
+  struct Gopher {
+    bool enabled = true;
+    int min_words = 50, max_words = 100000;
+    double min_avg_word_length = 3, max_avg_word_length = 10;
+    double max_symbol_word_ratio = 0.1, max_bullet_lines_ratio = 0.9, max_ellipsis_lines_ratio = 0.3;
+    double min_alpha_words_ratio = 0.8;
+    int min_stop_words = 2;
+  } gopher;
+  struct Repetition {
+    bool enabled = true;
+    double dup_line_frac = 0.3, dup_para_frac = 0.3, dup_line_char_frac = 0.2, dup_para_char_frac = 0.2;
+    std::map<int, double> top_ngram = {{2, 0.20}, {3, 0.18}, {4, 0.16}};
+    std::map<int, double> dup_ngram = {{5, 0.15}, {6, 0.14}, {7, 0.13}, {8, 0.12}, {9, 0.11}, {10, 0.10}};
+  } repetition;
+  struct C4 {
+    bool enabled = true;
+    int min_words_per_line = 3, max_word_length = 1000, min_sentences = 5;
+  } c4;
+  struct FineWeb {
+    bool enabled = true;
+    double min_line_punct_ratio = 0.12, max_short_line_ratio = 0.67, max_char_dup_ratio = 0.01,
+           max_list_ratio = 0.3;
+    int short_line_length = 30;
+  } fineweb;
+  std::string stop_words = "configs/stopwords.yaml";
+  // Languages whose writing makes a rule meaningless: no spaces between words
+  // (zh, ja, th, ...) or other sentence punctuation.
+  std::vector<std::string> no_word_length_languages = {"zh", "ja", "th", "lo", "km", "my", "bo"};
+  std::vector<std::string> no_punctuation_rules_languages = {"zh", "ja", "th", "lo", "km", "my", "bo"};
+
+  static QualityOptions Parse(OptionReader& reader);
+};
+
+class QualityStage : public Stage {
+ public:
+  QualityStage(const QualityOptions& options, const StageContext& context);
+  std::string_view Name() const override { return "quality"; }
+  void ProcessDoc(Document& doc) override;
+  Json Stats() const override;
+
+ private:
+  // The first rule the document fails, or "" (and fills `annotation`).
+  std::string Evaluate(Document& doc, Json& annotation) const;
+
+  QualityOptions options_;
+  std::map<std::string, std::set<std::string>> stop_words_;
+  mutable Counters counters_;
+};
+
+void RegisterQualityStage(Registry& registry);
+
+}  // namespace textmill

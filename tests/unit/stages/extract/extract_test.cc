@@ -1,0 +1,205 @@
+#include "stages/extract/extract.h"
+
+#include <gtest/gtest.h>
+
+#include "stages/extract/html_extractor.h"
+#include "stages/extract/html_tree.h"
+#include "unit/test_util.h"
+
+namespace textmill {
+namespace {
+
+const BoilerplatePhrases& Phrases() {
+  static const BoilerplatePhrases phrases(testing::SourceDir() + "/configs/boilerplate_phrases.txt");
+  return phrases;
+}
+
+std::string Extract(const std::string& html, HtmlExtractOptions options = {}) {
+  const HtmlTree tree(html, 0);
+  return ExtractMainText(tree, options, &Phrases()).text;
+}
+
+std::string Article(const std::string& inner) {
+  return "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><div class='article-body'>" + inner +
+         "</div><footer>Copyright 2024 Example Media. All rights reserved.</footer></body></html>";
+}
+
+const std::string kPara1 =
+    "<p>The river rose by more than two metres overnight, flooding the lower streets of the old town, and the "
+    "fire brigade evacuated about forty families before dawn.</p>";
+const std::string kPara2 =
+    "<p>Officials said the water should fall again by Thursday, but warned that more rain is expected in the "
+    "mountains, where the ground is already saturated.</p>";
+
+TEST(ExtractHtmlTest, KeepsArticleDropsNavFooterScripts) {
+  const std::string text = Extract(Article(kPara1 + "<script>var x = 'tracking code';</script>" + kPara2));
+  EXPECT_NE(text.find("The river rose"), std::string::npos);
+  EXPECT_NE(text.find("Officials said"), std::string::npos);
+  EXPECT_EQ(text.find("Home"), std::string::npos);
+  EXPECT_EQ(text.find("tracking"), std::string::npos);
+  EXPECT_EQ(text.find("rights reserved"), std::string::npos);
+  EXPECT_NE(text.find(".\n\nOfficials"), std::string::npos) << text;  // paragraphs separated by a blank line
+}
+
+TEST(ExtractHtmlTest, KeepsStructure) {
+  const std::string text = Extract(Article(
+      kPara1 + "<h2>What happens next</h2><ul><li>Schools stay closed</li><li>Roads reopen Friday</li></ul>" +
+      "<table><tr><th>Town</th><th>Level</th></tr><tr><td>Oldbridge</td><td>2.1 m</td></tr></table>" +
+      "<pre>  line one\n    indented</pre><p>First line<br>second line, after a break in the paragraph.</p>" +
+      kPara2));
+  EXPECT_NE(text.find("\n\nWhat happens next\n\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("- Schools stay closed\n- Roads reopen Friday"), std::string::npos) << text;
+  EXPECT_NE(text.find("Town | Level\nOldbridge | 2.1 m"), std::string::npos) << text;
+  EXPECT_NE(text.find("  line one\n    indented"), std::string::npos) << text;
+  EXPECT_NE(text.find("First line\nsecond line"), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlTest, DropsCommentsUnlessAsked) {
+  const std::string html = Article(kPara1 + kPara2) +
+                           "<div id='comments' class='comments-area'><p>Great article, thank you so much for "
+                           "writing about our town and the flood.</p></div>";
+  EXPECT_EQ(Extract(html).find("Great article"), std::string::npos);
+  HtmlExtractOptions keep;
+  keep.keep_comments = true;
+  EXPECT_NE(Extract(html, keep).find("Great article"), std::string::npos);
+}
+
+TEST(ExtractHtmlTest, DropsCookieShareAndRelatedBlocks) {
+  const std::string html =
+      "<html><body><div class='cookie-consent'><p>We use cookies to give you the best experience on this "
+      "website, by continuing you accept them.</p></div><article>" +
+      kPara1 + "<div class='share-bar'><a href='#'>Facebook</a><a href='#'>Twitter</a></div>" + kPara2 +
+      "<div class='related-articles'><a href='/a'>Another flood story from last year in the valley</a></div>"
+      "</article></body></html>";
+  const std::string text = Extract(html);
+  EXPECT_NE(text.find("The river rose"), std::string::npos);
+  EXPECT_EQ(text.find("cookies"), std::string::npos);
+  EXPECT_EQ(text.find("Facebook"), std::string::npos);
+  EXPECT_EQ(text.find("Another flood"), std::string::npos);
+}
+
+TEST(ExtractHtmlTest, ForumListingAndShortPagesAreNotEmpty) {
+  // A forum thread: posts are content.
+  std::string forum = "<html><body><div class='thread'>";
+  for (int i = 0; i < 3; ++i) {
+    forum += "<div class='post message'><div class='author'>user" + std::to_string(i) +
+             "</div><div class='post-content'><p>I had the same problem with the pump after the update, "
+             "and replacing the filter fixed it for me, number " + std::to_string(i) + ".</p></div></div>";
+  }
+  forum += "</div></body></html>";
+  const std::string forum_text = Extract(forum);
+  EXPECT_NE(forum_text.find("number 0"), std::string::npos) << forum_text;
+  EXPECT_NE(forum_text.find("number 2"), std::string::npos) << forum_text;
+  // A product page with short text only.
+  const std::string product = Extract(
+      "<html><body><h1>Steel kettle 1.7 l</h1><div class='price'>39.90 EUR</div><div class='desc'>Boils water "
+      "fast. Keeps it warm.</div></body></html>");
+  EXPECT_NE(product.find("Boils water fast"), std::string::npos) << product;
+}
+
+TEST(ExtractHtmlTest, MetadataFromHead) {
+  const HtmlTree tree(
+      "<html lang='de'><head><title>T</title><meta property='og:title' content='OG Title'>"
+      "<link rel='canonical' href='https://ex.example/a'><meta property='article:published_time' "
+      "content='2024-05-01'></head><body><p>x</p></body></html>",
+      0);
+  EXPECT_EQ(tree.meta().title, "OG Title");
+  EXPECT_EQ(tree.meta().url, "https://ex.example/a");
+  EXPECT_EQ(tree.meta().lang, "de");
+  EXPECT_EQ(tree.meta().date, "2024-05-01");
+}
+
+TEST(ExtractHtmlTest, HostileMarkupDoesNotCrash) {
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "<div>";
+  deep += "deep text";
+  EXPECT_NO_FATAL_FAILURE(Extract(deep));
+  EXPECT_EQ(Extract("<script>a()</script><script>b()</script>"), "");
+  EXPECT_EQ(Extract("<html><body></body></html>"), "");
+  EXPECT_NO_FATAL_FAILURE(Extract("<table><tr><td><table><tr><td>x</td></table></td></tr><p>unclosed <b>bold"));
+  EXPECT_NO_FATAL_FAILURE(Extract("<frameset><frame src='a.html'></frameset>"));
+  EXPECT_NO_FATAL_FAILURE(Extract("<div onclick=\"<script>alert('x')</script>\">attr</div>"));
+}
+
+TEST(ExtractStageTest, RejectsEmptyAndTimesOut) {
+  StageContext context;
+  context.config_dir = testing::SourceDir() + "/configs";
+  ExtractOptions options;
+  options.phrases = "boilerplate_phrases.txt";
+  ExtractStage stage(options, context);
+  Document empty;
+  empty.kind = ContentKind::kHtml;
+  empty.raw = "<html><body><script>x</script></body></html>";
+  stage.ProcessDoc(empty);
+  EXPECT_EQ(empty.reject_reason, "no_content");
+
+  options.timeout_ms = 1;
+  ExtractStage slow(options, context);
+  Document big;
+  big.kind = ContentKind::kHtml;
+  for (int i = 0; i < 200000; ++i) big.raw += "<div class='a'><p>some words here, and more</p></div>";
+  slow.ProcessDoc(big);
+  EXPECT_EQ(big.reject_reason, "timeout");
+}
+
+TEST(ExtractStageTest, OversizePagesAreTruncatedOrRejected) {
+  StageContext context;
+  context.config_dir = testing::SourceDir() + "/configs";
+  ExtractOptions options;
+  options.phrases = "boilerplate_phrases.txt";
+  options.max_html_bytes = 1000;
+  ExtractStage truncating(options, context);
+  Document doc;
+  doc.kind = ContentKind::kHtml;
+  doc.raw = kPara1 + kPara2 + std::string(5000, 'x');
+  truncating.ProcessDoc(doc);
+  EXPECT_FALSE(doc.rejected());
+  EXPECT_EQ(truncating.Stats()["truncated"], 1);
+  options.oversize = "reject";
+  ExtractStage rejecting(options, context);
+  Document doc2;
+  doc2.kind = ContentKind::kHtml;
+  doc2.raw = std::string(5000, 'x');
+  rejecting.ProcessDoc(doc2);
+  EXPECT_EQ(doc2.reject_reason, "too_large");
+}
+
+
+// Script and style bodies are cut before parsing (html_tree.cc).
+TEST(ExtractHtmlRawTextTest, ScriptWithClosingTagsInStringsDoesNotLeak) {
+  const std::string text =
+      Extract(Article(kPara1 + "<script type=\"text/javascript\">document.write('</a></div><p>leaked code</p>');"
+                               "var s = \"</span>\";</script>" + kPara2));
+  EXPECT_NE(text.find("The river rose"), std::string::npos);
+  EXPECT_NE(text.find("Officials said"), std::string::npos);
+  EXPECT_EQ(text.find("leaked"), std::string::npos) << text;
+  EXPECT_EQ(text.find("document.write"), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlRawTextTest, QuotedGreaterThanUppercaseAndStyle) {
+  const std::string text = Extract(Article(kPara1 + "<SCRIPT data-x=\"a>b\" src='x.js'>if (a > b) { c(); }</ScRiPt >" +
+                                           "<style media=\"screen\">p > a { color: red }</STYLE>" + kPara2));
+  EXPECT_NE(text.find("Officials said"), std::string::npos);
+  EXPECT_EQ(text.find("c();"), std::string::npos) << text;
+  EXPECT_EQ(text.find("color"), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlRawTextTest, CommentedScriptAndLookAlikeTagsKeepContent) {
+  // "<!-- <script> -->" must not start a cut that swallows the article up to a
+  // later </script>; <scripts> and <styled> are other (unknown) elements.
+  const std::string text = Extract(Article("<!-- <script> -->" + kPara1 + "<scripts>" + kPara2 + "</scripts>" +
+                                           "<script>x()</script>"));
+  EXPECT_NE(text.find("The river rose"), std::string::npos) << text;
+  EXPECT_NE(text.find("Officials said"), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlRawTextTest, UnclosedScriptOrTagDoesNotCrash) {
+  EXPECT_NO_THROW(Extract(Article(kPara1) + "<script>var never_closed = 1;"));
+  EXPECT_NO_THROW(Extract(Article(kPara1) + "<script src=\"unterminated"));
+  EXPECT_NO_THROW(Extract("<script"));
+  EXPECT_NO_THROW(Extract("<style>"));
+  EXPECT_NE(Extract(Article(kPara1) + "<script>var never_closed = 1;").find("The river rose"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace textmill

@@ -1,0 +1,79 @@
+#include "stages/extract/text_dump_cleaner.h"
+
+#include <gtest/gtest.h>
+
+#include "unit/test_util.h"
+
+namespace textmill {
+namespace {
+
+const BoilerplatePhrases& Phrases() {
+  static const BoilerplatePhrases phrases(testing::SourceDir() + "/configs/boilerplate_phrases.txt");
+  return phrases;
+}
+
+TEST(TextDumpCleanerTest, SharedScrapedArticle) {
+  const std::string input = testing::ReadFile(testing::SharedDir() + "/examples/scraped-article.txt");
+  ASSERT_FALSE(input.empty());
+  const std::string out = CleanTextDump(input, &Phrases());
+  EXPECT_TRUE(out.starts_with("Russia Seek To Rebuild Mutual Relationship With The United States\n")) << out;
+  EXPECT_NE(out.find("It takes two to tango"), std::string::npos);
+  EXPECT_TRUE(out.ends_with("“in a very bad position.”")) << out;
+  for (const char* junk : {"Leave a Reply", "Log Out", "Connecting to", "commenting using", "Fill in your details"}) {
+    EXPECT_EQ(out.find(junk), std::string::npos) << junk;
+  }
+}
+
+TEST(TextDumpCleanerTest, DropsMenusAndTrailingBlock) {
+  const std::string input =
+      "Home | News | Sport | Weather | Contact\n"
+      "Local Team Wins Cup\n"
+      "The local football team won the regional cup on Sunday after a dramatic penalty shoot-out that "
+      "kept thousands of fans in the stadium until after dark.\n"
+      "Advertisement\n"
+      "The coach praised the young goalkeeper, who saved two penalties in his first season with the "
+      "senior squad, and said the club would celebrate with a parade.\n"
+      "Share this:\nFacebook\nTwitter\n"
+      "Related\n"
+      "12 Comments\n"
+      "Great result, well deserved by the whole team and the coach, who worked very hard all season long!\n";
+  const std::string out = CleanTextDump(input, &Phrases());
+  EXPECT_TRUE(out.starts_with("Local Team Wins Cup\n")) << out;
+  EXPECT_NE(out.find("senior squad"), std::string::npos);
+  EXPECT_EQ(out.find("Home |"), std::string::npos);
+  EXPECT_EQ(out.find("Advertisement"), std::string::npos);
+  EXPECT_EQ(out.find("Great result"), std::string::npos) << out;  // comments after "12 Comments"
+}
+
+TEST(TextDumpCleanerTest, NoContentGivesEmpty) {
+  EXPECT_EQ(CleanTextDump("Home\nAbout\nContact\n", &Phrases()), "");
+  EXPECT_EQ(CleanTextDump("", &Phrases()), "");
+}
+
+
+// The phrase set runs a relaxed form of each pattern first (bounded repeats
+// made unbounded); the exact pattern still decides.
+TEST(BoilerplatePhrasesTest, BoundedRepeatsKeepTheirBounds) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "phrases.txt", "powered by .{0,10}\n@end .{0,5} comments\nx{2,3}y\n");
+  const BoilerplatePhrases phrases(dir / "phrases.txt");
+  EXPECT_TRUE(phrases.Matches("Powered by WordPress"));
+  EXPECT_FALSE(phrases.Matches("Powered by a very long sentence that goes on"));
+  EXPECT_EQ(phrases.Classify("12 comments"), BoilerplatePhrases::Match::kSectionEnd);
+  EXPECT_EQ(phrases.Classify("there are 12 comments"), BoilerplatePhrases::Match::kNone);
+  EXPECT_TRUE(phrases.Matches("xxy"));
+  EXPECT_TRUE(phrases.Matches("xxxy"));
+  EXPECT_FALSE(phrases.Matches("xy"));
+  EXPECT_FALSE(phrases.Matches("xxxxy"));
+}
+
+TEST(BoilerplatePhrasesTest, EscapedBracesAreLiteral) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "phrases.txt", "a\\{2\\}\n");
+  const BoilerplatePhrases phrases(dir / "phrases.txt");
+  EXPECT_TRUE(phrases.Matches("a{2}"));
+  EXPECT_FALSE(phrases.Matches("aa"));
+}
+
+}  // namespace
+}  // namespace textmill
