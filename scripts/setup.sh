@@ -25,7 +25,7 @@ packages=(
   util-linux sqlite3 chromium
   # language identification, and the Hunspell dictionaries that split close languages
   # (Malay/Indonesian: the analysers of Apertium's pair, read with lttoolbox)
-  libfasttext-dev libcld2-dev libhunspell-dev lttoolbox-dev apertium-ind-zlm
+  libfasttext-dev libcld2-dev libxgboost-dev libhunspell-dev lttoolbox-dev apertium-ind-zlm
   hunspell-no hunspell-da hunspell-sv hunspell-hr hunspell-bs hunspell-sr hunspell-sl
   hunspell-cs hunspell-sk hunspell-es hunspell-pt-pt hunspell-ca hunspell-gl hunspell-hi
   hunspell-ne hunspell-nl hunspell-af

@@ -1,9 +1,13 @@
 #include "stages/extract/extract.h"
 
+#include <filesystem>
+
 #include "stages/extract/html_tree.h"
 #include "stages/extract/text_dump_cleaner.h"
 
 namespace textmill {
+
+namespace fs = std::filesystem;
 
 ExtractOptions ExtractOptions::Parse(OptionReader& reader) {
   ExtractOptions o;
@@ -12,6 +16,7 @@ ExtractOptions ExtractOptions::Parse(OptionReader& reader) {
   reader.Get("min_text_chars", o.html.min_text_chars, 0, 100000);
   reader.Get("clean_text_dumps", o.clean_text_dumps);
   reader.Get("phrases", o.phrases);
+  reader.Get("model", o.model);
   int64_t max_mib = o.max_html_bytes >> 20;
   reader.Get("max_html_mib", max_mib, 1, 4096);
   o.max_html_bytes = max_mib << 20;
@@ -24,6 +29,11 @@ ExtractStage::ExtractStage(const ExtractOptions& options, const StageContext& co
     : options_(options) {
   if (!options_.phrases.empty()) {
     phrases_ = std::make_unique<BoilerplatePhrases>(context.ResolvePath(options_.phrases));
+  }
+  if (!options_.model.empty() && options_.model != "none") {
+    std::string path = options_.model;
+    if (!fs::path(path).has_parent_path()) path = (fs::path(context.models_dir) / path).string();
+    model_ = BlockModel::Load(context.ResolvePath(path));
   }
 }
 
@@ -62,12 +72,25 @@ void ExtractStage::ExtractHtml(Document& doc) {
     doc.Reject("timeout");
     return;
   }
-  HtmlExtractResult result = ExtractMainText(tree, options_.html, phrases_.get());
+  HtmlExtractResult result = ExtractMainText(tree, options_.html, phrases_.get(), model_.get());
   if (deadline && ThreadCpuNow() > deadline) {
     doc.Reject("timeout");
     return;
   }
-  if (result.method != "article") counters_.Add("fallback_" + result.method);
+  std::string method = result.method;
+  if (const size_t plus = method.find("+structured"); plus != std::string::npos) {
+    counters_.Add("structured_data_text");
+    method.resize(plus);
+  }
+  counters_.Add(method == "model" ? "by_model" : "fallback_" + method);
+  const StructuredData& structured = result.structured;
+  if (structured.malformed > 0) counters_.Add("structured_data_malformed", structured.malformed);
+  if (!structured.main_type.empty()) {
+    Json& fields = doc.metadata["structured"] = Json::object();
+    fields["type"] = structured.main_type;
+    if (!structured.name.empty()) fields["name"] = structured.name;
+    if (!structured.description.empty()) fields["description"] = structured.description;
+  }
   doc.text = std::move(result.text);
   const HtmlMeta& meta = tree.meta();
   if (!meta.title.empty()) doc.metadata["title"] = meta.title;

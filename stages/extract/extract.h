@@ -10,7 +10,12 @@
 // metadata.html_lang, metadata.date (from meta tags); frees raw.
 // Rejects: no_content (nothing left), too_large (HTML over max_html_mib when
 // oversize: reject), timeout (a page over timeout_ms of CPU time).
-// Counters: html_pages, text_pages, truncated, fallback_relaxed, fallback_body.
+// metadata.structured {type, name, description} from schema.org JSON-LD.
+// Counters: html_pages, text_pages, truncated; by_model (the block classifier
+// chose the text), fallback_article, fallback_relaxed, fallback_body (the rule
+// chain did: the model kept nothing, or there is no model), fallback_visible
+// (all visible text: nothing else found any); structured_data_text (a short
+// page completed from its structured data), structured_data_malformed.
 #pragma once
 
 #include <memory>
@@ -28,6 +33,9 @@ struct ExtractOptions {
   HtmlExtractOptions html;
   bool clean_text_dumps = true;  // line-level cleaning of text documents
   std::string phrases = "configs/boilerplate_phrases.txt";
+  // The learned block classifier, in models_dir unless a path; "none" = the
+  // rule-based extractor alone.
+  std::string model = "extraction_blocks.json";
   int64_t max_html_bytes = int64_t{16} << 20;
   std::string oversize = "truncate";  // truncate | reject
   int64_t timeout_ms = 5000;          // CPU time per document; 0 = none
@@ -47,6 +55,7 @@ class ExtractStage : public Stage {
 
   ExtractOptions options_;
   std::unique_ptr<BoilerplatePhrases> phrases_;
+  std::unique_ptr<BlockModel> model_;
   mutable Counters counters_;
 };
 

@@ -1,43 +1,44 @@
 // Main-content extraction from an HtmlTree.
 //
-// The approach combines the signals the best extractors use (Readability's
-// paragraph scoring, trafilatura's and jusText's pruning):
-//  1. Prune subtrees that are page furniture by tag (nav, aside, footer,
-//     header, form-like widgets) and by class/id/role hints (comment, share,
-//     cookie, related, sidebar, ...), unless a hint also says "content".
-//  2. Score paragraph-like blocks (length, commas) into their ancestors, scale
-//     by (1 - link density) and class weight, and pick the best container;
-//     when several strong candidates share an ancestor, take the ancestor.
-//  3. Add sibling blocks that look like content; drop link-dense, list-heavy
-//     and short unweighted blocks inside the result.
-//  4. Render with structure: blank lines between paragraphs and headings,
-//     "- " list items, " | " between table cells, <pre> kept verbatim, <br>.
-//  5. Drop whole lines that are known boilerplate phrases.
-// If the result is short (listings, product pages), retry without step 1's
-// hint pruning, then fall back to the whole body minus link-dense blocks, so
-// no page with text comes out empty.
+// With the learned model (block_model.h), every block of the page (the inline
+// text of one block element, block_features.h) is scored as content or not
+// and the kept blocks are rendered in document order with their structure
+// (text_renderer.h); a block repeating one already kept is left out. The
+// rule-based extractor (rule_extractor.h) is the fallback when the model keeps
+// nothing, and the method without a model: strict, then relaxed when short,
+// then the body minus link-dense blocks, then every visible text run, so no
+// page with text comes out empty. Lines that are known boilerplate phrases are
+// dropped. A page left shorter than min_text_chars gets the description and
+// body its structured data gives (structured_data.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "stages/extract/block_features.h"
+#include "stages/extract/block_model.h"
 #include "stages/extract/boilerplate_phrases.h"
 #include "stages/extract/html_tree.h"
+#include "stages/extract/rule_extractor.h"
+#include "stages/extract/structured_data.h"
 
 namespace textmill {
 
-struct HtmlExtractOptions {
-  bool keep_comments = false;  // comment sections as content
-  bool include_title = false;  // title as the first line of text
-  int min_text_chars = 250;    // shorter results trigger the fallbacks
-};
-
 struct HtmlExtractResult {
   std::string text;
-  std::string method;  // "article" | "relaxed" | "body"
+  std::string method;  // "model" | "article" | "relaxed" | "body" | "visible", + "+structured"
+  StructuredData structured;
 };
 
+// With a `model`, the blocks it scores as content are rendered; the rule
+// chain (article, relaxed, body) is the fallback when that leaves nothing,
+// and the whole method without a model.
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
-                                  const BoilerplatePhrases* phrases);
+                                  const BoilerplatePhrases* phrases, const BlockModel* model = nullptr);
+
+// The blocks of a page with their features, as ExtractMainText computes them
+// for the model (also used by textmill-block-features for training).
+PageBlocks ComputePageBlocks(const HtmlTree& tree, const HtmlExtractOptions& options,
+                             const StructuredData& structured);
 
 }  // namespace textmill

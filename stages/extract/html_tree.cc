@@ -19,7 +19,7 @@ namespace {
 const std::unordered_set<std::string_view>& DroppedTags() {
   static const std::unordered_set<std::string_view> tags = {
       "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "frameset",
-      "object", "embed", "canvas", "input", "select", "option", "textarea", "button", "head",
+      "object", "embed", "canvas", "input", "select", "option", "textarea", "head",
       "link", "meta", "audio", "video", "source", "track", "map", "dialog", "title", "base"};
   return tags;
 }
@@ -95,7 +95,18 @@ size_t FindNoCase(std::string_view text, std::string_view needle, size_t from) {
 // and read the rest of the code as page text. Comments are skipped whole so a
 // commented-out "<script" does not start a cut. Returns false (and leaves
 // `out` empty) when there is nothing to cut.
-bool CutRawTextBodies(std::string_view html, std::string& out) {
+// JSON-LD bodies are kept aside for the structured-data reader: at most
+// kMaxJsonLdBlocks of them and kMaxJsonLdBytes in all (a page is not made slow
+// or large by its structured data).
+constexpr size_t kMaxJsonLdBlocks = 16;
+constexpr size_t kMaxJsonLdBytes = size_t{1} << 20;
+
+bool IsJsonLdTag(std::string_view start_tag) {
+  return FindNoCase(start_tag, "ld+json", 0) != std::string_view::npos;
+}
+
+bool CutRawTextBodies(std::string_view html, std::string& out, std::vector<std::string>& json_ld) {
+  size_t json_ld_bytes = 0;
   size_t pos = 0, copied = 0;
   while ((pos = html.find('<', pos)) != std::string_view::npos) {
     if (html.compare(pos, 4, "<!--") == 0) {
@@ -135,6 +146,11 @@ bool CutRawTextBodies(std::string_view html, std::string& out) {
     if (gt >= html.size()) break;
     const size_t body_end = FindNoCase(html, close, gt + 1);
     if (body_end == std::string_view::npos) break;
+    if (close == "</script" && body_end > gt + 1 && IsJsonLdTag(html.substr(pos, gt - pos)) &&
+        json_ld.size() < kMaxJsonLdBlocks && json_ld_bytes + (body_end - gt - 1) <= kMaxJsonLdBytes) {
+      json_ld.emplace_back(html.substr(gt + 1, body_end - gt - 1));
+      json_ld_bytes += body_end - gt - 1;
+    }
     if (body_end > gt + 1) {
       if (out.empty()) out.reserve(html.size());
       out.append(html.substr(copied, gt + 1 - copied));
@@ -154,6 +170,8 @@ int64_t ThreadCpuNow() {
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
+
+constexpr size_t kMaxItemTypes = 64;
 
 // Builds the tree from libxml2's SAX events: no libxml2 DOM is allocated,
 // which halves the cost of a page compared with walking xmlDoc.
@@ -200,11 +218,17 @@ class HtmlTreeBuilder {
     if (tag == "meta") ReadMeta(atts);
     if (tag == "link" && AsciiLower(AttrString(atts, "rel")) == "canonical") meta_.url = AttrString(atts, "href");
     if (tag == "html" && meta_.lang.empty()) meta_.lang = AttrString(atts, "lang");
-    if (tag == "html" || tag == "head" || tag == "title" || tag == "meta" || tag == "link" || tag == "base") {
+    // A <button> has no node of its own but keeps its text: libxml2 2.9
+    // ignores "</button>" while a <div> inside it is open (its end-tag
+    // priorities), so dropping the subtree dropped the rest of such pages.
+    if (tag == "html" || tag == "head" || tag == "title" || tag == "meta" || tag == "link" || tag == "base" ||
+        tag == "button") {
       stack_.push_back(stack_.back());  // no node of its own
       return;
     }
-    if (DroppedTags().count(tag)) {
+    // <noscript> in the body is what a crawler sees of script-built pages
+    // (Discourse forums serve every post there): kept, for the extractor to judge.
+    if (DroppedTags().count(tag) && !(tag == "noscript" && !in_head_)) {
       skip_depth_ = 1;
       return;
     }
@@ -221,6 +245,9 @@ class HtmlTreeBuilder {
           break;
         case 'i':
           if (std::strcmp(name, "id") == 0 || std::strcmp(name, "itemprop") == 0) AppendHint(value, hints);
+          if (std::strcmp(name, "itemtype") == 0 && meta_.item_types.size() < kMaxItemTypes) {
+            meta_.item_types.emplace_back(value);
+          }
           break;
         case 'r':
           if (std::strcmp(name, "role") == 0) AppendHint(value, hints);
@@ -314,6 +341,7 @@ class HtmlTreeBuilder {
     if (content.empty()) return;
     if (name == "og:title") og_title = content;
     if (name == "og:url") og_url = content;
+    if (name == "og:type") meta_.og_type = AsciiLower(content);
     if ((name == "description" || name == "og:description") && meta_.description.empty()) meta_.description = content;
     static const char* kDateNames[] = {"article:published_time", "og:published_time", "datepublished", "date",
                                        "pubdate", "publishdate", "publish-date", "dc.date.issued", "dc.date",
@@ -354,7 +382,7 @@ HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns) {
   // The pull parser, like the DOM builder, keeps content after </html>
   // (browsers do too); the push parser drops it.
   std::string cut;
-  if (CutRawTextBodies(html, cut)) html = cut;
+  if (CutRawTextBodies(html, cut, meta_.json_ld)) html = cut;
   htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(
       html.data(), static_cast<int>(std::min<size_t>(html.size(), INT32_MAX)));
   if (!ctxt) return;

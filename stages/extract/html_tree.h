@@ -1,8 +1,8 @@
 // HtmlTree: a compact, read-only tree built from libxml2's HTML parser (the
 // parser lxml and trafilatura use), keeping only what extraction needs.
 //
-// Never-content subtrees (script, style, noscript, template, svg, iframe, form
-// controls, comments, <head>) and hidden ones (hidden, aria-hidden="true",
+// Never-content subtrees (script, style, template, svg, iframe, form controls,
+// comments, <head> and <noscript> in it) and hidden ones (hidden, aria-hidden="true",
 // display:none) are dropped while building. Nesting deeper than kMaxDepth is
 // flattened into the element at that depth, so a 100,000-level page costs no
 // stack. Built iteratively; thread-compatible (one tree per document).
@@ -29,6 +29,9 @@ struct HtmlMeta {
   std::string lang;       // <html lang>
   std::string date;       // publication date from a meta tag, as given
   std::string description;
+  std::string og_type;                  // og:type, lowercased
+  std::vector<std::string> json_ld;     // bodies of <script type="application/ld+json">, as given
+  std::vector<std::string> item_types;  // microdata itemtype values
 };
 
 class HtmlTree {

@@ -1,0 +1,470 @@
+#include "stages/extract/block_features.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <cmath>
+#include <string_view>
+#include <unordered_map>
+
+#include "stages/extract/html_tags.h"
+
+namespace textmill {
+namespace {
+
+// Class/id/role/itemprop families. Overlaps are fine: the model weighs them.
+// Each is a distance feature (levels from the owner up to the nearest element
+// whose hints match; the owner itself is 0).
+constexpr std::pair<const char*, const char*> kHintFamilies[] = {
+    {"nav", "nav|menu|breadcrumb|crumb"},
+    {"header", "header|masthead|topbar|top-bar"},
+    {"footer", "footer|copyright|colophon"},
+    {"sidebar", "sidebar|aside|side-bar|widget|rail"},
+    {"comment", "comment|disqus|respond|repl(y|ies)"},
+    {"share", "share|sharing|social|follow"},
+    {"related", "related|recommend|popular|trending|also"},
+    {"ad", "(^|[^a-z])ads?([^a-z]|$)|advert|sponsor|promo|banner"},
+    {"cookie", "cookie|consent|gdpr|privacy"},
+    {"account", "newsletter|subscri|signup|sign-up|login|register|account|cart|checkout"},
+    {"content", "content|main|article|body|story|entry|text|prose|markdown|rich"},
+    {"post", "post|message|thread|topic|forum|discussion"},
+    {"qa", "question|answer|accepted|solution"},
+    {"author", "author|byline|user|avatar|profile|member|poster"},
+    {"meta", "meta|date|time|posted|published|info"},
+    {"title", "title|headline|heading|name"},
+    {"product", "product|price|offer|sku|spec|detail|descr|feature|attribute"},
+    {"review", "review|rating|stars|testimonial|quote"},
+    {"card", "card|item|tile|teaser|result|grid|listing|collection"},
+    {"pagination", "paginat|pager|page-num|next|prev"},
+    {"filter", "filter|facet|sort|refine|search"},
+    {"toc", "toc|table-of-contents|on-this-page|outline"},
+    {"docs", "doc|api|reference|guide|tutorial|manual|highlight|code|syntax"},
+    {"edit", "edit|github|feedback|improve|version"},
+    {"faq", "faq|accordion|collaps|tab|panel"},
+    {"hero", "hero|intro|lead|summary|excerpt|abstract|subtitle|description"},
+    {"vote", "vote|score|like|karma|points|reaction|badge"},
+    {"signature", "signature"},
+    {"tags", "tag|categor|label"},
+    {"modal", "modal|popup|overlay|dialog|drawer|offcanvas"},
+    {"hidden", "hidden|sr-only|visually-hidden|screen-reader|hide"},
+    {"caption", "caption|credit|figure|image|photo|gallery|thumb"},
+    {"skip", "skip|jump"},
+};
+constexpr size_t kNumHintFamilies = std::size(kHintFamilies);
+
+// Ancestor tags, same distance encoding.
+constexpr std::pair<const char*, const char*> kTagFamilies[] = {
+    {"nav", "nav"},         {"header", "header"},   {"footer", "footer"},   {"aside", "aside"},
+    {"main", "main"},       {"article", "article"}, {"section", "section"}, {"form", "form"},
+    {"table", "table"},     {"list", "ul ol menu"}, {"li", "li"},           {"dl", "dl"},
+    {"quote", "blockquote"}, {"figure", "figure"},  {"heading", "h1 h2 h3 h4 h5 h6"},
+    {"a", "a"},             {"p", "p"},             {"pre", "pre code"},    {"details", "details summary"},
+    {"address", "address"}, {"noscript", "noscript"},
+};
+constexpr size_t kNumTagFamilies = std::size(kTagFamilies);
+
+// Owner tag, one-hot.
+constexpr const char* kOwnerTags[] = {"p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+                                      "pre", "blockquote", "dd", "dt", "section", "article", "span",
+                                      "figcaption", "caption", "label", "body"};
+constexpr size_t kNumOwnerTags = std::size(kOwnerTags);
+
+// Page types from structured data, as page-level flags.
+constexpr std::pair<const char*, const char*> kPageTypes[] = {
+    {"product", "product|offer|aggregateoffer|productgroup"},
+    {"article", "article|newsarticle|blogposting|report|scholarlyarticle|techarticle"},
+    {"discussion", "qapage|question|answer|discussionforumposting|comment|socialmediaposting"},
+    {"faq", "faqpage"},
+    {"list", "itemlist|collectionpage|searchresultspage|offercatalog"},
+    {"service", "service|organization|localbusiness|professionalservice|corporation"},
+    {"howto", "howto|recipe|event|course|softwareapplication|jobposting"},
+    {"webpage", "webpage|website|aboutpage|contactpage"},
+};
+constexpr size_t kNumPageTypes = std::size(kPageTypes);
+
+constexpr float kNone = 64;  // distance when no ancestor matches
+constexpr int kContainerLevels = 4;
+constexpr int kRepeatLevels = 6;
+
+const RE2::Set& FamilySet() {
+  static const RE2::Set* set = [] {
+    RE2::Options options;
+    options.set_max_mem(int64_t{64} << 20);
+    auto* s = new RE2::Set(options, RE2::UNANCHORED);
+    for (const auto& [name, pattern] : kHintFamilies) s->Add(pattern, nullptr);
+    s->Compile();
+    return s;
+  }();
+  return *set;
+}
+
+// Per node: which hint families its hints match (bit i = family i).
+std::vector<uint64_t> FamilyBits(const std::vector<HtmlNode>& nodes) {
+  std::vector<uint64_t> bits(nodes.size(), 0);
+  std::unordered_map<std::string_view, uint64_t> seen;  // pages repeat class strings
+  std::vector<int> hits;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].hints.empty()) continue;
+    const auto [it, inserted] = seen.try_emplace(nodes[i].hints, 0);
+    if (inserted) {
+      hits.clear();
+      if (FamilySet().Match(nodes[i].hints, &hits)) {
+        for (const int h : hits) it->second |= uint64_t{1} << h;
+      }
+    }
+    bits[i] = it->second;
+  }
+  return bits;
+}
+
+const RE2& PageTypePattern(size_t t) {
+  static const std::vector<std::unique_ptr<RE2>> patterns = [] {
+    std::vector<std::unique_ptr<RE2>> p;
+    for (const auto& [name, pattern] : kPageTypes) p.push_back(std::make_unique<RE2>(pattern));
+    return p;
+  }();
+  return *patterns[t];
+}
+
+int TagFamily(const std::string& tag) {
+  for (size_t f = 0; f < kNumTagFamilies; ++f) {
+    const std::string_view names = kTagFamilies[f].second;
+    size_t pos = 0;
+    while (pos <= names.size()) {
+      size_t end = names.find(' ', pos);
+      if (end == std::string_view::npos) end = names.size();
+      if (names.substr(pos, end - pos) == tag) return static_cast<int>(f);
+      pos = end + 1;
+    }
+  }
+  return -1;
+}
+
+struct GroupStats {
+  int blocks = 0, chars = 0, link_chars = 0, strict_chars = 0;
+};
+
+struct TextStats {
+  int chars = 0, link_chars = 0, words = 0, commas = 0, stops = 0, digits = 0, upper = 0, alpha = 0;
+  int pipes = 0;
+};
+
+void CountText(std::string_view text, bool in_link, TextStats& s) {
+  bool in_word = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+    if (space) {
+      in_word = false;
+      continue;
+    }
+    if (!in_word) ++s.words;
+    in_word = true;
+    if ((c & 0xC0) == 0x80) continue;
+    ++s.chars;
+    if (in_link) ++s.link_chars;
+    if (c == ',') ++s.commas;
+    if (c == '.' || c == '!' || c == '?') ++s.stops;
+    if (c == '|') ++s.pipes;
+    if (c >= '0' && c <= '9') ++s.digits;
+    if (c >= 'A' && c <= 'Z') ++s.upper;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC0) ++s.alpha;
+  }
+}
+
+void AppendCollapsed(std::string_view text, std::string& out) {
+  for (const char c : text) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+    if (space) {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+float Log1p(double v) { return static_cast<float>(std::log1p(std::max(0.0, v))); }
+float Ratio(double a, double b) { return b > 0 ? static_cast<float>(a / b) : 0.0F; }
+
+std::string NormalizedForMatch(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) out.push_back(c);
+    if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c + 32));
+  }
+  return out;
+}
+
+// Whether a block's opening (its first 32 normalized characters, or all of a
+// shorter block of at least 12) occurs in `text`: the block repeats what the
+// page's description or structured data says.
+bool SharesOpening(const std::string& block, const std::string& text) {
+  if (block.size() < 12 || text.empty()) return false;
+  return text.find(std::string_view(block).substr(0, 32)) != std::string::npos;
+}
+
+const size_t kHeadingFamily = static_cast<size_t>(TagFamily("h1"));
+
+}  // namespace
+
+const std::vector<std::string>& FeatureNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n = {"chars", "words", "link_ratio", "commas", "stops", "digit_ratio",
+                                  "upper_ratio", "alpha_ratio", "pipes", "avg_word", "ends_punct",
+                                  "text_pieces", "title_match", "desc_match", "structured_match", "pos_block", "pos_chars", "depth"};
+    for (const char* tag : kOwnerTags) n.push_back(std::string("owner_") + tag);
+    for (const auto& [name, pattern] : kHintFamilies) n.push_back(std::string("hint_") + name);
+    for (const auto& [name, tags] : kTagFamilies) n.push_back(std::string("tag_") + name);
+    for (int level = 0; level < kContainerLevels; ++level) {
+      const std::string l = std::to_string(level);
+      for (const char* f : {"chars", "link_ratio", "blocks", "share", "paras"}) n.push_back("c" + l + "_" + f);
+    }
+    for (const char* f : {"rep_max", "rep_level", "rep_count", "rep_chars"}) n.push_back(f);
+    for (const char* f : {"rule_strict", "rule_relaxed"}) n.push_back(f);
+    for (const char* f : {"group_size", "group_chars", "group_link_ratio", "group_strict", "group_page_share"}) {
+      n.push_back(f);
+    }
+    for (const char* side : {"prev", "next", "prev2", "next2"}) {
+      for (const char* f : {"chars", "link_ratio", "strict", "heading"}) n.push_back(std::string(side) + "_" + f);
+    }
+    for (const char* f : {"page_chars", "page_link_ratio", "page_blocks", "page_strict_share"}) n.push_back(f);
+    for (const auto& [name, pattern] : kPageTypes) n.push_back(std::string("type_") + name);
+    return n;
+  }();
+  return names;
+}
+
+PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
+                         const std::vector<std::string>& page_types, std::string_view structured_text_raw) {
+  const std::vector<HtmlNode>& nodes = tree.nodes();
+  const size_t n = nodes.size();
+  PageBlocks page;
+  page.block_of_text.assign(n, -1);
+
+  // Forward pass (parents precede children): owner element, link context,
+  // depth, and distances to ancestor families.
+  std::vector<int> owner(n, 0), depth(n, 0);
+  std::vector<uint8_t> in_link(n, 0);
+  const std::vector<uint64_t> bits = FamilyBits(nodes);
+  std::vector<std::array<uint8_t, kNumHintFamilies>> hint_dist(n);
+  std::vector<std::array<uint8_t, kNumTagFamilies>> tag_dist(n);
+  for (size_t i = 0; i < n; ++i) {
+    const HtmlNode& node = nodes[i];
+    const int parent = node.parent;
+    const bool element = !node.tag.empty();
+    if (parent < 0) {
+      hint_dist[i].fill(static_cast<uint8_t>(kNone));
+      tag_dist[i].fill(static_cast<uint8_t>(kNone));
+      continue;
+    }
+    const size_t p = static_cast<size_t>(parent);
+    depth[i] = depth[p] + 1;
+    in_link[i] = in_link[p] || node.tag == "a";
+    owner[i] = (element && !IsInlineTag(node.tag)) ? static_cast<int>(i) : owner[p];
+    if (!element) continue;
+    for (size_t f = 0; f < kNumHintFamilies; ++f) {
+      hint_dist[i][f] = (bits[i] >> f) & 1 ? 0 : static_cast<uint8_t>(std::min<int>(hint_dist[p][f] + 1, kNone));
+    }
+    const int tf = TagFamily(node.tag);
+    for (size_t f = 0; f < kNumTagFamilies; ++f) {
+      tag_dist[i][f] = static_cast<int>(f) == tf ? 0 : static_cast<uint8_t>(std::min<int>(tag_dist[p][f] + 1, kNone));
+    }
+  }
+
+  // Blocks in document order; their text and stats.
+  std::vector<TextStats> stats;
+  std::vector<int> pieces;
+  std::unordered_map<int, int> block_of_owner;
+  for (size_t i = 0; i < n; ++i) {
+    const HtmlNode& node = nodes[i];
+    if (!node.tag.empty() || node.text.find_first_not_of(" \n\t\r\f") == std::string::npos) continue;
+    const int o = owner[i];
+    auto [it, inserted] = block_of_owner.try_emplace(o, static_cast<int>(page.owner.size()));
+    if (inserted) {
+      page.owner.push_back(o);
+      page.text.emplace_back();
+      stats.emplace_back();
+      pieces.push_back(0);
+    }
+    const int b = it->second;
+    page.block_of_text[i] = b;
+    std::string& text = page.text[static_cast<size_t>(b)];
+    if (!text.empty() && text.back() != ' ') text.push_back(' ');
+    AppendCollapsed(node.text, text);
+    CountText(node.text, in_link[i], stats[static_cast<size_t>(b)]);
+    ++pieces[static_cast<size_t>(b)];
+  }
+  for (std::string& text : page.text) {
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+  }
+  const size_t num_blocks = page.owner.size();
+  std::unordered_map<std::string, int> group_of_signature;
+  for (size_t b = 0; b < num_blocks; ++b) {
+    std::string signature;
+    int e = page.owner[b];
+    for (int level = 0; level < 3 && e > 0; ++level, e = nodes[static_cast<size_t>(e)].parent) {
+      signature += nodes[static_cast<size_t>(e)].tag + '\x1f' + nodes[static_cast<size_t>(e)].hints + '\x1e';
+    }
+    const auto [it, inserted] = group_of_signature.try_emplace(signature, static_cast<int>(group_of_signature.size()));
+    page.group.push_back(it->second);
+  }
+
+  // Bottom-up subtree sums: chars, link chars, blocks, <p> count.
+  std::vector<int> sub_chars(n, 0), sub_links(n, 0), sub_blocks(n, 0), sub_paras(n, 0);
+  for (size_t b = 0; b < num_blocks; ++b) {
+    const size_t o = static_cast<size_t>(page.owner[b]);
+    sub_chars[o] += stats[b].chars;
+    sub_links[o] += stats[b].link_chars;
+    sub_blocks[o] += 1;
+  }
+  for (size_t k = n; k-- > 1;) {
+    if (nodes[k].tag == "p") ++sub_paras[k];
+    const size_t p = static_cast<size_t>(nodes[k].parent);
+    sub_chars[p] += sub_chars[k];
+    sub_links[p] += sub_links[k];
+    sub_blocks[p] += sub_blocks[k];
+    sub_paras[p] += sub_paras[k];
+  }
+
+  // Siblings with the same tag and hints (posts, cards, rows).
+  std::vector<int> repeat(n, 1);
+  for (size_t i = 0; i < n; ++i) {
+    const std::vector<int>& children = nodes[i].children;
+    if (children.size() < 2) continue;
+    std::unordered_map<std::string, int> count;
+    for (const int c : children) {
+      const HtmlNode& child = nodes[static_cast<size_t>(c)];
+      if (!child.tag.empty()) ++count[child.tag + '\x1f' + child.hints];
+    }
+    for (const int c : children) {
+      const HtmlNode& child = nodes[static_cast<size_t>(c)];
+      if (!child.tag.empty()) repeat[static_cast<size_t>(c)] = count[child.tag + '\x1f' + child.hints];
+    }
+  }
+
+  // Page-level values.
+  const int body = tree.body();
+  const double page_chars = sub_chars[static_cast<size_t>(body)];
+  double strict_chars = 0;
+  std::vector<uint8_t> block_strict(num_blocks, 0), block_relaxed(num_blocks, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const int b = page.block_of_text[i];
+    if (b < 0) continue;
+    if (rules.strict[i]) block_strict[static_cast<size_t>(b)] = 1;
+    if (rules.relaxed[i]) block_relaxed[static_cast<size_t>(b)] = 1;
+  }
+  for (size_t b = 0; b < num_blocks; ++b) {
+    if (block_strict[b]) strict_chars += stats[b].chars;
+  }
+  std::array<float, kNumPageTypes> type_flags{};
+  for (size_t t = 0; t < kNumPageTypes; ++t) {
+    for (const std::string& type : page_types) {
+      if (RE2::FullMatch(type, PageTypePattern(t))) type_flags[t] = 1;
+    }
+  }
+  // Blocks of one group (posts, cards, list items) judged together.
+  std::vector<GroupStats> group_stats(group_of_signature.size());
+  for (size_t b = 0; b < num_blocks; ++b) {
+    GroupStats& g = group_stats[static_cast<size_t>(page.group[b])];
+    ++g.blocks;
+    g.chars += stats[b].chars;
+    g.link_chars += stats[b].link_chars;
+    if (block_strict[b]) g.strict_chars += stats[b].chars;
+  }
+  const std::string title = NormalizedForMatch(tree.meta().title);
+  const std::string description = NormalizedForMatch(tree.meta().description);
+  const std::string structured_text = NormalizedForMatch(structured_text_raw);
+
+  const size_t width = FeatureNames().size();
+  page.features.assign(num_blocks * width, 0.0F);
+  double chars_before = 0;
+  for (size_t b = 0; b < num_blocks; ++b) {
+    float* row = page.features.data() + b * width;
+    size_t f = 0;
+    const TextStats& s = stats[b];
+    const std::string& text = page.text[b];
+    const char last = text.empty() ? ' ' : text.back();
+    const std::string normalized = NormalizedForMatch(text);
+    row[f++] = Log1p(s.chars);
+    row[f++] = Log1p(s.words);
+    row[f++] = Ratio(s.link_chars, s.chars);
+    row[f++] = Log1p(s.commas);
+    row[f++] = Log1p(s.stops);
+    row[f++] = Ratio(s.digits, s.chars);
+    row[f++] = Ratio(s.upper, s.alpha);
+    row[f++] = Ratio(s.alpha, s.chars);
+    row[f++] = Log1p(s.pipes);
+    row[f++] = Ratio(s.chars, s.words);
+    row[f++] = (last == '.' || last == '!' || last == '?' || last == ':' || last == ';') ? 1 : 0;
+    row[f++] = Log1p(pieces[b]);
+    row[f++] = (normalized.size() >= 8 && !title.empty() && title.find(normalized) != std::string::npos) ? 1 : 0;
+    row[f++] = SharesOpening(normalized, description) ? 1 : 0;
+    row[f++] = SharesOpening(normalized, structured_text) ? 1 : 0;
+    row[f++] = Ratio(static_cast<double>(b), static_cast<double>(num_blocks));
+    row[f++] = Ratio(chars_before, page_chars);
+    const size_t o = static_cast<size_t>(page.owner[b]);
+    row[f++] = static_cast<float>(depth[o]);
+    for (const char* tag : kOwnerTags) row[f++] = nodes[o].tag == tag ? 1 : 0;
+    for (size_t h = 0; h < kNumHintFamilies; ++h) row[f++] = hint_dist[o][h];
+    for (size_t t = 0; t < kNumTagFamilies; ++t) row[f++] = tag_dist[o][t];
+    int c = static_cast<int>(o);
+    for (int level = 0; level < kContainerLevels; ++level) {
+      const size_t ck = static_cast<size_t>(c);
+      row[f++] = Log1p(sub_chars[ck]);
+      row[f++] = Ratio(sub_links[ck], sub_chars[ck]);
+      row[f++] = Log1p(sub_blocks[ck]);
+      row[f++] = Ratio(s.chars, sub_chars[ck]);
+      row[f++] = Log1p(sub_paras[ck]);
+      if (nodes[ck].parent > 0) c = nodes[ck].parent;
+    }
+    // The nearest ancestor (within kRepeatLevels) that repeats among its siblings.
+    int rep_max = 1, rep_level = static_cast<int>(kNone), rep_count = 0, rep_chars = 0;
+    c = static_cast<int>(o);
+    for (int level = 0; level < kRepeatLevels && c > 0; ++level, c = nodes[static_cast<size_t>(c)].parent) {
+      const int r = repeat[static_cast<size_t>(c)];
+      rep_max = std::max(rep_max, r);
+      if (r >= 2 && rep_level == static_cast<int>(kNone)) {
+        rep_level = level;
+        rep_count = r;
+        rep_chars = sub_chars[static_cast<size_t>(c)];
+      }
+    }
+    row[f++] = Log1p(rep_max);
+    row[f++] = static_cast<float>(rep_level);
+    row[f++] = Log1p(rep_count);
+    row[f++] = Log1p(rep_chars);
+    row[f++] = block_strict[b];
+    row[f++] = block_relaxed[b];
+    const GroupStats& g = group_stats[static_cast<size_t>(page.group[b])];
+    row[f++] = Log1p(g.blocks);
+    row[f++] = Log1p(g.chars);
+    row[f++] = Ratio(g.link_chars, g.chars);
+    row[f++] = Ratio(g.strict_chars, g.chars);
+    row[f++] = Ratio(g.chars, page_chars);
+    for (const int side : {-1, 1, -2, 2}) {
+      const long nb = static_cast<long>(b) + side;
+      if (nb < 0 || nb >= static_cast<long>(num_blocks)) {
+        for (int k = 0; k < 4; ++k) row[f++] = -1;
+        continue;
+      }
+      const TextStats& ns = stats[static_cast<size_t>(nb)];
+      row[f++] = Log1p(ns.chars);
+      row[f++] = Ratio(ns.link_chars, ns.chars);
+      row[f++] = block_strict[static_cast<size_t>(nb)];
+      row[f++] = tag_dist[static_cast<size_t>(page.owner[static_cast<size_t>(nb)])][kHeadingFamily] == 0 ? 1 : 0;
+    }
+    row[f++] = Log1p(page_chars);
+    row[f++] = Ratio(sub_links[static_cast<size_t>(body)], page_chars);
+    row[f++] = Log1p(static_cast<double>(num_blocks));
+    row[f++] = Ratio(strict_chars, page_chars);
+    for (const float flag : type_flags) row[f++] = flag;
+    chars_before += s.chars;
+  }
+  return page;
+}
+
+}  // namespace textmill

@@ -1,0 +1,101 @@
+#include "stages/extract/block_model.h"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <xgboost/c_api.h>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "pipeline/errors.h"
+#include "stages/extract/block_features.h"
+
+namespace textmill {
+namespace {
+
+BoosterHandle LoadBooster(const std::string& path) {
+  BoosterHandle handle = nullptr;
+  if (XGBoosterCreate(nullptr, 0, &handle) != 0) throw ConfigError(path + ": " + XGBGetLastError());
+  if (XGBoosterLoadModel(handle, path.c_str()) != 0 || XGBoosterSetParam(handle, "nthread", "1") != 0) {
+    const std::string error = XGBGetLastError();
+    XGBoosterFree(handle);
+    throw ConfigError(path + ": not a valid extraction model (" + error.substr(0, 200) +
+                      "); it ships in the repository's models/ folder, or make one with "
+                      "scripts/train_extraction_model.py");
+  }
+  return handle;
+}
+
+std::string Attribute(BoosterHandle handle, const char* key) {
+  const char* value = nullptr;
+  int found = 0;
+  if (XGBoosterGetAttr(handle, key, &value, &found) != 0 || !found || !value) return {};
+  return value;
+}
+
+std::string JoinedFeatureNames() {
+  std::string joined;
+  for (const std::string& name : FeatureNames()) joined += (joined.empty() ? "" : ",") + name;
+  return joined;
+}
+
+}  // namespace
+
+struct BlockModel::Boosters {
+  std::string path;
+  tbb::enumerable_thread_specific<BoosterHandle> per_thread{nullptr};
+  ~Boosters() {
+    for (BoosterHandle handle : per_thread) {
+      if (handle) XGBoosterFree(handle);
+    }
+  }
+};
+
+BlockModel::~BlockModel() = default;
+
+std::unique_ptr<BlockModel> BlockModel::Load(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    throw ConfigError(path + ": extraction model not found; it ships in the repository's models/ folder "
+                             "(set stages.extract.model, or model: none for the rules alone)");
+  }
+  std::unique_ptr<BlockModel> model(new BlockModel());
+  model->boosters_ = std::make_unique<Boosters>();
+  model->boosters_->path = path;
+  // Load once here so a bad file is a config error before any work.
+  BoosterHandle handle = LoadBooster(path);
+  const std::string names = Attribute(handle, "feature_names");
+  const std::string threshold = Attribute(handle, "threshold");
+  model->boosters_->per_thread.local() = handle;
+  if (names != JoinedFeatureNames()) {
+    throw ConfigError(path + ": the model was trained on other block features than this textmill computes; "
+                             "retrain it with scripts/train_extraction_model.py");
+  }
+  if (!threshold.empty()) model->threshold_ = std::stof(threshold);
+  return model;
+}
+
+std::vector<float> BlockModel::Predict(const float* features, size_t rows, size_t cols) const {
+  std::vector<float> out(rows, 0.0F);
+  if (rows == 0) return out;
+  BoosterHandle& handle = boosters_->per_thread.local();
+  if (!handle) handle = LoadBooster(boosters_->path);
+  // A DMatrix per page: XGBoost 1.7's in-place dense prediction corrupted
+  // its heap when the booster was freed (seen in the unit tests).
+  DMatrixHandle matrix = nullptr;
+  if (XGDMatrixCreateFromMat(features, rows, cols, std::numeric_limits<float>::quiet_NaN(), &matrix) != 0) {
+    throw RuntimeError(std::string("extraction model input: ") + XGBGetLastError());
+  }
+  bst_ulong length = 0;
+  const float* result = nullptr;
+  const int status = XGBoosterPredict(handle, matrix, 0, 0, 0, &length, &result);
+  if (status != 0 || length != rows) {
+    XGDMatrixFree(matrix);
+    throw RuntimeError(std::string("extraction model prediction failed: ") + XGBGetLastError());
+  }
+  std::copy(result, result + rows, out.begin());
+  XGDMatrixFree(matrix);
+  return out;
+}
+
+}  // namespace textmill

@@ -1,0 +1,43 @@
+// TextRenderer: turns a subtree of an HtmlTree into text with its structure:
+// blank lines between paragraphs and headings, "- " before list items, " | "
+// between table cells, <pre> kept verbatim, <br> as a line break.
+//
+// Render() may be called for several roots in turn (they join with a
+// paragraph break); Take() returns the text. `skip` marks elements whose
+// subtree is left out; `keep_text`, when given, says per text node whether it
+// is emitted (the block classifier's choice). Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "stages/extract/html_tree.h"
+
+namespace textmill {
+
+class TextRenderer {
+ public:
+  explicit TextRenderer(const std::vector<HtmlNode>& nodes) : nodes_(nodes) {}
+
+  void Render(int root, const std::vector<uint8_t>& skip, const std::vector<uint8_t>* keep_text);
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void Break(int level);
+  void Open(const std::string& tag, std::string& out);
+  void Close(const std::string& tag, std::string& out);
+  void StartText(std::string& out);
+  void EmitText(const std::string& text, std::string& out);
+
+  const std::vector<HtmlNode>& nodes_;
+  std::string out_;
+  int pending_break_ = 0;
+  int pre_depth_ = 0;
+  bool line_empty_ = true;
+  bool need_space_ = false;
+  bool row_has_text_ = false;
+  std::string pending_separator_;
+};
+
+}  // namespace textmill
