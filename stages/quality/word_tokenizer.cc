@@ -1,0 +1,340 @@
+#include "stages/quality/word_tokenizer.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace textmill {
+namespace {
+
+// datatrove utils/text.py PUNCTUATION, printed as code points (sorted).
+constexpr std::array<char32_t, 129> kPunctuation = {
+    0x0,    0x1,    0x2,    0x3,    0x4,    0x5,    0x6,    0x7,    0x8,    0xB,    0xC,    0xD,    0xE,
+    0xF,    0x10,   0x11,   0x12,   0x13,   0x14,   0x15,   0x16,   0x17,   0x18,   0x19,   0x1A,   0x1B,
+    0x1C,   0x1D,   0x1E,   0x1F,   0x21,   0x22,   0x23,   0x24,   0x25,   0x26,   0x27,   0x28,   0x29,
+    0x2A,   0x2B,   0x2C,   0x2D,   0x2E,   0x2F,   0x3A,   0x3B,   0x3C,   0x3D,   0x3E,   0x3F,   0x40,
+    0x5B,   0x5C,   0x5D,   0x5E,   0x5F,   0x60,   0x7B,   0x7C,   0x7D,   0x7E,   0x7F,   0x80,   0x81,
+    0x82,   0x83,   0x84,   0x85,   0x86,   0x87,   0x88,   0x89,   0x8A,   0x8B,   0x8C,   0x8D,   0x8E,
+    0x8F,   0x90,   0x91,   0x92,   0x93,   0x94,   0x95,   0x96,   0x97,   0x98,   0x99,   0x9A,   0x9B,
+    0x9C,   0x9D,   0x9E,   0x9F,   0xAB,   0xB4,   0xBB,   0x2013, 0x2014, 0x2019, 0x201C, 0x201D, 0x201E,
+    0x2026, 0x2236, 0x2501, 0x25BA, 0x3001, 0x3002, 0x3008, 0x3009, 0x300A, 0x300B, 0x300C, 0x300D, 0x3010,
+    0x3011, 0xFF01, 0xFF05, 0xFF08, 0xFF09, 0xFF0C, 0xFF0E, 0xFF11, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF5E};
+
+// datatrove utils/text.py TERMINAL_PUNCTUATION (sorted); spaCy's Sentencizer
+// punct_chars are the same characters.
+constexpr std::array<char32_t, 159> kTerminal = {
+    0x21,    0x2E,    0x3F,    0x589,   0x61D,   0x61E,   0x61F,   0x6D4,   0x700,   0x701,   0x702,   0x7F9,
+    0x837,   0x839,   0x83D,   0x83E,   0x964,   0x965,   0x104A,  0x104B,  0x1362,  0x1367,  0x1368,  0x166E,
+    0x1735,  0x1736,  0x17D4,  0x17D5,  0x17D6,  0x17D9,  0x17DA,  0x1803,  0x1809,  0x1944,  0x1945,  0x1AA8,
+    0x1AA9,  0x1AAA,  0x1AAB,  0x1B5A,  0x1B5B,  0x1B5E,  0x1B5F,  0x1B7D,  0x1B7E,  0x1C3B,  0x1C3C,  0x1C7E,
+    0x1C7F,  0x203C,  0x203D,  0x2047,  0x2048,  0x2049,  0x2E2E,  0x2E3C,  0x2E53,  0x2E54,  0x3002,  0xA4FF,
+    0xA60E,  0xA60F,  0xA6F3,  0xA6F7,  0xA876,  0xA877,  0xA8CE,  0xA8CF,  0xA92F,  0xA9C8,  0xA9C9,  0xAA5D,
+    0xAA5E,  0xAA5F,  0xAAF0,  0xAAF1,  0xABEB,  0xFE52,  0xFE56,  0xFE57,  0xFF01,  0xFF0E,  0xFF1F,  0xFF61,
+    0x10A56, 0x10A57, 0x10F55, 0x10F56, 0x10F57, 0x10F58, 0x10F59, 0x10F86, 0x10F87, 0x10F88, 0x10F89, 0x11047,
+    0x11048, 0x110BE, 0x110BF, 0x110C0, 0x110C1, 0x11141, 0x11142, 0x11143, 0x111C5, 0x111C6, 0x111CD, 0x111DE,
+    0x111DF, 0x11238, 0x11239, 0x1123B, 0x1123C, 0x112A9, 0x1144B, 0x1144C, 0x115C2, 0x115C3, 0x115C9, 0x115CA,
+    0x115CB, 0x115CC, 0x115CD, 0x115CE, 0x115CF, 0x115D0, 0x115D1, 0x115D2, 0x115D3, 0x115D4, 0x115D5, 0x115D6,
+    0x115D7, 0x11641, 0x11642, 0x1173C, 0x1173D, 0x1173E, 0x11944, 0x11946, 0x11A42, 0x11A43, 0x11A9B, 0x11A9C,
+    0x11C41, 0x11C42, 0x11EF7, 0x11EF8, 0x11F43, 0x11F44, 0x16A6E, 0x16A6F, 0x16AF5, 0x16B37, 0x16B38, 0x16B44,
+    0x16E98, 0x1BC9F, 0x1DA88};
+
+template <size_t N>
+bool In(const std::array<char32_t, N>& set, char32_t c) {
+  return std::binary_search(set.begin(), set.end(), c);
+}
+
+bool IsTerminal(char32_t c) { return In(kTerminal, c); }
+
+// spaCy char_classes: LIST_PUNCT (without the two-character "……") and LIST_QUOTES.
+constexpr std::u32string_view kSpacyPunct = U"…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪";
+constexpr std::u32string_view kSpacyQuotes = U"'\"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉〈〉⟦⟧";
+constexpr std::u32string_view kCurrency = U"$£€¥฿₽﷼₴";
+
+bool IsSpacyPunct(char32_t c) { return kSpacyPunct.find(c) != std::u32string_view::npos; }
+bool IsSpacyQuote(char32_t c) { return kSpacyQuotes.find(c) != std::u32string_view::npos; }
+bool IsIcon(char32_t c) { return u_charType(static_cast<UChar32>(c)) == U_OTHER_SYMBOL; }
+bool IsCurrency(char32_t c) {
+  return kCurrency.find(c) != std::u32string_view::npos || (c >= 0x20A0 && c <= 0x20BF);
+}
+bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char32_t c) { return u_isalpha(static_cast<UChar32>(c)); }
+bool IsLower(char32_t c) { return u_islower(static_cast<UChar32>(c)); }
+bool IsUpper(char32_t c) { return u_isupper(static_cast<UChar32>(c)); }
+bool IsHyphen(char32_t c) { return c == '-' || c == 0x2013 || c == 0x2014 || c == '~'; }
+
+// A white-space-delimited chunk, decoded, with the byte offset of each code
+// point (offsets[i] .. offsets[i + 1]).
+struct Chunk {
+  std::u32string cps;
+  std::vector<size_t> offsets;
+};
+
+// spaCy's English suffix units after a number ("10km" -> "10" "km"), ASCII part.
+constexpr std::u32string_view kUnits[] = {U"km", U"m", U"dm", U"cm", U"mm", U"ha", U"nm", U"yd", U"in",
+                                          U"ft", U"kg", U"g",  U"mg", U"t",  U"lb", U"oz", U"mph", U"hPa",
+                                          U"Pa", U"mb", U"MB", U"kb", U"KB", U"gb", U"GB", U"tb", U"TB",
+                                          U"T",  U"G",  U"M",  U"K",  U"%"};
+
+// spaCy English special cases that matter for counting: abbreviations kept
+// whole (the "." suffix rule would split them).
+constexpr std::u32string_view kAbbreviations[] = {
+    U"Mr.", U"Mrs.", U"Ms.", U"Dr.", U"Prof.", U"St.", U"Jr.", U"Sr.", U"vs.", U"e.g.", U"i.e.", U"E.g.", U"I.e.",
+    U"a.m.", U"p.m.", U"Inc.", U"Ltd.", U"Co.", U"Corp.", U"Gov.", U"Gen.", U"Rev.", U"Sen.", U"Rep.", U"Mt."};
+
+class Splitter {
+ public:
+  Splitter(std::string_view text, std::vector<std::string_view>& out) : text_(text), out_(out) {}
+
+  void Split(const Chunk& chunk) {
+    chunk_ = &chunk;
+    size_t b = 0, e = chunk.cps.size();
+    std::vector<std::pair<size_t, size_t>> suffixes;  // in the order found (outermost first)
+    size_t last = e + 1;
+    bool special = false;
+    while (b < e && e - b != last) {
+      if (IsAbbreviation(b, e)) break;
+      if ((special = Special(b, e))) break;
+      last = e - b;
+      const size_t pre = PrefixLength(b, e);
+      const size_t suf = SuffixLength(b + pre, e);
+      if (pre && suf && pre + suf <= e - b) {
+        Emit(b, b + pre);
+        suffixes.push_back({e - suf, e});
+        b += pre;
+        e -= suf;
+      } else if (pre) {
+        Emit(b, b + pre);
+        b += pre;
+      } else if (suf) {
+        suffixes.push_back({e - suf, e});
+        e -= suf;
+      }
+    }
+    if (!special && b < e) Middle(b, e);
+    for (auto it = suffixes.rbegin(); it != suffixes.rend(); ++it) Emit(it->first, it->second);
+  }
+
+ private:
+  char32_t At(size_t i) const { return chunk_->cps[i]; }
+  std::u32string_view View(size_t b, size_t e) const { return std::u32string_view(chunk_->cps).substr(b, e - b); }
+  void Emit(size_t b, size_t e) {
+    if (b < e) out_.push_back(text_.substr(chunk_->offsets[b], chunk_->offsets[e] - chunk_->offsets[b]));
+  }
+
+  // Contractions, split as spaCy's special cases split them: emits and returns true.
+  bool Special(size_t b, size_t e) {
+    const size_t n = e - b;
+    auto apostrophe = [&](size_t i) { return At(i) == '\'' || At(i) == 0x2019; };
+    auto all_alpha = [&](size_t from, size_t to) {
+      for (size_t i = from; i < to; ++i) {
+        if (!IsAlpha(At(i))) return false;
+      }
+      return from < to;
+    };
+    // do n't, ca n't, wo n't
+    if (n >= 4 && apostrophe(e - 2) && (At(e - 1) == 't' || At(e - 1) == 'T') &&
+        (At(e - 3) == 'n' || At(e - 3) == 'N') && all_alpha(b, e - 3)) {
+      Emit(b, e - 3);
+      Emit(e - 3, e);
+      return true;
+    }
+    // I 'm, you 're, we 've, he 'll, I 'd
+    for (const std::u32string_view tail : {U"m", U"re", U"ve", U"ll", U"d"}) {
+      const size_t t = tail.size() + 1;
+      if (n <= t || !apostrophe(e - t) || !all_alpha(b, e - t)) continue;
+      bool match = true;
+      for (size_t k = 0; k < tail.size(); ++k) match = match && u_tolower(static_cast<UChar32>(At(e - tail.size() + k))) == static_cast<UChar32>(tail[k]);
+      if (match) {
+        Emit(b, e - t);
+        Emit(e - t, e);
+        return true;
+      }
+    }
+    return false;
+  }
+  bool IsAbbreviation(size_t b, size_t e) const {
+    const std::u32string_view s = View(b, e);
+    return std::find(std::begin(kAbbreviations), std::end(kAbbreviations), s) != std::end(kAbbreviations);
+  }
+  bool IsUrl(size_t b, size_t e) const {
+    const std::u32string_view s = View(b, e);
+    return s.find(U"://") != std::u32string_view::npos || s.starts_with(U"www.");
+  }
+
+  size_t DotRun(size_t i, size_t e) const {
+    size_t j = i;
+    while (j < e && At(j) == '.') ++j;
+    return j - i;
+  }
+
+  size_t PrefixLength(size_t b, size_t e) const {
+    if (IsAbbreviation(b, e)) return 0;
+    const char32_t c = At(b);
+    if (c == '.') return DotRun(b, e) >= 2 ? DotRun(b, e) : 0;
+    if (c == '+') return b + 1 < e && IsDigit(At(b + 1)) ? 0 : 1;
+    if (c == 0x2026 && b + 1 < e && At(b + 1) == 0x2026) return 2;
+    if (c == 0xA7 || c == '%' || c == '=' || c == 0x2014 || c == 0x2013 || IsSpacyPunct(c) || IsSpacyQuote(c) ||
+        IsCurrency(c) || IsIcon(c)) {
+      return 1;
+    }
+    return 0;
+  }
+
+  // The leftmost-starting suffix that ends at `e` (spaCy searches `(?:...)$`).
+  size_t SuffixLength(size_t b, size_t e) const {
+    if (b >= e || IsAbbreviation(b, e)) return 0;
+    size_t dots = 0;
+    while (dots < e - b && At(e - 1 - dots) == '.') ++dots;
+    if (dots >= 2) return dots;
+    if (e - b >= 2 && At(e - 2) == 0x2026 && At(e - 1) == 0x2026) return 2;
+    if (e - b >= 2 && (At(e - 2) == '\'' || At(e - 2) == 0x2019) && (At(e - 1) == 's' || At(e - 1) == 'S')) return 2;
+    for (const std::u32string_view unit : kUnits) {
+      const size_t u = unit.size();
+      if (e - b > u && View(e - u, e) == unit && IsDigit(At(e - u - 1))) return u;
+    }
+    const char32_t c = At(e - 1);
+    if (IsSpacyPunct(c) || IsSpacyQuote(c) || IsIcon(c) || c == 0x2014 || c == 0x2013) return 1;
+    if (e - b >= 2) {
+      const char32_t p = At(e - 2);
+      if (c == '+' && IsDigit(p)) return 1;
+      if (IsCurrency(c) && IsDigit(p)) return 1;
+      if (c == '.') {
+        if (IsDigit(p) || IsLower(p) || p == '%' || p == 0xB2 || p == '-' || p == '+' || IsSpacyQuote(p) ||
+            IsSpacyPunct(p)) {
+          return 1;
+        }
+        if (e - b >= 3 && IsUpper(p) && IsUpper(At(e - 3))) return 1;
+      }
+    }
+    return 0;
+  }
+
+  // The part left between prefixes and suffixes: whole if an abbreviation or
+  // a URL, else split at spaCy's English infixes.
+  void Middle(size_t b, size_t e) {
+    if (IsAbbreviation(b, e) || IsUrl(b, e)) return Emit(b, e);
+    size_t start = b;
+    for (size_t i = b; i < e;) {
+      const size_t len = InfixAt(i, b, e);
+      if (len == 0) {
+        ++i;
+        continue;
+      }
+      if (i != start) {  // spaCy skips an infix at the start of what is left
+        Emit(start, i);
+        Emit(i, i + len);
+        start = i + len;
+      }
+      i += len;
+    }
+    Emit(start, e);
+  }
+
+  size_t InfixAt(size_t i, size_t b, size_t e) const {
+    const char32_t c = At(i);
+    if (c == '.' && DotRun(i, e) >= 2) return DotRun(i, e);
+    if (c == 0x2026 || IsIcon(c)) return 1;
+    if (i == b || i + 1 >= e) return 0;
+    const char32_t p = At(i - 1), n = At(i + 1);
+    if (IsDigit(p) && (c == '+' || c == '-' || c == '*' || c == '^') && (IsDigit(n) || n == '-')) return 1;
+    if (c == '.' && (IsLower(p) || IsSpacyQuote(p)) && (IsUpper(n) || IsSpacyQuote(n))) return 1;
+    if (c == ',' && IsAlpha(p) && IsAlpha(n)) return 1;
+    if (IsAlpha(p) || IsDigit(p)) {
+      if (IsHyphen(c)) {
+        size_t len = 1;  // "--", "---", "——"
+        while (len < 3 && i + len < e && At(i + len) == c && c != '~') ++len;
+        if (i + len < e && IsAlpha(At(i + len))) return len;
+      }
+      if ((c == ':' || c == '<' || c == '>' || c == '=' || c == '/') && IsAlpha(n)) return 1;
+    }
+    return 0;
+  }
+
+  std::string_view text_;
+  std::vector<std::string_view>& out_;
+  const Chunk* chunk_ = nullptr;
+};
+
+}  // namespace
+
+bool IsPythonSpace(char32_t c) {
+  return u_isUWhiteSpace(static_cast<UChar32>(c)) || (c >= 0x1C && c <= 0x1F);
+}
+
+std::vector<std::string_view> SpacyLikeWords(std::string_view text) {
+  std::vector<std::string_view> out;
+  out.reserve(text.size() / 5);
+  Splitter splitter(text, out);
+  Chunk chunk;
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const auto n = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t at = i;
+    UChar32 c = 0;
+    U8_NEXT(p, i, n, c);
+    const bool space = c < 0 || IsPythonSpace(static_cast<char32_t>(c));
+    if (!space) {
+      chunk.cps.push_back(static_cast<char32_t>(c));
+      chunk.offsets.push_back(static_cast<size_t>(at));
+    }
+    if ((space || i == n) && !chunk.cps.empty()) {
+      chunk.offsets.push_back(space ? static_cast<size_t>(at) : static_cast<size_t>(i));
+      splitter.Split(chunk);
+      chunk.cps.clear();
+      chunk.offsets.clear();
+    }
+  }
+  return out;
+}
+
+int CountSentencizerSentences(const std::vector<std::string_view>& tokens) {
+  if (tokens.empty()) return 0;
+  int sentences = 1;
+  bool seen_period = false;
+  for (const std::string_view token : tokens) {
+    const auto* p = reinterpret_cast<const uint8_t*>(token.data());
+    const auto n = static_cast<int32_t>(token.size());
+    bool all_punct = true;  // spaCy's is_punct: every character of category P*
+    int32_t count = 0;
+    UChar32 first = -1;
+    for (int32_t i = 0; i < n; ++count) {
+      UChar32 c = 0;
+      U8_NEXT(p, i, n, c);
+      if (first < 0) first = c;
+      all_punct = all_punct && (U_GET_GC_MASK(c) & U_GC_P_MASK) != 0;
+    }
+    const bool sentence_end = count == 1 && first >= 0 && IsTerminal(static_cast<char32_t>(first));
+    if (seen_period && !all_punct && !sentence_end) {
+      ++sentences;
+      seen_period = false;
+    } else if (sentence_end) {
+      seen_period = true;
+    }
+  }
+  return sentences;
+}
+
+bool IsDatatrovePunctuation(std::string_view word) {
+  const auto* p = reinterpret_cast<const uint8_t*>(word.data());
+  const auto n = static_cast<int32_t>(word.size());
+  for (int32_t i = 0; i < n;) {
+    UChar32 c = 0;
+    U8_NEXT(p, i, n, c);
+    if (c < 0 || !(In(kPunctuation, static_cast<char32_t>(c)) || IsTerminal(static_cast<char32_t>(c)))) return false;
+  }
+  return true;
+}
+
+bool EndsWithTerminalPunctuation(std::string_view s) {
+  if (s.empty()) return false;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  auto i = static_cast<int32_t>(s.size());
+  UChar32 c = 0;
+  U8_PREV(p, 0, i, c);
+  return c >= 0 && IsTerminal(static_cast<char32_t>(c));
+}
+
+}  // namespace textmill
