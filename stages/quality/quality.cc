@@ -65,6 +65,7 @@ QualityOptions QualityOptions::Parse(OptionReader& reader) {
   c.Get("min_sentences", o.c4.min_sentences, -1, 1 << 30);
   c.Get("filter_no_terminal_punct", o.c4.filter_no_terminal_punct);
   c.Get("remove_citations", o.c4.remove_citations);
+  c.Get("typographic_end_quotes", o.c4.typographic_end_quotes);
   c.Finish();
   OptionReader cp = reader.Child("c4_paragraph");
   cp.Get("enabled", o.c4_paragraph.enabled);
@@ -179,6 +180,7 @@ std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
     settings.max_word_length = o.max_word_length;
     settings.filter_no_terminal_punct = o.filter_no_terminal_punct;
     settings.remove_citations = o.remove_citations;
+    settings.typographic_end_quotes = o.typographic_end_quotes;
     settings.count_sentences = punctuation_rules && !icu_words;
     C4Values v = MeasureC4(doc.text, settings);
     if (!v.dropped.empty()) check(true, "c4_" + v.dropped);

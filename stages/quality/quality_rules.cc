@@ -338,8 +338,10 @@ C4Values MeasureC4(std::string_view text, const C4Settings& s) {
       line.swap(out);
     }
     if (s.filter_no_terminal_punct) {
-      const bool ends = line.ends_with('.') || line.ends_with('?') || line.ends_with('!') ||
-                        line.ends_with('"') || line.ends_with('\'');
+      bool ends = line.ends_with('.') || line.ends_with('?') || line.ends_with('!') || line.ends_with('"') ||
+                  line.ends_with('\'');
+      ends = ends || (s.typographic_end_quotes &&
+                      (line.ends_with("\u201D") || line.ends_with("\u2019") || line.ends_with("\u00BB")));
       if (!ends || line.ends_with("...")) continue;
     }
     if (words < s.min_words_per_line) continue;

@@ -170,6 +170,12 @@ TEST(DatatroveCasesTest, C4LineRules) {
   EXPECT_EQ(out.reason, "");  // the long-word line is removed before its "{" or "lorem ipsum" are seen
   EXPECT_EQ(out.text,
             "Kept line number one.\nCited fact here. Also  this.\nA quote at the end is fine.\"\nKept line number two!");
+  // Curly quotes end no line, unless asked (textmill's option).
+  const std::string quoted = "He said \u201Cthe bridge will open soon.\u201D";
+  EXPECT_EQ(RunStage(quoted + "\nKept line number one.", o).text, "Kept line number one.");
+  QualityOptions curly = o;
+  curly.c4.typographic_end_quotes = true;
+  EXPECT_EQ(RunStage(quoted + "\nKept line number one.", curly).text, quoted + "\nKept line number one.");
   // A "{" or "lorem ipsum" on a line removed earlier (no punctuation) does not drop the page.
   EXPECT_EQ(Reason("function() { return 1 }\nSome lorem ipsum text", o), "");
   // Sentences are counted per kept line by spaCy's Sentencizer rules.
