@@ -182,7 +182,7 @@ std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
     settings.remove_citations = o.remove_citations;
     settings.typographic_end_quotes = o.typographic_end_quotes;
     settings.count_sentences = punctuation_rules && !icu_words;
-    C4Values v = MeasureC4(doc.text, settings);
+    C4Values v = MeasureC4(doc.text, settings, icu_words ? nullptr : &words);
     if (!v.dropped.empty()) check(true, "c4_" + v.dropped);
     if (punctuation_rules) check(v.sentences < o.min_sentences, "c4_too_few_sentences");
     annotation["c4"] = {{"lines_removed", v.lines_removed}, {"lines", v.lines_total}, {"sentences", v.sentences}};

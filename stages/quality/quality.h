@@ -88,7 +88,7 @@ class QualityStage : public Stage {
   std::string Evaluate(Document& doc, Json& annotation) const;
 
   QualityOptions options_;
-  std::map<std::string, std::set<std::string>> stop_words_;
+  std::map<std::string, StopWords> stop_words_;
   mutable Counters counters_;
 };
 

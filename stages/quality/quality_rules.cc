@@ -188,18 +188,27 @@ std::vector<std::string_view> SplitWords(std::string_view text, bool icu) {
 }
 
 GopherQualityValues MeasureGopherQuality(std::string_view text, const std::vector<std::string_view>& words,
-                                         const std::set<std::string>* stop_words) {
+                                         const StopWords* stop_words) {
   GopherQualityValues v;
   v.n_words = static_cast<int64_t>(words.size());
   int64_t non_symbol_chars = 0, alpha_words = 0;
-  std::set<std::string_view> stops_seen;
+  std::vector<const std::string*> stops_seen;  // distinct: a handful at most
+  size_t longest_stop = 0;
+  if (stop_words) {
+    for (const std::string& w : *stop_words) longest_stop = std::max(longest_stop, w.size());
+  }
   for (const std::string_view w : words) {
     if (!IsDatatrovePunctuation(w)) {
       ++v.n_non_symbol_words;
       non_symbol_chars += Len(w);
     }
     alpha_words += AnyChar(w, [](UChar32 c) { return u_isalpha(c); });
-    if (stop_words && stop_words->count(std::string(w))) stops_seen.insert(w);
+    if (w.size() <= longest_stop) {
+      const auto it = stop_words->find(w);
+      if (it != stop_words->end() && std::find(stops_seen.begin(), stops_seen.end(), &*it) == stops_seen.end()) {
+        stops_seen.push_back(&*it);
+      }
+    }
   }
   v.avg_word_length = Ratio(static_cast<double>(non_symbol_chars), static_cast<double>(v.n_non_symbol_words));
   const auto n = static_cast<double>(v.n_words);
@@ -288,11 +297,13 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std:
   return v;
 }
 
-C4Values MeasureC4(std::string_view text, const C4Settings& s) {
+C4Values MeasureC4(std::string_view text, const C4Settings& s, const std::vector<std::string_view>* words_in) {
   static const std::string_view kPolicy[] = {"terms of use",  "privacy policy", "cookie policy",
                                              "uses cookies",  "use of cookies", "use cookies"};
   C4Values v;
   std::string line, lower;
+  size_t cursor = 0;  // into *words_in: the first token not before the current line
+  std::vector<std::string_view> tokens;
   for (const std::string_view raw : SplitLinesPython(text)) {
     ++v.lines_total;
     const std::string_view stripped = StripPython(raw);
@@ -316,6 +327,7 @@ C4Values MeasureC4(std::string_view text, const C4Settings& s) {
     ++v.lines_removed;  // undone below if the line is kept
     if (s.max_word_length != -1 && longest > s.max_word_length) continue;
     line.assign(stripped);
+    bool edited = false;
     if (s.remove_citations && line.find('[') != std::string::npos) {
       // CITATION_REGEX = r"\[\d*]|\[edit]|\[citation needed]"
       std::string out;
@@ -335,6 +347,7 @@ C4Values MeasureC4(std::string_view text, const C4Settings& s) {
           out.push_back(line[i++]);
         }
       }
+      edited = out.size() != line.size();
       line.swap(out);
     }
     if (s.filter_no_terminal_punct) {
@@ -355,8 +368,16 @@ C4Values MeasureC4(std::string_view text, const C4Settings& s) {
     if (policy) continue;
     --v.lines_removed;
     if (s.count_sentences) {
-      // Tokens never span a newline, so the kept lines' tokens are kept_text's.
-      const std::vector<std::string_view> tokens = SpacyLikeWords(line);
+      // Tokens never span white space, so the kept lines' tokens are
+      // kept_text's, and those of an unedited line are the text's own.
+      tokens.clear();
+      if (words_in && !edited) {
+        const std::vector<std::string_view>& w = *words_in;
+        while (cursor < w.size() && w[cursor].data() < stripped.data()) ++cursor;
+        while (cursor < w.size() && w[cursor].data() < stripped.data() + stripped.size()) tokens.push_back(w[cursor++]);
+      } else {
+        tokens = SpacyLikeWords(line);
+      }
       v.kept_words += static_cast<int64_t>(tokens.size());
       v.sentences += std::max(1, CountSentencizerSentences(tokens));
     }

@@ -13,7 +13,7 @@
 // without spaces (option icu_word_languages) ICU word segments that are not
 // white space instead (datatrove uses jieba, SudachiPy, pythainlp... there).
 //
-// Gopher quality (Rae et al. 2021, "Scaling Language Models", App. A.1.1;
+// Gopher quality (Rae et al. 2021, "Scaling Language Models", App. A;
 // datatrove gopher_quality_filter.py). non-symbol words = words with a
 // character outside datatrove's PUNCTUATION_SET.
 //   gopher_short_doc / gopher_long_doc: non-symbol words < 50 / > 100,000.
@@ -98,8 +98,9 @@ struct GopherQualityValues {
   int stop_words = -1;  // distinct stop words; -1: no stop list for the language
 };
 // `words` must be SplitWords(text) (computed once per document by the caller).
+using StopWords = std::set<std::string, std::less<>>;
 GopherQualityValues MeasureGopherQuality(std::string_view text, const std::vector<std::string_view>& words,
-                                         const std::set<std::string>* stop_words);
+                                         const StopWords* stop_words);
 
 struct GopherRepetitionValues {
   double dup_line_frac = 0, dup_para_frac = 0, dup_line_char_frac = 0, dup_para_char_frac = 0;
@@ -125,7 +126,10 @@ struct C4Values {
   int sentences = 0;      // over the kept lines (if count_sentences)
   int64_t kept_words = 0; // words (SplitWords) of kept_text (if count_sentences)
 };
-C4Values MeasureC4(std::string_view text, const C4Settings& settings);
+// `words`, if given, must be SpacyLikeWords(text): the tokens of lines that
+// citation removal leaves alone are taken from it instead of split again.
+C4Values MeasureC4(std::string_view text, const C4Settings& settings,
+                   const std::vector<std::string_view>* words = nullptr);
 
 // The mC4 paragraph rule: true if the text passes (see above).
 bool PassesC4Paragraphs(std::string_view text, int min_paragraphs, int min_paragraph_length);

@@ -53,16 +53,19 @@ constexpr std::u32string_view kSpacyPunct = U"…,:;!?¿؟¡()[]{}<>_#*&。？�
 constexpr std::u32string_view kSpacyQuotes = U"'\"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉〈〉⟦⟧";
 constexpr std::u32string_view kCurrency = U"$£€¥฿₽﷼₴";
 
-bool IsSpacyPunct(char32_t c) { return kSpacyPunct.find(c) != std::u32string_view::npos; }
-bool IsSpacyQuote(char32_t c) { return kSpacyQuotes.find(c) != std::u32string_view::npos; }
-bool IsIcon(char32_t c) { return u_charType(static_cast<UChar32>(c)) == U_OTHER_SYMBOL; }
+// ASCII letters and digits are none of the affix or infix characters; most
+// characters are those, so they skip the table and ICU look-ups.
+bool IsAsciiAlnum(char32_t c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+bool IsSpacyPunct(char32_t c) { return !IsAsciiAlnum(c) && kSpacyPunct.find(c) != std::u32string_view::npos; }
+bool IsSpacyQuote(char32_t c) { return !IsAsciiAlnum(c) && kSpacyQuotes.find(c) != std::u32string_view::npos; }
+bool IsIcon(char32_t c) { return c >= 0x80 && u_charType(static_cast<UChar32>(c)) == U_OTHER_SYMBOL; }
 bool IsCurrency(char32_t c) {
-  return kCurrency.find(c) != std::u32string_view::npos || (c >= 0x20A0 && c <= 0x20BF);
+  return c == '$' || (c >= 0x80 && (kCurrency.find(c) != std::u32string_view::npos || (c >= 0x20A0 && c <= 0x20BF)));
 }
 bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char32_t c) { return u_isalpha(static_cast<UChar32>(c)); }
-bool IsLower(char32_t c) { return u_islower(static_cast<UChar32>(c)); }
-bool IsUpper(char32_t c) { return u_isupper(static_cast<UChar32>(c)); }
+bool IsAlpha(char32_t c) { return c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : u_isalpha(static_cast<UChar32>(c)); }
+bool IsLower(char32_t c) { return c < 0x80 ? (c >= 'a' && c <= 'z') : u_islower(static_cast<UChar32>(c)); }
+bool IsUpper(char32_t c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : u_isupper(static_cast<UChar32>(c)); }
 bool IsHyphen(char32_t c) { return c == '-' || c == 0x2013 || c == 0x2014 || c == '~'; }
 
 // A white-space-delimited chunk, decoded, with the byte offset of each code
@@ -91,7 +94,8 @@ class Splitter {
   void Split(const Chunk& chunk) {
     chunk_ = &chunk;
     size_t b = 0, e = chunk.cps.size();
-    std::vector<std::pair<size_t, size_t>> suffixes;  // in the order found (outermost first)
+    std::vector<std::pair<size_t, size_t>>& suffixes = suffixes_;  // in the order found (outermost first)
+    suffixes.clear();
     size_t last = e + 1;
     bool special = false;
     while (b < e && e - b != last) {
@@ -171,8 +175,8 @@ class Splitter {
   }
 
   size_t PrefixLength(size_t b, size_t e) const {
-    if (IsAbbreviation(b, e)) return 0;
     const char32_t c = At(b);
+    if (IsAsciiAlnum(c) || IsAbbreviation(b, e)) return 0;
     if (c == '.') return DotRun(b, e) >= 2 ? DotRun(b, e) : 0;
     if (c == '+') return b + 1 < e && IsDigit(At(b + 1)) ? 0 : 1;
     if (c == 0x2026 && b + 1 < e && At(b + 1) == 0x2026) return 2;
@@ -191,11 +195,18 @@ class Splitter {
     if (dots >= 2) return dots;
     if (e - b >= 2 && At(e - 2) == 0x2026 && At(e - 1) == 0x2026) return 2;
     if (e - b >= 2 && (At(e - 2) == '\'' || At(e - 2) == 0x2019) && (At(e - 1) == 's' || At(e - 1) == 'S')) return 2;
-    for (const std::u32string_view unit : kUnits) {
-      const size_t u = unit.size();
-      if (e - b > u && View(e - u, e) == unit && IsDigit(At(e - u - 1))) return u;
+    {
+      // A unit after a number: the leftmost unit that ends the chunk.
+      size_t k = e;
+      while (k > b && e - k < 3 && (IsAlpha(At(k - 1)) || At(k - 1) == '%')) --k;
+      for (; k < e; ++k) {
+        if (k == b || !IsDigit(At(k - 1))) continue;
+        const std::u32string_view tail = View(k, e);
+        if (std::find(std::begin(kUnits), std::end(kUnits), tail) != std::end(kUnits)) return e - k;
+      }
     }
     const char32_t c = At(e - 1);
+    if (IsAsciiAlnum(c)) return 0;
     if (IsSpacyPunct(c) || IsSpacyQuote(c) || IsIcon(c) || c == 0x2014 || c == 0x2013) return 1;
     if (e - b >= 2) {
       const char32_t p = At(e - 2);
@@ -235,6 +246,7 @@ class Splitter {
 
   size_t InfixAt(size_t i, size_t b, size_t e) const {
     const char32_t c = At(i);
+    if (IsAsciiAlnum(c)) return 0;
     if (c == '.' && DotRun(i, e) >= 2) return DotRun(i, e);
     if (c == 0x2026 || IsIcon(c)) return 1;
     if (i == b || i + 1 >= e) return 0;
@@ -256,12 +268,14 @@ class Splitter {
   std::string_view text_;
   std::vector<std::string_view>& out_;
   const Chunk* chunk_ = nullptr;
+  std::vector<std::pair<size_t, size_t>> suffixes_;
 };
 
 }  // namespace
 
 bool IsPythonSpace(char32_t c) {
-  return u_isUWhiteSpace(static_cast<UChar32>(c)) || (c >= 0x1C && c <= 0x1F);
+  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+  return u_isUWhiteSpace(static_cast<UChar32>(c));
 }
 
 std::vector<std::string_view> SpacyLikeWords(std::string_view text) {
@@ -318,6 +332,7 @@ int CountSentencizerSentences(const std::vector<std::string_view>& tokens) {
 }
 
 bool IsDatatrovePunctuation(std::string_view word) {
+  if (!word.empty() && IsAsciiAlnum(static_cast<unsigned char>(word[0]))) return false;
   const auto* p = reinterpret_cast<const uint8_t*>(word.data());
   const auto n = static_cast<int32_t>(word.size());
   for (int32_t i = 0; i < n;) {
