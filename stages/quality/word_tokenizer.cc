@@ -69,10 +69,12 @@ bool IsUpper(char32_t c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : u_isupper(
 bool IsHyphen(char32_t c) { return c == '-' || c == 0x2013 || c == 0x2014 || c == '~'; }
 
 // A white-space-delimited chunk, decoded, with the byte offset of each code
-// point (offsets[i] .. offsets[i + 1]).
+// point from `base` (offsets[i] .. offsets[i + 1]): 8 bytes per code point,
+// so a page-long chunk without spaces costs 8x its size while it is split.
 struct Chunk {
+  size_t base = 0;
   std::u32string cps;
-  std::vector<size_t> offsets;
+  std::vector<uint32_t> offsets;
 };
 
 // spaCy's English suffix units after a number ("10km" -> "10" "km"), ASCII part.
@@ -125,7 +127,7 @@ class Splitter {
   char32_t At(size_t i) const { return chunk_->cps[i]; }
   std::u32string_view View(size_t b, size_t e) const { return std::u32string_view(chunk_->cps).substr(b, e - b); }
   void Emit(size_t b, size_t e) {
-    if (b < e) out_.push_back(text_.substr(chunk_->offsets[b], chunk_->offsets[e] - chunk_->offsets[b]));
+    if (b < e) out_.push_back(text_.substr(chunk_->base + chunk_->offsets[b], chunk_->offsets[e] - chunk_->offsets[b]));
   }
 
   // Contractions, split as spaCy's special cases split them: emits and returns true.
@@ -291,11 +293,12 @@ std::vector<std::string_view> SpacyLikeWords(std::string_view text) {
     U8_NEXT(p, i, n, c);
     const bool space = c < 0 || IsPythonSpace(static_cast<char32_t>(c));
     if (!space) {
+      if (chunk.cps.empty()) chunk.base = static_cast<size_t>(at);
       chunk.cps.push_back(static_cast<char32_t>(c));
-      chunk.offsets.push_back(static_cast<size_t>(at));
+      chunk.offsets.push_back(static_cast<uint32_t>(static_cast<size_t>(at) - chunk.base));
     }
     if ((space || i == n) && !chunk.cps.empty()) {
-      chunk.offsets.push_back(space ? static_cast<size_t>(at) : static_cast<size_t>(i));
+      chunk.offsets.push_back(static_cast<uint32_t>(static_cast<size_t>(space ? at : i) - chunk.base));
       splitter.Split(chunk);
       chunk.cps.clear();
       chunk.offsets.clear();

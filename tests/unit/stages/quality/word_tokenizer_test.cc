@@ -64,6 +64,37 @@ TEST(WordTokenizerTest, Sentencizer) {
   EXPECT_EQ(CountSentencizerSentences({}), 0);
 }
 
+// The tokens, laid end to end, are the text without its white space: the
+// tokenizer never drops or invents a character, whatever the input.
+TEST(WordTokenizerTest, TokensCoverTheTextWithoutSpaces) {
+  const std::vector<std::string> pieces = {"a", "Z", "9", ".", "..", ",", "'", "\u2019", "s", "-", "/", "(", ")",
+                                           "$", "%", "km", "n't", "\u2026", "\u00E9", "\u6771", "\U0001F642", "#",
+                                           " ", "\n", "\u00A0", "://", "www.", "Mr.", "+", "\u3002", "\"", "e.g."};
+  uint32_t state = 12345;
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int len = 1 + round % 40;
+    for (int i = 0; i < len; ++i) {
+      state = state * 1103515245u + 12345u;
+      text += pieces[(state >> 16) % pieces.size()];
+    }
+    std::string joined, expected;
+    for (const std::string_view t : SpacyLikeWords(text)) {
+      EXPECT_FALSE(t.empty()) << text;
+      joined += t;
+    }
+    for (const char c : text) {
+      if (c != ' ' && c != '\n') expected += c;
+    }
+    // U+00A0 is white space too.
+    for (size_t p = expected.find("\u00A0"); p != std::string::npos; p = expected.find("\u00A0")) expected.erase(p, 2);
+    EXPECT_EQ(joined, expected) << text;
+  }
+  std::string blob(300000, 'x');  // one long chunk: linear, no crash
+  blob[1000] = '.';
+  EXPECT_EQ(SpacyLikeWords(blob).size(), 1u);
+}
+
 TEST(WordTokenizerTest, PunctuationSets) {
   EXPECT_TRUE(IsDatatrovePunctuation("..."));
   EXPECT_TRUE(IsDatatrovePunctuation("\u201D\u3002"));
