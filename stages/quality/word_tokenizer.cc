@@ -83,11 +83,74 @@ constexpr std::u32string_view kUnits[] = {U"km", U"m", U"dm", U"cm", U"mm", U"ha
                                           U"Pa", U"mb", U"MB", U"kb", U"KB", U"gb", U"GB", U"tb", U"TB",
                                           U"T",  U"G",  U"M",  U"K",  U"%"};
 
-// spaCy English special cases that matter for counting: abbreviations kept
-// whole (the "." suffix rule would split them).
-constexpr std::u32string_view kAbbreviations[] = {
-    U"Mr.", U"Mrs.", U"Ms.", U"Dr.", U"Prof.", U"St.", U"Jr.", U"Sr.", U"vs.", U"e.g.", U"i.e.", U"E.g.", U"I.e.",
-    U"a.m.", U"p.m.", U"Inc.", U"Ltd.", U"Co.", U"Corp.", U"Gov.", U"Gen.", U"Rev.", U"Sen.", U"Rep.", U"Mt."};
+// spaCy's special cases kept whole (spacy/lang/tokenizer_exceptions.py and
+// lang/en/tokenizer_exceptions.py): abbreviations the "." suffix rule would
+// split, single letters with a period, and a few more. Sorted.
+std::vector<std::u32string_view> SortedSpecials() {
+  std::vector<std::u32string_view> v = {
+      U"''", U"C++", U":)", U":-)", U":(", U":-(", U";)", U";-)", U":D", U":P", U":p", U"<3", U":/",
+      U"a.m.", U"Adm.", U"Bros.", U"co.", U"Co.", U"Corp.", U"D.C.", U"Dr.", U"e.g.", U"E.g.", U"E.G.", U"Gen.",
+      U"Gov.", U"i.e.", U"I.e.", U"I.E.", U"Inc.", U"Jr.", U"Ltd.", U"Md.", U"Messrs.", U"Mo.", U"Mont.", U"Mr.",
+      U"Mrs.", U"Ms.", U"p.m.", U"Ph.D.", U"Prof.", U"Rep.", U"Rev.", U"Sen.", U"St.", U"vs.", U"v.s.", U"Mt.",
+      U"Ak.", U"Ala.", U"Apr.", U"Ariz.", U"Ark.", U"Aug.", U"Calif.", U"Colo.", U"Conn.", U"Dec.", U"Del.",
+      U"Feb.", U"Fla.", U"Ga.", U"Ia.", U"Id.", U"Ill.", U"Ind.", U"Jan.", U"Jul.", U"Jun.", U"Kan.", U"Kans.",
+      U"Ky.", U"La.", U"Mar.", U"Mass.", U"Mich.", U"Minn.", U"Miss.", U"N.C.", U"N.D.", U"N.H.", U"N.J.",
+      U"N.M.", U"N.Y.", U"Neb.", U"Nebr.", U"Nev.", U"Nov.", U"Oct.", U"Okla.", U"Ore.", U"Pa.", U"S.C.",
+      U"Sep.", U"Sept.", U"Tenn.", U"Va.", U"Wash.", U"Wis.", U"\u00E4.", U"\u00F6.", U"\u00FC."};
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+bool IsSpecialWhole(std::u32string_view s) {
+  static const std::vector<std::u32string_view> kSpecials = SortedSpecials();
+  if (s.empty() || s.size() > 7) return false;
+  if (s.size() == 2 && s[1] == '.' && s[0] >= 'a' && s[0] <= 'z') return true;
+  return std::binary_search(kSpecials.begin(), kSpecials.end(), s);
+}
+
+bool IsUrlLabelChar(char32_t c) { return IsAsciiAlnum(c) || (c >= 0xA1 && c <= 0xFFFF); }
+
+// spaCy's URL_MATCH (lang/tokenizer_exceptions.py), without its IP-address
+// branch: [scheme://][user@]label.(...)tld[:port][/?#rest], the TLD in
+// lower-case letters. Such a token is not split at infixes ("a.org/b/c").
+bool HostAndRest(std::u32string_view s) {
+  const size_t end = s.find_first_of(U":/?#");
+  const std::u32string_view host = s.substr(0, end);
+  const size_t dot = host.rfind('.');
+  if (dot == std::u32string_view::npos || host.size() - dot - 1 < 2 || host.size() - dot - 1 > 63) return false;
+  for (size_t i = dot + 1; i < host.size(); ++i) {
+    if (!IsLower(host[i])) return false;
+  }
+  size_t start = 0;
+  while (start <= dot) {  // labels: X[X_-]*X or X, then "."
+    const size_t stop = host.find('.', start);
+    if (stop == start || stop - start > 64 || !IsUrlLabelChar(host[start]) || !IsUrlLabelChar(host[stop - 1])) {
+      return false;
+    }
+    for (size_t i = start; i < stop; ++i) {
+      if (!IsUrlLabelChar(host[i]) && host[i] != '_' && host[i] != '-') return false;
+    }
+    start = stop + 1;
+  }
+  if (end == std::u32string_view::npos || s[end] != ':') return true;
+  size_t digits = 0;
+  while (end + 1 + digits < s.size() && IsDigit(s[end + 1 + digits])) ++digits;
+  const size_t after = end + 1 + digits;
+  return digits >= 2 && digits <= 5 && (after == s.size() || s.substr(after, 1).find_first_of(U"/?#") == 0);
+}
+
+bool IsUrlLike(std::u32string_view s) {
+  if (s.find('.') == std::u32string_view::npos) return false;
+  const size_t scheme = s.find(U"://");
+  if (scheme != std::u32string_view::npos && scheme >= 2) {
+    bool ok = true;
+    for (size_t i = 0; i < scheme; ++i) ok = ok && (IsAsciiAlnum(s[i]) || s[i] == '_' || s[i] == '+' || s[i] == '-' || s[i] == '.');
+    if (ok) s.remove_prefix(scheme + 3);
+  }
+  if (HostAndRest(s)) return true;
+  const size_t at = s.find('@');
+  return at != std::u32string_view::npos && at > 0 && HostAndRest(s.substr(at + 1));
+}
 
 class Splitter {
  public:
@@ -161,14 +224,8 @@ class Splitter {
     }
     return false;
   }
-  bool IsAbbreviation(size_t b, size_t e) const {
-    const std::u32string_view s = View(b, e);
-    return std::find(std::begin(kAbbreviations), std::end(kAbbreviations), s) != std::end(kAbbreviations);
-  }
-  bool IsUrl(size_t b, size_t e) const {
-    const std::u32string_view s = View(b, e);
-    return s.find(U"://") != std::u32string_view::npos || s.starts_with(U"www.");
-  }
+  bool IsAbbreviation(size_t b, size_t e) const { return IsSpecialWhole(View(b, e)); }
+  bool IsUrl(size_t b, size_t e) const { return IsUrlLike(View(b, e)); }
 
   size_t DotRun(size_t i, size_t e) const {
     size_t j = i;
@@ -215,7 +272,7 @@ class Splitter {
       if (c == '+' && IsDigit(p)) return 1;
       if (IsCurrency(c) && IsDigit(p)) return 1;
       if (c == '.') {
-        if (IsDigit(p) || IsLower(p) || p == '%' || p == 0xB2 || p == '-' || p == '+' || IsSpacyQuote(p) ||
+        if (IsDigit(p) || IsLower(p) || p == '%' || p == 0xB2 || p == '-' || p == '+' || p == '|' || IsSpacyQuote(p) ||
             IsSpacyPunct(p)) {
           return 1;
         }
@@ -236,7 +293,7 @@ class Splitter {
         ++i;
         continue;
       }
-      if (i != start) {  // spaCy skips an infix at the start of what is left
+      if (i != b) {  // spaCy skips an infix at the very start
         Emit(start, i);
         Emit(i, i + len);
         start = i + len;

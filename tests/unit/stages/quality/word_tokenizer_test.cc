@@ -45,6 +45,8 @@ TEST(WordTokenizerTest, ContractionsAndInfixes) {
             (V{"well", "-", "written", "and", "/", "or", "2", "+", "3", "end", ".", "Start", "a", ",", "b"}));
   EXPECT_EQ(Tokens("wait...what"), (V{"wait", "...", "what"}));
   EXPECT_EQ(Tokens("see https://example.com/a/b."), (V{"see", "https://example.com/a/b", "."}));
+  EXPECT_EQ(Tokens("github.com/a/b and a/b"), (V{"github.com/a/b", "and", "a", "/", "b"}));  // URL_MATCH
+  EXPECT_EQ(Tokens("Plan a. Then C++ :)"), (V{"Plan", "a.", "Then", "C++", ":)"}));  // special cases
 }
 
 TEST(WordTokenizerTest, SymbolJunk) {
