@@ -48,6 +48,15 @@ bool In(const std::array<char32_t, N>& set, char32_t c) {
 
 bool IsTerminal(char32_t c) { return In(kTerminal, c); }
 
+// TERMINAL_PUNCTUATION characters missing from spaCy's Sentencizer
+// punct_chars (newer Unicode additions; sorted).
+constexpr std::array<char32_t, 31> kNotSentenceEnd = {
+    0x61D,   0x61E,   0x837,   0x839,   0x83D,   0x83E,   0x17D4,  0x17D5,  0x17D6,  0x17D9,  0x17DA,
+    0x1B7D,  0x1B7E,  0x2E53,  0x2E54,  0x10F55, 0x10F56, 0x10F57, 0x10F58, 0x10F59, 0x10F86, 0x10F87,
+    0x10F88, 0x10F89, 0x11944, 0x11946, 0x11EF7, 0x11EF8, 0x11F43, 0x11F44, 0x16E98};
+
+bool IsSentencizerEnd(char32_t c) { return IsTerminal(c) && !In(kNotSentenceEnd, c); }
+
 // spaCy char_classes: LIST_PUNCT (without the two-character "……") and LIST_QUOTES.
 constexpr std::u32string_view kSpacyPunct = U"…,:;!?¿؟¡()[]{}<>_#*&。？！，、；：～·।،۔؛٪";
 constexpr std::u32string_view kSpacyQuotes = U"'\"”“`‘´’‚,„»«「」『』（）〔〕【】《》〈〉〈〉⟦⟧";
@@ -380,7 +389,7 @@ int CountSentencizerSentences(const std::vector<std::string_view>& tokens) {
       if (first < 0) first = c;
       all_punct = all_punct && (U_GET_GC_MASK(c) & U_GC_P_MASK) != 0;
     }
-    const bool sentence_end = count == 1 && first >= 0 && IsTerminal(static_cast<char32_t>(first));
+    const bool sentence_end = count == 1 && first >= 0 && IsSentencizerEnd(static_cast<char32_t>(first));
     if (seen_period && !all_punct && !sentence_end) {
       ++sentences;
       seen_period = false;

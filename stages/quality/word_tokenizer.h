@@ -11,12 +11,17 @@
 // letter, a digit or two capitals, units after digits); keep abbreviations
 // (e.g., Mr.) and URLs whole; split contractions (do n't, I 'm) and infixes
 // (letter-letter, letter,letter, letter/letter, digit+digit, lower.Upper, ".."
-// inside). Not ported: spaCy's emoticon and number-word exceptions
-// ("dont" -> "do" "nt"), which move counts by a token at most.
+// inside); keep spaCy's special cases (abbreviations, "a.", "C++", common
+// emoticons) and what its URL_MATCH takes for a URL ("site.org/a/b") whole.
+// Not ported: the rest of spaCy's emoticons, contractions written without
+// an apostrophe ("dont" -> "do" "nt"), URL_MATCH's IP-address branch, and
+// the other languages' own rules (French elisions...): each moves a count by
+// a token or so.
 //
 // Sentences (C4's count) are spaCy's Sentencizer over those tokens: a new
 // sentence begins at the first token after a sentence-final character
-// (". ! ?" and the other scripts' ones) that is neither punctuation nor one.
+// (". ! ?" and the other scripts' ones in its punct_chars) that is neither
+// punctuation (Unicode P*) nor one.
 //
 // All functions are pure and thread-safe; views point into the argument.
 #pragma once
