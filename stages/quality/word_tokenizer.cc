@@ -219,6 +219,17 @@ class Splitter {
       Emit(e - 3, e);
       return true;
     }
+    // can not, gon na, got ta (spaCy's English exceptions)
+    if (n == 6 || n == 5) {
+      std::u32string lower;
+      for (size_t i = b; i < e; ++i) lower.push_back(static_cast<char32_t>(u_tolower(static_cast<UChar32>(At(i)))));
+      const size_t cut = lower == U"cannot" ? 3 : (lower == U"gonna" || lower == U"gotta") ? 3 : 0;
+      if (cut) {
+        Emit(b, b + cut);
+        Emit(b + cut, e);
+        return true;
+      }
+    }
     // I 'm, you 're, we 've, he 'll, I 'd
     for (const std::u32string_view tail : {U"m", U"re", U"ve", U"ll", U"d"}) {
       const size_t t = tail.size() + 1;

@@ -41,6 +41,7 @@ TEST(WordTokenizerTest, PeriodsAbbreviationsNumbers) {
 TEST(WordTokenizerTest, ContractionsAndInfixes) {
   EXPECT_EQ(Tokens("don't can't I'm we've Frodo's"),
             (V{"do", "n't", "ca", "n't", "I", "'m", "we", "'ve", "Frodo", "'s"}));
+  EXPECT_EQ(Tokens("I cannot, gonna"), (V{"I", "can", "not", ",", "gon", "na"}));
   EXPECT_EQ(Tokens("well-written and/or 2+3 end.Start a,b"),
             (V{"well", "-", "written", "and", "/", "or", "2", "+", "3", "end", ".", "Start", "a", ",", "b"}));
   EXPECT_EQ(Tokens("wait...what"), (V{"wait", "...", "what"}));
