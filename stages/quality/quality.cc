@@ -73,8 +73,8 @@ QualityOptions QualityOptions::Parse(OptionReader& reader) {
   cp.Get("min_paragraph_length", o.c4_paragraph.min_paragraph_length, 0, 1 << 30);
   cp.Finish();
   OptionReader f = reader.Child("fineweb");
-  f.Get("line_punct_exclude_zero", o.fineweb.line_punct_exclude_zero);
   f.Get("enabled", o.fineweb.enabled);
+  f.Get("line_punct_exclude_zero", o.fineweb.line_punct_exclude_zero);
   f.Get("min_line_punct_ratio", o.fineweb.min_line_punct_ratio, 0, 1);
   f.Get("max_short_line_ratio", o.fineweb.max_short_line_ratio, 0, 1);
   f.Get("max_char_dup_ratio", o.fineweb.max_char_dup_ratio, 0, 1);
@@ -101,7 +101,7 @@ QualityStage::QualityStage(const QualityOptions& options, const StageContext& co
 
 std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
   std::string failed;
-  auto check = [&](bool fails, const std::string& reason) {
+  auto check = [&](bool fails, std::string_view reason) {
     if (fails && failed.empty()) failed = reason;
   };
   const std::string& lang = doc.lang;

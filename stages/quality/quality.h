@@ -51,7 +51,10 @@ struct QualityOptions {
     int min_words_per_line = 3, max_word_length = 1000, min_sentences = 5;  // -1: off
     bool filter_no_terminal_punct = true;  // FineWeb's recipe sets it false
     bool remove_citations = true;          // "[1]", "[edit]", "[citation needed]"
-    bool typographic_end_quotes = false;   // ” ’ » end a line too (datatrove, C4: ASCII quotes only)
+    // ” ’ » end a line too: web text quotes with them (datatrove, C4's code:
+    // ASCII quotes only, so a line ending in a quoted sentence goes; false
+    // gives their decisions).
+    bool typographic_end_quotes = true;
   } c4;
   struct C4Paragraph {  // mC4's page rule; not in C4 (English) nor FineWeb
     bool enabled = false;

@@ -50,8 +50,9 @@
 // after TensorFlow Datasets' c4_utils.py), per stripped line, in this order:
 //   a word (line.split()) longer than 1000: line removed;
 //   Wikipedia citation marks ("[1]", "[edit]", "[citation needed]") deleted;
-//   not ending in . ? ! " ' or ending in "...": line removed (a curly ” ’ or
-//     » does not end a line there; option c4.typographic_end_quotes);
+//   not ending in . ? ! " ' or ending in "...": line removed (textmill by
+//     default also takes a curly ” ’ or » for an end quote, as the paper's
+//     "end quotation mark" reads; c4.typographic_end_quotes: false is datatrove's);
 //   fewer than 3 words: line removed;
 //   c4_lorem_ipsum: "lorem ipsum" in the line: document dropped;
 //   "javascript" in the line: line removed;
@@ -116,7 +117,7 @@ struct C4Settings {
   int max_word_length = 1000;      // -1: off
   bool filter_no_terminal_punct = true;
   bool remove_citations = true;
-  bool typographic_end_quotes = false;  // also ” ’ » end a line (textmill's option)
+  bool typographic_end_quotes = false;  // also ” ’ » end a line (the stage turns it on by default)
   bool count_sentences = true;     // off: sentences stays 0 (the rule is skipped)
 };
 struct C4Values {

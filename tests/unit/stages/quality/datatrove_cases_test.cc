@@ -37,9 +37,12 @@ std::string Repeat(const std::string& s, int n) {
 }
 
 // Options with every filter off; each test switches on the one it ports.
+// C4 lines end in ASCII quotes only, as in datatrove (textmill's default also
+// takes curly ones).
 QualityOptions None() {
   QualityOptions o;
   o.gopher.enabled = o.repetition.enabled = o.c4.enabled = o.fineweb.enabled = false;
+  o.c4.typographic_end_quotes = false;
   return o;
 }
 
@@ -170,7 +173,7 @@ TEST(DatatroveCasesTest, C4LineRules) {
   EXPECT_EQ(out.reason, "");  // the long-word line is removed before its "{" or "lorem ipsum" are seen
   EXPECT_EQ(out.text,
             "Kept line number one.\nCited fact here. Also  this.\nA quote at the end is fine.\"\nKept line number two!");
-  // Curly quotes end no line, unless asked (textmill's option).
+  // Curly quotes end no line in datatrove; textmill's default takes them.
   const std::string quoted = "He said \u201Cthe bridge will open soon.\u201D";
   EXPECT_EQ(RunStage(quoted + "\nKept line number one.", o).text, "Kept line number one.");
   QualityOptions curly = o;
