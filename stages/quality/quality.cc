@@ -117,10 +117,11 @@ std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
     for (const auto& entry : o.top_ngram) top_ns.push_back(entry.first);
     for (const auto& entry : o.dup_ngram) dup_ns.push_back(entry.first);
     const GopherRepetitionValues v = MeasureGopherRepetition(doc.text, words, top_ns, dup_ns);
-    check(v.dup_para_frac > o.dup_para_frac, "gopher_dup_para_frac");
-    check(v.dup_para_char_frac > o.dup_para_char_frac, "gopher_dup_para_char_frac");
-    check(v.dup_line_frac > o.dup_line_frac, "gopher_dup_line_frac");
-    check(v.dup_line_char_frac > o.dup_line_char_frac, "gopher_dup_line_char_frac");
+    // As in datatrove, a threshold of 0 switches its rule off.
+    check(o.dup_para_frac && v.dup_para_frac > o.dup_para_frac, "gopher_dup_para_frac");
+    check(o.dup_para_char_frac && v.dup_para_char_frac > o.dup_para_char_frac, "gopher_dup_para_char_frac");
+    check(o.dup_line_frac && v.dup_line_frac > o.dup_line_frac, "gopher_dup_line_frac");
+    check(o.dup_line_char_frac && v.dup_line_char_frac > o.dup_line_char_frac, "gopher_dup_line_char_frac");
     Json top = Json::object(), dup = Json::object();
     for (const auto& [n, limit] : o.top_ngram) {
       const auto it = v.top_ngram_char_frac.find(n);
@@ -144,18 +145,20 @@ std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
     const auto it = stop_words_.find(lang.empty() ? "en" : lang);
     const GopherQualityValues v = MeasureGopherQuality(doc.text, words, it == stop_words_.end() ? nullptr : &it->second);
     const auto& o = options_.gopher;
-    check(v.n_non_symbol_words < o.min_words, "gopher_short_doc");
-    check(v.n_non_symbol_words > o.max_words, "gopher_long_doc");
+    // As in datatrove, a threshold of 0 switches its rule off.
+    check(o.min_words && v.n_non_symbol_words < o.min_words, "gopher_short_doc");
+    check(o.max_words && v.n_non_symbol_words > o.max_words, "gopher_long_doc");
     if (word_length_rules) {
-      check(v.avg_word_length < o.min_avg_word_length, "gopher_below_avg_threshold");
-      check(v.avg_word_length > o.max_avg_word_length, "gopher_above_avg_threshold");
+      check(o.min_avg_word_length && v.avg_word_length < o.min_avg_word_length, "gopher_below_avg_threshold");
+      check(o.max_avg_word_length && v.avg_word_length > o.max_avg_word_length, "gopher_above_avg_threshold");
     }
-    check(v.hash_ratio > o.max_symbol_word_ratio, "gopher_too_many_hashes");
-    check(v.ellipsis_ratio > o.max_symbol_word_ratio, "gopher_too_many_ellipsis");
-    check(v.bullet_lines_ratio > o.max_bullet_lines_ratio, "gopher_too_many_bullets");
-    check(v.end_ellipsis_ratio > o.max_ellipsis_lines_ratio, "gopher_too_many_end_ellipsis");
-    check(v.alpha_words_ratio < o.min_alpha_words_ratio, "gopher_below_alpha_threshold");
-    if (v.stop_words >= 0) check(v.stop_words < o.min_stop_words, "gopher_enough_stop_words");
+    check(o.max_symbol_word_ratio && v.hash_ratio > o.max_symbol_word_ratio, "gopher_too_many_hashes");
+    check(o.max_symbol_word_ratio && v.ellipsis_ratio > o.max_symbol_word_ratio, "gopher_too_many_ellipsis");
+    check(o.max_bullet_lines_ratio && v.bullet_lines_ratio > o.max_bullet_lines_ratio, "gopher_too_many_bullets");
+    check(o.max_ellipsis_lines_ratio && v.end_ellipsis_ratio > o.max_ellipsis_lines_ratio,
+          "gopher_too_many_end_ellipsis");
+    check(o.min_alpha_words_ratio && v.alpha_words_ratio < o.min_alpha_words_ratio, "gopher_below_alpha_threshold");
+    if (v.stop_words >= 0) check(o.min_stop_words && v.stop_words < o.min_stop_words, "gopher_enough_stop_words");
     annotation["gopher"] = {{"n_words", v.n_non_symbol_words},
                             {"n_tokens", v.n_words},
                             {"avg_word_length", Round(v.avg_word_length)},

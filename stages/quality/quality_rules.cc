@@ -115,28 +115,46 @@ class NgramTable {
  public:
   struct Slot {
     uint64_t key = 0;
-    int64_t count = 0;  // 0: empty
-    int64_t first = 0;  // index of the first occurrence
+    uint32_t generation = 0;  // a slot of an older generation is empty
+    uint32_t count = 0;
+    uint64_t first = 0;       // index of the first occurrence
   };
-  // Empties the table and sizes it for `keys` insertions.
+  // Empties the table (by starting a generation: no clearing per use) and
+  // sizes it for `keys` insertions.
   void Reset(size_t keys) {
     size_t capacity = 16;
     while (capacity < keys * 2) capacity *= 2;
-    slots_.assign(capacity, Slot{});
+    if (capacity > slots_.size() || ++generation_ == 0) {
+      slots_.assign(std::max(capacity, slots_.size()), Slot{});
+      generation_ = 1;
+    }
     mask_ = capacity - 1;
   }
   // The slot of `key`, created with count 0 if new.
   Slot& Find(uint64_t key) {
     size_t i = static_cast<size_t>(key * 0x9E3779B97F4A7C15ull >> 20) & mask_;
-    while (slots_[i].count != 0 && slots_[i].key != key) i = (i + 1) & mask_;
-    slots_[i].key = key;
-    return slots_[i];
+    while (slots_[i].generation == generation_ && slots_[i].key != key) i = (i + 1) & mask_;
+    Slot& slot = slots_[i];
+    if (slot.generation != generation_) slot = Slot{key, generation_, 0, 0};
+    return slot;
   }
 
  private:
   std::vector<Slot> slots_;
   size_t mask_ = 0;
+  uint32_t generation_ = 0;
 };
+
+// Extends the key of a word sequence by one word's hash; order-dependent
+// ("a b" and "b a" differ) and avalanched, so keys of distinct sequences
+// collide with odds of about 2^-64 per pair.
+uint64_t ExtendKey(uint64_t key, uint64_t word) {
+  uint64_t x = ((key << 23) | (key >> 41)) * 0x9E3779B97F4A7C15ull ^ word;
+  x ^= x >> 33;
+  x *= 0xFF51AFD7ED558CCDull;
+  x ^= x >> 29;
+  return x;
+}
 
 }  // namespace
 
@@ -261,14 +279,22 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std:
   thread_local NgramTable reused;
   NgramTable own;
   NgramTable& table = words.size() <= (size_t{1} << 20) ? reused : own;
-  for (const int n_int : top_ns) {
+  // keys[i]: the key of the n words from i, extended one word per n.
+  std::vector<uint64_t> keys(ids);
+  size_t keyed = 1;
+  std::vector<int> sorted_top(top_ns);
+  std::sort(sorted_top.begin(), sorted_top.end());
+  for (const int n_int : sorted_top) {
     const auto n = static_cast<size_t>(n_int);
     if (n == 0 || words.size() < n) continue;  // no n-grams: datatrove skips the rule
+    for (; keyed < n; ++keyed) {
+      for (size_t i = 0; i + keyed < words.size(); ++i) keys[i] = ExtendKey(keys[i], ids[i + keyed]);
+    }
     table.Reset(words.size());
-    int64_t best_count = 0, best_first = 0;
+    uint64_t best_count = 0, best_first = 0;
     for (size_t i = 0; i + n <= words.size(); ++i) {
-      NgramTable::Slot& slot = table.Find(XXH3_64bits(ids.data() + i, n * sizeof(uint64_t)));
-      if (slot.count == 0) slot.first = static_cast<int64_t>(i);
+      NgramTable::Slot& slot = table.Find(keys[i]);
+      if (slot.count == 0) slot.first = i;
       ++slot.count;
       if (slot.count > best_count || (slot.count == best_count && slot.first < best_first)) {
         best_count = slot.count;
@@ -276,8 +302,8 @@ GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std:
       }
     }
     int64_t chars = static_cast<int64_t>(n) - 1;  // the joining spaces
-    for (size_t k = 0; k < n; ++k) chars += lengths[static_cast<size_t>(best_first) + k];
-    v.top_ngram_char_frac[n_int] = Ratio(static_cast<double>(chars * best_count), length);
+    for (size_t k = 0; k < n; ++k) chars += lengths[best_first + k];
+    v.top_ngram_char_frac[n_int] = Ratio(static_cast<double>(chars) * static_cast<double>(best_count), length);
   }
   for (const int n_int : dup_ns) {
     const auto n = static_cast<size_t>(n_int);

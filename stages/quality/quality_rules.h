@@ -13,6 +13,9 @@
 // without spaces (option icu_word_languages) ICU word segments that are not
 // white space instead (datatrove uses jieba, SudachiPy, pythainlp... there).
 //
+// In both Gopher filters a threshold set to 0 switches its rule off, as in
+// datatrove (its `if self.threshold and ...`); C4's -1 does the same.
+//
 // Gopher quality (Rae et al. 2021, "Scaling Language Models", App. A;
 // datatrove gopher_quality_filter.py). non-symbol words = words with a
 // character outside datatrove's PUNCTUATION_SET.

@@ -112,7 +112,8 @@ std::vector<std::u32string_view> SortedSpecials() {
 
 bool IsSpecialWhole(std::u32string_view s) {
   static const std::vector<std::u32string_view> kSpecials = SortedSpecials();
-  if (s.empty() || s.size() > 7) return false;
+  // Every entry starts or ends with a character that is not a letter or digit.
+  if (s.empty() || s.size() > 7 || (IsAsciiAlnum(s.front()) && IsAsciiAlnum(s.back()))) return false;
   if (s.size() == 2 && s[1] == '.' && s[0] >= 'a' && s[0] <= 'z') return true;
   return std::binary_search(kSpecials.begin(), kSpecials.end(), s);
 }
