@@ -143,7 +143,8 @@ std::string QualityStage::Evaluate(Document& doc, Json& annotation) const {
   }
   if (options_.gopher.enabled) {
     const auto it = stop_words_.find(lang.empty() ? "en" : lang);
-    const GopherQualityValues v = MeasureGopherQuality(doc.text, words, it == stop_words_.end() ? nullptr : &it->second);
+    const StopWords* stops = it == stop_words_.end() ? nullptr : &it->second;
+    const GopherQualityValues v = MeasureGopherQuality(doc.text, words, stops);
     const auto& o = options_.gopher;
     // As in datatrove, a threshold of 0 switches its rule off.
     check(o.min_words && v.n_non_symbol_words < o.min_words, "gopher_short_doc");

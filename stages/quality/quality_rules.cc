@@ -453,7 +453,8 @@ FineWebValues MeasureFineWeb(std::string_view text, size_t word_count, int short
   v.line_punct_ratio = static_cast<double>(punct) / n;
   v.short_line_ratio = static_cast<double>(short_lines) / n;
   const auto newlines = static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
-  v.char_dup_ratio = Ratio(static_cast<double>(FindDuplicates(lines).second), static_cast<double>(Len(text) - newlines));
+  v.char_dup_ratio =
+      Ratio(static_cast<double>(FindDuplicates(lines).second), static_cast<double>(Len(text) - newlines));
   v.list_ratio = Ratio(static_cast<double>(newlines), static_cast<double>(word_count));
   return v;
 }

@@ -72,7 +72,9 @@ bool IsCurrency(char32_t c) {
   return c == '$' || (c >= 0x80 && (kCurrency.find(c) != std::u32string_view::npos || (c >= 0x20A0 && c <= 0x20BF)));
 }
 bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
-bool IsAlpha(char32_t c) { return c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : u_isalpha(static_cast<UChar32>(c)); }
+bool IsAlpha(char32_t c) {
+  return c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : u_isalpha(static_cast<UChar32>(c));
+}
 bool IsLower(char32_t c) { return c < 0x80 ? (c >= 'a' && c <= 'z') : u_islower(static_cast<UChar32>(c)); }
 bool IsUpper(char32_t c) { return c < 0x80 ? (c >= 'A' && c <= 'Z') : u_isupper(static_cast<UChar32>(c)); }
 bool IsHyphen(char32_t c) { return c == '-' || c == 0x2013 || c == 0x2014 || c == '~'; }
@@ -154,7 +156,9 @@ bool IsUrlLike(std::u32string_view s) {
   const size_t scheme = s.find(U"://");
   if (scheme != std::u32string_view::npos && scheme >= 2) {
     bool ok = true;
-    for (size_t i = 0; i < scheme; ++i) ok = ok && (IsAsciiAlnum(s[i]) || s[i] == '_' || s[i] == '+' || s[i] == '-' || s[i] == '.');
+    for (size_t i = 0; i < scheme; ++i) {
+      ok = ok && (IsAsciiAlnum(s[i]) || s[i] == '_' || s[i] == '+' || s[i] == '-' || s[i] == '.');
+    }
     if (ok) s.remove_prefix(scheme + 3);
   }
   if (HostAndRest(s)) return true;
@@ -236,7 +240,9 @@ class Splitter {
       const size_t t = tail.size() + 1;
       if (n <= t || !apostrophe(e - t) || !all_alpha(b, e - t)) continue;
       bool match = true;
-      for (size_t k = 0; k < tail.size(); ++k) match = match && u_tolower(static_cast<UChar32>(At(e - tail.size() + k))) == static_cast<UChar32>(tail[k]);
+      for (size_t k = 0; k < tail.size(); ++k) {
+        match = match && u_tolower(static_cast<UChar32>(At(e - tail.size() + k))) == static_cast<UChar32>(tail[k]);
+      }
       if (match) {
         Emit(b, e - t);
         Emit(e - t, e);

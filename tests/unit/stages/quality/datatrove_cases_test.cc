@@ -71,7 +71,8 @@ TEST(DatatroveCasesTest, GopherRepetition) {
   o.repetition.enabled = true;
   EXPECT_EQ(Reason(Repeat("I am your father.\n", 4), o), "gopher_dup_line_frac");
   EXPECT_EQ(Reason(Repeat("I am your father.\n\n", 4), o), "gopher_dup_para_frac");
-  EXPECT_EQ(Reason("I am groot.\n\nYou are a wizard.\n\nI am your father.\n\n" + Repeat(std::string(30, 'x') + ".\n\n", 2),
+  EXPECT_EQ(Reason("I am groot.\n\nYou are a wizard.\n\nI am your father.\n\n" +
+                       Repeat(std::string(30, 'x') + ".\n\n", 2),
                    o),
             "gopher_dup_para_char_frac");
   EXPECT_EQ(Reason("I am groot.\nYou are a wizard.\nI am your father.\n" + Repeat(std::string(40, 'x') + ".\n", 2), o),
@@ -172,7 +173,8 @@ TEST(DatatroveCasesTest, C4LineRules) {
       o);
   EXPECT_EQ(out.reason, "");  // the long-word line is removed before its "{" or "lorem ipsum" are seen
   EXPECT_EQ(out.text,
-            "Kept line number one.\nCited fact here. Also  this.\nA quote at the end is fine.\"\nKept line number two!");
+            "Kept line number one.\nCited fact here. Also  this.\nA quote at the end is fine.\"\n"
+            "Kept line number two!");
   // Curly quotes end no line in datatrove; textmill's default takes them.
   const std::string quoted = "He said \u201Cthe bridge will open soon.\u201D";
   EXPECT_EQ(RunStage(quoted + "\nKept line number one.", o).text, "Kept line number one.");

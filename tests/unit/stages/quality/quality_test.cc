@@ -138,6 +138,18 @@ TEST(QualityStageTest, EachGopherQualityRuleOnBothSides) {
   EXPECT_EQ(RejectOf(no_stop, only, "fi"), "");  // no stop list for Finnish: rule skipped
 }
 
+TEST(QualityStageTest, ZeroSwitchesAGopherRuleOff) {
+  QualityOptions only;
+  only.repetition.enabled = only.c4.enabled = only.fineweb.enabled = false;
+  EXPECT_EQ(RejectOf("Too short.", only), "gopher_short_doc");
+  only.gopher.min_words = 0;
+  EXPECT_EQ(RejectOf("Too short.", only), "gopher_below_alpha_threshold");  // "." is 1 of 3 tokens
+  only.gopher.min_alpha_words_ratio = 0;
+  EXPECT_EQ(RejectOf("Too short.", only), "gopher_enough_stop_words");
+  only.gopher.min_stop_words = 0;
+  EXPECT_EQ(RejectOf("Too short.", only), "");
+}
+
 TEST(QualityStageTest, RepetitionRules) {
   QualityOptions only;
   only.gopher.enabled = only.c4.enabled = only.fineweb.enabled = false;
