@@ -34,7 +34,8 @@ bool LooksLikeVersion(std::string_view text, size_t begin, size_t end) {
          before.find("release") != std::string::npos;
 }
 
-// Python's ipaddress.IPv4Address.is_global (3.12): not in a private,
+// Python's ipaddress.IPv4Address.is_global (3.12.4 and later; before, only
+// 192.0.0.0/29 and .170/31 of 192.0.0.0/24 were private): not in a private,
 // reserved or shared range.
 bool IsGlobalIpv4(std::string_view address) {
   const std::string s(address);

@@ -4,7 +4,8 @@
 // confirmed with inet_pton.
 //
 // As datatrove's PIIFormatter (pipeline/formatters/pii.py, FineWeb's): its
-// e-mail pattern, with \b on Unicode word characters as Python's; IPv4 with
+// e-mail pattern (no address starts right after a non-ASCII letter, as
+// Python's Unicode \b has it; RE2's \b is ASCII); IPv4 with
 // octets 0-255 without leading zeros, and only public addresses redacted
 // (ip_public_only; Python's ipaddress is_global: not 0/8, 10/8, 100.64/10,
 // 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24, 192.168/16,
@@ -14,6 +15,7 @@
 // ranges are not public), and dotted numbers that read as versions
 // ("v1.2.3.4", "version 10.0.0.1", "1.2.3.4.5") are not addresses
 // (skip_version_numbers; datatrove redacts the first four numbers of "1.2.3.4.5").
+// One token per kind (datatrove's default cycles through example addresses).
 //
 // Reads and writes: text. Rejects: none. Counters: redacted.email,
 // redacted.ipv4, redacted.ipv6, redacted.phone, docs_with_pii.
