@@ -204,12 +204,31 @@ class Splitter {
   char32_t At(size_t i) const { return chunk_->cps[i]; }
   std::u32string_view View(size_t b, size_t e) const { return std::u32string_view(chunk_->cps).substr(b, e - b); }
   void Emit(size_t b, size_t e) {
-    if (b < e) out_.push_back(text_.substr(chunk_->base + chunk_->offsets[b], chunk_->offsets[e] - chunk_->offsets[b]));
+    if (b >= e) return;
+    const std::string_view token =
+        text_.substr(chunk_->base + chunk_->offsets[b], chunk_->offsets[e] - chunk_->offsets[b]);
+    // spaCy's special-case matcher joins "'" "'" back into its special case "''".
+    if (token == "'" && !out_.empty() && out_.back() == "'" && out_.back().data() + 1 == token.data()) {
+      out_.back() = std::string_view(out_.back().data(), 2);
+      return;
+    }
+    out_.push_back(token);
   }
 
   // Contractions, split as spaCy's special cases split them: emits and returns true.
   bool Special(size_t b, size_t e) {
     const size_t n = e - b;
+    // 7am, 11p.m.: the hours 1-12 with am, pm, a.m., p.m. (spaCy's English exceptions)
+    if (n >= 3 && n <= 6 && IsDigit(At(b))) {
+      const size_t digits = IsDigit(At(b + 1)) ? 2 : 1;
+      const auto hour = static_cast<int>(digits == 2 ? (At(b) - '0') * 10 + (At(b + 1) - '0') : At(b) - '0');
+      const std::u32string_view rest = View(b + digits, e);
+      if (hour >= 1 && hour <= 12 && (rest == U"am" || rest == U"pm" || rest == U"a.m." || rest == U"p.m.")) {
+        Emit(b, b + digits);
+        Emit(b + digits, e);
+        return true;
+      }
+    }
     auto apostrophe = [&](size_t i) { return At(i) == '\'' || At(i) == 0x2019; };
     auto all_alpha = [&](size_t from, size_t to) {
       for (size_t i = from; i < to; ++i) {
