@@ -11,8 +11,10 @@
 // letter, a digit or two capitals, units after digits); keep abbreviations
 // (e.g., Mr.) and URLs whole; split contractions (do n't, I 'm) and infixes
 // (letter-letter, letter,letter, letter/letter, digit+digit, lower.Upper, ".."
-// inside); keep spaCy's special cases (abbreviations, "a.", "C++", common
-// emoticons) and what its URL_MATCH takes for a URL ("site.org/a/b") whole.
+// inside); keep spaCy's special cases (abbreviations, "a.", "C++", "''",
+// common emoticons) and what its URL_MATCH takes for a URL ("site.org/a/b")
+// whole; split "7am" as its English exceptions do.
+// tests/unit/stages/quality/spacy_cases_test.cc holds spaCy's own cases.
 // Not ported: the rest of spaCy's emoticons, contractions written without
 // an apostrophe ("dont" -> "do" "nt"), URL_MATCH's IP-address branch, and
 // the other languages' own rules (French elisions...): each moves a count by

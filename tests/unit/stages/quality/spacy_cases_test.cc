@@ -1,5 +1,7 @@
-// Token counts from spaCy's own English tokenizer tests: every case of
-// the form `tokens = en_tokenizer(text); assert len(tokens) == N` whose text
+// Token counts from spaCy's own tokenizer tests: every case of the form
+// `tokens = en_tokenizer(text); assert len(tokens) == N` (and six of the
+// multi-language `tokenizer`, marked "base rules": prefix, suffix and emoji
+// rules English shares) whose text
 // has no white space other than single spaces (datatrove drops white-space
 // tokens), from spacy/tests/lang/en/ and spacy/tests/tokenizer/ (commit
 // f69c32f7a, August 2026). spaCy:
@@ -29,11 +31,11 @@ namespace {
 
 TEST(SpacyCasesTest, TokenCounts) {
   const std::vector<std::pair<std::string, size_t>> cases = {
-      {"108)", 2},  // test_exceptions
-      {"XDN", 1},  // test_exceptions
-      {"can you still dunk?\U0001F355\U0001F354\U0001F635LOL", 8},  // test_exceptions
-      {"i\U0001F499you", 3},  // test_exceptions
-      {"\U0001F918\U0001F918yay!", 4},  // test_exceptions
+      {"108)", 2},  // test_exceptions (base rules)
+      {"XDN", 1},  // test_exceptions (base rules)
+      {"can you still dunk?\U0001F355\U0001F354\U0001F635LOL", 8},  // test_exceptions (base rules)
+      {"i\U0001F499you", 3},  // test_exceptions (base rules)
+      {"\U0001F918\U0001F918yay!", 4},  // test_exceptions (base rules)
       {"(can)", 3},  // test_prefix_suffix_infix
       {"can't", 2},  // test_prefix_suffix_infix
       {"(can't", 3},  // test_prefix_suffix_infix
@@ -89,7 +91,7 @@ TEST(SpacyCasesTest, TokenCounts) {
       {"want/need", 3},  // test_tokenizer
       {"theses", 1},  // test_tokenizer
       {"thisre", 1},  // test_tokenizer
-      {"lorem ipsum", 2},  // test_whitespace
+      {"lorem ipsum", 2},  // test_whitespace (base rules)
   };
   for (const auto& [text, expected] : cases) {
     std::string tokens;
