@@ -1,8 +1,21 @@
 // Stage `pii`: redacts personal data in `text` with configurable tokens:
-// e-mail addresses, IPv4 and IPv6 addresses (not version numbers such as
-// "v1.2.3.4" or "version 10.0.0.1", nor parts of longer dotted numbers), and
-// optionally phone numbers. Patterns are RE2 (linear time on hostile input);
-// IPv6 candidates are confirmed with inet_pton.
+// e-mail addresses, IPv4 and IPv6 addresses, and optionally phone numbers.
+// Patterns are RE2 (linear time on hostile input); IPv6 candidates are
+// confirmed with inet_pton.
+//
+// As datatrove's PIIFormatter (pipeline/formatters/pii.py, FineWeb's): its
+// e-mail pattern (no address starts right after a non-ASCII letter, as
+// Python's Unicode \b has it; RE2's \b is ASCII); IPv4 with
+// octets 0-255 without leading zeros, and only public addresses redacted
+// (ip_public_only; Python's ipaddress is_global: not 0/8, 10/8, 100.64/10,
+// 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24, 192.168/16,
+// 198.18/15, 198.51.100/24, 203.0.113/24, 240/4, 255.255.255.255).
+// Where textmill differs (options): IPv6 addresses are redacted too (ipv6;
+// datatrove has none; loopback, link-local, unique-local and documentation
+// ranges are not public), and dotted numbers that read as versions
+// ("v1.2.3.4", "version 10.0.0.1", "1.2.3.4.5") are not addresses
+// (skip_version_numbers; datatrove redacts the first four numbers of "1.2.3.4.5").
+// One token per kind (datatrove's default cycles through example addresses).
 //
 // Reads and writes: text. Rejects: none. Counters: redacted.email,
 // redacted.ipv4, redacted.ipv6, redacted.phone, docs_with_pii.
@@ -22,6 +35,9 @@ namespace textmill {
 struct PiiOptions {
   bool email = true;
   bool ip = true;
+  bool ipv6 = true;                  // datatrove: IPv4 only
+  bool ip_public_only = true;        // as datatrove: private and local addresses are kept
+  bool skip_version_numbers = true;  // datatrove: false
   bool phone = false;  // off by default: phone patterns also match many non-phone numbers
   std::string email_token = "<EMAIL>";
   std::string ip_token = "<IP_ADDRESS>";
@@ -38,7 +54,7 @@ class PiiRedactor {
 
  private:
   PiiOptions options_;
-  RE2 email_, ipv4_, ipv6_, phone_;
+  RE2 email_, ipv4_, ipv4_datatrove_, ipv6_, phone_;
 };
 
 class PiiStage : public Stage {

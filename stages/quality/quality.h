@@ -1,15 +1,18 @@
-// Stage `quality`: the published heuristic filters (Gopher quality, Gopher
-// repetition, C4, FineWeb), each switchable and tunable; definitions in
-// quality_rules.h.
+// Stage `quality`: the published heuristic filters (Gopher repetition,
+// Gopher quality, C4, FineWeb, checked in that order as FineWeb's recipe runs
+// them), each switchable and tunable; definitions, sources and reject reasons
+// in quality_rules.h.
 //
-// mode drop: a document failing a rule is rejected with the rule's name
-// (e.g. gopher_short_doc, c4_min_sentences) and C4's line filters are applied
-// to the text. mode annotate: nothing is dropped or changed; the measured
-// values go to metadata.quality so thresholds can be chosen later.
-// Language-aware: words and sentences come from ICU, stop words per language
-// (configs/stopwords.yaml); rules listed in `skip_languages` (average word
-// length, C4 punctuation lines... for scripts without spaces or Latin
-// punctuation) are not applied to those languages.
+// mode drop: a document failing a rule is rejected with the rule's reason
+// (e.g. gopher_short_doc, c4_too_few_sentences) and C4's line filters are
+// applied to the text. mode annotate: nothing is dropped or changed; the
+// measured values go to metadata.quality so thresholds can be chosen later.
+// Both modes measure FineWeb on the text C4 leaves, as datatrove's pipeline does.
+// Language-aware: stop words per language (configs/stopwords.yaml); languages
+// in `icu_word_languages` are split into words by ICU; rules listed in
+// `no_word_length_languages` / `no_punctuation_rules_languages` (average
+// word length; C4's line filters and sentence count, FineWeb's punctuation
+// ratio) are not applied to those languages.
 //
 // Reads: text, lang. Writes: text (C4 line removal, drop mode),
 // metadata.quality (annotate mode). Rejects: one reason per rule.
@@ -45,15 +48,29 @@ struct QualityOptions {
   } repetition;
   struct C4 {
     bool enabled = true;
-    int min_words_per_line = 3, max_word_length = 1000, min_sentences = 5;
+    int min_words_per_line = 3, max_word_length = 1000, min_sentences = 5;  // -1: off
+    bool filter_no_terminal_punct = true;  // FineWeb's recipe sets it false
+    bool remove_citations = true;          // "[1]", "[edit]", "[citation needed]"
+    // ” ’ » end a line too: web text quotes with them (datatrove, C4's code:
+    // ASCII quotes only, so a line ending in a quoted sentence goes; false
+    // gives their decisions).
+    bool typographic_end_quotes = true;
   } c4;
+  struct C4Paragraph {  // mC4's page rule; not in C4 (English) nor FineWeb
+    bool enabled = false;
+    int min_paragraphs = 3, min_paragraph_length = 200;
+  } c4_paragraph;
   struct FineWeb {
     bool enabled = true;
+    bool line_punct_exclude_zero = false;  // true: a text with no punctuated line passes the ratio
     double min_line_punct_ratio = 0.12, max_short_line_ratio = 0.67, max_char_dup_ratio = 0.01,
            max_list_ratio = 0.3;
     int short_line_length = 30;
   } fineweb;
   std::string stop_words = "configs/stopwords.yaml";
+  // Languages split into words by ICU (no spaces between words; datatrove
+  // uses a dictionary segmenter for each of them).
+  std::vector<std::string> icu_word_languages = {"zh", "ja", "th", "lo", "km", "my", "bo"};
   // Languages whose writing makes a rule meaningless: no spaces between words
   // (zh, ja, th, ...) or other sentence punctuation.
   std::vector<std::string> no_word_length_languages = {"zh", "ja", "th", "lo", "km", "my", "bo"};
@@ -74,7 +91,7 @@ class QualityStage : public Stage {
   std::string Evaluate(Document& doc, Json& annotation) const;
 
   QualityOptions options_;
-  std::map<std::string, std::set<std::string>> stop_words_;
+  std::map<std::string, StopWords> stop_words_;
   mutable Counters counters_;
 };
 

@@ -8,40 +8,27 @@
 
 #include <algorithm>
 #include <memory>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "pipeline/util/utf8.h"
+#include "stages/quality/ngram_table.h"
+#include "stages/quality/word_tokenizer.h"
 
 namespace textmill {
 namespace {
 
-int64_t CodePointCount(std::string_view s) { return static_cast<int64_t>(CountCodePoints(s)); }
+int64_t Len(std::string_view s) { return static_cast<int64_t>(CountCodePoints(s)); }
+
+double Ratio(double part, double whole) { return whole > 0 ? part / whole : 0; }
 
 // One break iterator per thread: creating one costs more than segmenting a page.
-icu::BreakIterator& Iterator(bool sentences) {
-  thread_local std::unique_ptr<icu::BreakIterator> words, sentence;
-  auto& slot = sentences ? sentence : words;
-  if (!slot) {
+icu::BreakIterator& WordIterator() {
+  thread_local std::unique_ptr<icu::BreakIterator> words;
+  if (!words) {
     UErrorCode status = U_ZERO_ERROR;
-    slot.reset(sentences ? icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status)
-                         : icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
   }
-  return *slot;
-}
-
-template <typename Fn>
-void ForEachSegment(std::string_view text, bool sentences, Fn fn) {
-  UErrorCode status = U_ZERO_ERROR;
-  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
-  if (U_FAILURE(status)) return;
-  icu::BreakIterator& it = Iterator(sentences);
-  it.setText(ut, status);
-  int32_t start = it.first();
-  for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next()) {
-    fn(text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start)));
-  }
-  utext_close(ut);
+  return *words;
 }
 
 template <typename Pred>
@@ -56,14 +43,35 @@ bool AnyChar(std::string_view s, Pred pred) {
   return false;
 }
 
-bool IsSymbolChar(UChar32 c) {
-  const int8_t type = u_charType(c);
-  return u_ispunct(c) || type == U_MATH_SYMBOL || type == U_CURRENCY_SYMBOL || type == U_MODIFIER_SYMBOL ||
-         type == U_OTHER_SYMBOL;
+std::string_view LStripPython(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  const auto n = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < n) {
+    int32_t next = i;
+    UChar32 c = 0;
+    U8_NEXT(p, next, n, c);
+    if (c < 0 || !IsPythonSpace(static_cast<char32_t>(c))) break;
+    i = next;
+  }
+  return s.substr(static_cast<size_t>(i));
 }
 
-std::vector<std::string_view> SplitOn(std::string_view text, bool paragraphs) {
-  // lines: re.split(r"\n+"); paragraphs: re.split(r"\n{2,}") of the stripped text.
+std::string_view RStripPython(std::string_view s) {
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  auto i = static_cast<int32_t>(s.size());
+  while (i > 0) {
+    int32_t prev = i;
+    UChar32 c = 0;
+    U8_PREV(p, 0, prev, c);
+    if (c < 0 || !IsPythonSpace(static_cast<char32_t>(c))) break;
+    i = prev;
+  }
+  return s.substr(0, static_cast<size_t>(i));
+}
+
+// re.split(r"\n+", text) or, for paragraphs, re.split(r"\n{2,}", text).
+std::vector<std::string_view> SplitOnNewlines(std::string_view text, bool paragraphs) {
   std::vector<std::string_view> parts;
   size_t pos = 0;
   while (true) {
@@ -79,245 +87,326 @@ std::vector<std::string_view> SplitOn(std::string_view text, bool paragraphs) {
   return parts;
 }
 
-// datatrove's find_duplicates: (duplicate elements, characters in them).
-std::pair<int, int64_t> FindDuplicates(const std::vector<std::string_view>& items) {
+// datatrove's find_duplicates: (elements equal to an earlier one, their len).
+std::pair<int64_t, int64_t> FindDuplicates(const std::vector<std::string_view>& items) {
   std::unordered_set<std::string_view> seen;
-  int dups = 0;
-  int64_t chars = 0;
+  seen.reserve(items.size());
+  int64_t dups = 0, chars = 0;
   for (const std::string_view item : items) {
     if (!seen.insert(item).second) {
       ++dups;
-      chars += CodePointCount(item);
+      chars += Len(item);
     }
   }
   return {dups, chars};
 }
 
-std::string_view Strip(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-bool EndsWithAny(std::string_view s, std::initializer_list<std::string_view> ends) {
-  for (const std::string_view e : ends) {
-    if (s.ends_with(e)) return true;
-  }
-  return false;
-}
-
-
-// Counts per 64-bit n-gram key in an open-addressing table: one allocation
-// per document instead of a heap node per distinct n-gram (the node-based
-// std::unordered_map was most of this stage's time). Reused across n.
-class NgramTable {
- public:
-  // Empties the table and sizes it for `keys` insertions.
-  void Reset(size_t keys) {
-    size_t capacity = 16;
-    while (capacity < keys * 2) capacity *= 2;
-    slots_.assign(capacity, Slot{});
-    mask_ = capacity - 1;
-  }
-  struct Slot {
-    uint64_t key = 0;
-    int64_t count = 0;  // 0: empty
-    int64_t chars = 0;
-  };
-  // The slot of `key`, created with count 0 if new.
-  Slot& Find(uint64_t key) {
-    size_t i = static_cast<size_t>(key * 0x9E3779B97F4A7C15ull >> 20) & mask_;
-    while (slots_[i].count != 0 && slots_[i].key != key) i = (i + 1) & mask_;
-    slots_[i].key = key;
-    return slots_[i];
-  }
-
- private:
-  std::vector<Slot> slots_;
-  size_t mask_ = 0;
-};
-}  // namespace
-
-std::vector<std::string_view> SplitWords(std::string_view text) {
-  std::vector<std::string_view> words;
-  ForEachSegment(text, false, [&](std::string_view seg) {
-    if (AnyChar(seg, [](UChar32 c) { return !u_isUWhiteSpace(c); })) words.push_back(seg);
-  });
-  return words;
-}
-
-int CountSentences(std::string_view text) {
-  int n = 0;
-  ForEachSegment(text, true, [&](std::string_view seg) {
-    n += AnyChar(seg, [](UChar32 c) { return u_isalnum(c); });
-  });
+int64_t CountNonOverlapping(std::string_view text, std::string_view what) {
+  int64_t n = 0;
+  for (size_t p = text.find(what); p != std::string_view::npos; p = text.find(what, p + what.size())) ++n;
   return n;
 }
 
+}  // namespace
+
+std::vector<std::string_view> SplitLinesPython(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0, i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t sep = 0;  // length of a line boundary at i
+    if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E)) {
+      sep = 1;
+    } else if (c == '\r') {
+      sep = i + 1 < text.size() && text[i + 1] == '\n' ? 2 : 1;
+    } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x85) {
+      sep = 2;  // U+0085
+    } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+      sep = 3;  // U+2028, U+2029
+    }
+    if (sep == 0) {
+      ++i;
+      continue;
+    }
+    lines.push_back(text.substr(start, i - start));
+    i += sep;
+    start = i;
+  }
+  if (start < text.size()) lines.push_back(text.substr(start));
+  return lines;
+}
+
+std::string_view StripPython(std::string_view s) { return RStripPython(LStripPython(s)); }
+
+std::vector<std::string_view> SplitWords(std::string_view text, bool icu) {
+  if (!icu) return SpacyLikeWords(text);
+  std::vector<std::string_view> words;
+  UErrorCode status = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status);
+  if (U_FAILURE(status)) return words;
+  icu::BreakIterator& it = WordIterator();
+  it.setText(ut, status);
+  int32_t start = it.first();
+  for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next()) {
+    const std::string_view seg = text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
+    if (AnyChar(seg, [](UChar32 c) { return !IsPythonSpace(static_cast<char32_t>(c)); })) words.push_back(seg);
+  }
+  utext_close(ut);
+  return words;
+}
+
 GopherQualityValues MeasureGopherQuality(std::string_view text, const std::vector<std::string_view>& words,
-                                         const std::set<std::string>* stop_words) {
+                                         const StopWords* stop_words) {
   GopherQualityValues v;
-  int64_t non_symbol_chars = 0, alpha_words = 0, stop = 0;
+  v.n_words = static_cast<int64_t>(words.size());
+  int64_t non_symbol_chars = 0, alpha_words = 0;
+  std::vector<const std::string*> stops_seen;  // distinct: a handful at most
+  size_t longest_stop = 0;
+  if (stop_words) {
+    for (const std::string& w : *stop_words) longest_stop = std::max(longest_stop, w.size());
+  }
   for (const std::string_view w : words) {
-    if (AnyChar(w, [](UChar32 c) { return !IsSymbolChar(c); })) {
-      ++v.n_words;
-      non_symbol_chars += CodePointCount(w);
+    if (!IsDatatrovePunctuation(w)) {
+      ++v.n_non_symbol_words;
+      non_symbol_chars += Len(w);
     }
     alpha_words += AnyChar(w, [](UChar32 c) { return u_isalpha(c); });
-    if (stop_words && stop_words->count(std::string(w))) ++stop;
+    if (w.size() <= longest_stop) {
+      const auto it = stop_words->find(w);
+      if (it != stop_words->end() && std::find(stops_seen.begin(), stops_seen.end(), &*it) == stops_seen.end()) {
+        stops_seen.push_back(&*it);
+      }
+    }
   }
-  const double n = std::max(v.n_words, 1);
-  v.avg_word_length = v.n_words ? static_cast<double>(non_symbol_chars) / v.n_words : 0;
-  int64_t hashes = 0, ellipses = 0;
-  for (size_t p = text.find('#'); p != std::string_view::npos; p = text.find('#', p + 1)) ++hashes;
-  for (size_t p = text.find("..."); p != std::string_view::npos; p = text.find("...", p + 3)) ++ellipses;
-  for (size_t p = text.find("\u2026"); p != std::string_view::npos; p = text.find("\u2026", p + 3)) ++ellipses;
-  v.hash_ratio = static_cast<double>(hashes) / n;
-  v.ellipsis_ratio = static_cast<double>(ellipses) / n;
-  const std::vector<std::string_view> lines = SplitOn(text, false);
-  int bullets = 0, end_ellipsis = 0;
-  for (std::string_view line : lines) {
-    const std::string_view s = Strip(line);
-    bullets += s.starts_with("\u2022") || s.starts_with("-");
-    end_ellipsis += s.ends_with("...") || s.ends_with("\u2026");
+  v.avg_word_length = Ratio(static_cast<double>(non_symbol_chars), static_cast<double>(v.n_non_symbol_words));
+  const auto n = static_cast<double>(v.n_words);
+  v.hash_ratio = Ratio(static_cast<double>(CountNonOverlapping(text, "#")), n);
+  v.ellipsis_ratio =
+      Ratio(static_cast<double>(CountNonOverlapping(text, "...") + CountNonOverlapping(text, "\u2026")), n);
+  const std::vector<std::string_view> lines = SplitLinesPython(text);
+  int64_t bullets = 0, end_ellipsis = 0;
+  for (const std::string_view line : lines) {
+    const std::string_view left = LStripPython(line), right = RStripPython(line);
+    bullets += left.starts_with("\u2022") || left.starts_with("-");
+    end_ellipsis += right.ends_with("...") || right.ends_with("\u2026");
   }
-  const double line_count = std::max<size_t>(lines.size(), 1);
-  v.bullet_lines_ratio = bullets / line_count;
-  v.end_ellipsis_ratio = end_ellipsis / line_count;
-  // Over non-symbol words: the paper's words are whitespace-delimited, so a
-  // comma belongs to its word and is no word of its own.
-  v.alpha_words_ratio = v.n_words ? static_cast<double>(alpha_words) / v.n_words : 0;
-  if (stop_words) v.stop_words = static_cast<int>(stop);
+  v.bullet_lines_ratio = Ratio(static_cast<double>(bullets), static_cast<double>(lines.size()));
+  v.end_ellipsis_ratio = Ratio(static_cast<double>(end_ellipsis), static_cast<double>(lines.size()));
+  v.alpha_words_ratio = Ratio(static_cast<double>(alpha_words), n);
+  if (stop_words) v.stop_words = static_cast<int>(stops_seen.size());
   return v;
 }
 
-GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std::vector<std::string_view>& words) {
+GopherRepetitionValues MeasureGopherRepetition(std::string_view text, const std::vector<std::string_view>& words,
+                                               const std::vector<int>& top_ns, const std::vector<int>& dup_ns) {
   GopherRepetitionValues v;
-  const double length = std::max<int64_t>(CodePointCount(text), 1);
-  const std::vector<std::string_view> paragraphs = SplitOn(Strip(text), true);
+  const auto length = static_cast<double>(Len(text));
+  const std::vector<std::string_view> paragraphs = SplitOnNewlines(StripPython(text), true);
   const auto [para_dups, para_chars] = FindDuplicates(paragraphs);
-  v.dup_para_frac = static_cast<double>(para_dups) / std::max<size_t>(paragraphs.size(), 1);
-  v.dup_para_char_frac = static_cast<double>(para_chars) / length;
-  const std::vector<std::string_view> lines = SplitOn(text, false);
+  v.dup_para_frac = Ratio(static_cast<double>(para_dups), static_cast<double>(paragraphs.size()));
+  v.dup_para_char_frac = Ratio(static_cast<double>(para_chars), length);
+  const std::vector<std::string_view> lines = SplitOnNewlines(text, false);
   const auto [line_dups, line_chars] = FindDuplicates(lines);
-  v.dup_line_frac = static_cast<double>(line_dups) / std::max<size_t>(lines.size(), 1);
-  v.dup_line_char_frac = static_cast<double>(line_chars) / length;
+  v.dup_line_frac = Ratio(static_cast<double>(line_dups), static_cast<double>(lines.size()));
+  v.dup_line_char_frac = Ratio(static_cast<double>(line_chars), length);
 
+  // Words never hold a space, so " ".join(n-gram) is equal exactly when the
+  // word sequence is: key the top n-grams by their words' hashes. The
+  // duplicated n-grams are joined without spaces ("ab c" == "a bc"), so
+  // those are keyed by the bytes of the words laid end to end.
   std::vector<uint64_t> ids(words.size());
   std::vector<int64_t> lengths(words.size());
+  std::string concat;
+  std::vector<size_t> offsets(words.size() + 1, 0);
   for (size_t i = 0; i < words.size(); ++i) {
     ids[i] = XXH3_64bits(words[i].data(), words[i].size());
-    lengths[i] = CodePointCount(words[i]);
+    lengths[i] = Len(words[i]);
+    concat.append(words[i]);
+    offsets[i + 1] = concat.size();
   }
-  auto ngram_key = [&](size_t i, int n) { return XXH3_64bits(ids.data() + i, static_cast<size_t>(n) * 8); };
   // Reused per thread for ordinary documents; a huge one gets its own table,
   // freed with it, so a thread does not keep hundreds of MB after one big page.
   thread_local NgramTable reused;
   NgramTable own;
   NgramTable& table = words.size() <= (size_t{1} << 20) ? reused : own;
-  for (const int n : {2, 3, 4}) {
-    table.Reset(words.size());  // key -> (count, chars of " ".join)
-    int64_t best = 0;
-    for (size_t i = 0; i + static_cast<size_t>(n) <= words.size(); ++i) {
-      NgramTable::Slot& slot = table.Find(ngram_key(i, n));
-      if (slot.count == 0) {
-        for (int k = 0; k < n; ++k) slot.chars += lengths[i + static_cast<size_t>(k)];
-        slot.chars += n - 1;  // the joining spaces
-      }
-      ++slot.count;
-      best = std::max(best, slot.count * slot.chars);
+  // keys[i]: the key of the n words from i, extended one word per n.
+  std::vector<uint64_t> keys(ids);
+  size_t keyed = 1;
+  std::vector<int> sorted_top(top_ns);
+  std::sort(sorted_top.begin(), sorted_top.end());
+  for (const int n_int : sorted_top) {
+    const auto n = static_cast<size_t>(n_int);
+    if (n == 0 || words.size() < n) continue;  // no n-grams: datatrove skips the rule
+    for (; keyed < n; ++keyed) {
+      for (size_t i = 0; i + keyed < words.size(); ++i) keys[i] = ExtendKey(keys[i], ids[i + keyed]);
     }
-    v.top_ngram_char_frac[n] = static_cast<double>(best) / length;
+    table.Reset(words.size());
+    uint64_t best_count = 0, best_first = 0;
+    for (size_t i = 0; i + n <= words.size(); ++i) {
+      NgramTable::Slot& slot = table.Find(keys[i]);
+      if (slot.count == 0) slot.first = i;
+      ++slot.count;
+      if (slot.count > best_count || (slot.count == best_count && slot.first < best_first)) {
+        best_count = slot.count;
+        best_first = slot.first;
+      }
+    }
+    int64_t chars = static_cast<int64_t>(n) - 1;  // the joining spaces
+    for (size_t k = 0; k < n; ++k) chars += lengths[best_first + k];
+    v.top_ngram_char_frac[n_int] = Ratio(static_cast<double>(chars) * static_cast<double>(best_count), length);
   }
-  for (int n = 5; n <= 10; ++n) {
+  for (const int n_int : dup_ns) {
+    const auto n = static_cast<size_t>(n_int);
     table.Reset(words.size());
     int64_t repeated = 0;
-    size_t i = 0;
-    while (words.size() >= static_cast<size_t>(n) && i + static_cast<size_t>(n) <= words.size()) {
-      NgramTable::Slot& slot = table.Find(ngram_key(i, n));
+    for (size_t i = 0; n > 0 && i + n <= words.size();) {
+      NgramTable::Slot& slot = table.Find(XXH3_64bits(concat.data() + offsets[i], offsets[i + n] - offsets[i]));
       if (slot.count++ > 0) {
-        for (int k = 0; k < n; ++k) repeated += lengths[i + static_cast<size_t>(k)];  // "".join: no spaces
-        i += static_cast<size_t>(n);
+        for (size_t k = 0; k < n; ++k) repeated += lengths[i + k];
+        i += n;
       } else {
         ++i;
       }
     }
-    v.dup_ngram_char_frac[n] = static_cast<double>(repeated) / length;
+    v.dup_ngram_char_frac[n_int] = Ratio(static_cast<double>(repeated), length);
   }
   return v;
 }
 
-C4Values MeasureC4(std::string_view text, int min_words_per_line, int max_word_length) {
+C4Values MeasureC4(std::string_view text, const C4Settings& s, const std::vector<std::string_view>* words_in) {
+  static const std::string_view kPolicy[] = {"terms of use",  "privacy policy", "cookie policy",
+                                             "uses cookies",  "use of cookies", "use cookies"};
   C4Values v;
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  v.lorem_ipsum = lower.find("lorem ipsum") != std::string::npos;
-  v.curly_bracket = text.find('{') != std::string_view::npos;
-  static const std::string_view kPolicy[] = {"terms of use", "privacy policy", "cookie policy",
-                                             "uses cookies", "use of cookies", "use cookies"};
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = Strip(text.substr(pos, end - pos));
-    const std::string_view line_lower = Strip(std::string_view(lower).substr(pos, end - pos));
-    pos = end + 1;
-    if (line.empty()) {
-      if (end == text.size()) break;
-      continue;
-    }
+  std::string line, lower;
+  size_t cursor = 0;  // into *words_in: the first token not before the current line
+  std::vector<std::string_view> tokens;
+  for (const std::string_view raw : SplitLinesPython(text)) {
     ++v.lines_total;
-    int words = 0;
-    size_t w = 0;
-    while (w < line.size()) {
-      const size_t b = line.find_first_not_of(" \t", w);
-      if (b == std::string_view::npos) break;
-      size_t e = line.find_first_of(" \t", b);
-      if (e == std::string_view::npos) e = line.size();
-      ++words;
-      if (CodePointCount(line.substr(b, e - b)) > max_word_length) v.long_word = true;
-      w = e;
+    const std::string_view stripped = StripPython(raw);
+    // line.split(): Python white space; the longest word in code points.
+    int64_t words = 0, longest = 0;
+    {
+      const auto* p = reinterpret_cast<const uint8_t*>(stripped.data());
+      const auto n = static_cast<int32_t>(stripped.size());
+      int64_t current = 0;
+      for (int32_t i = 0; i < n;) {
+        UChar32 c = 0;
+        U8_NEXT(p, i, n, c);
+        if (c >= 0 && IsPythonSpace(static_cast<char32_t>(c))) {
+          current = 0;
+        } else {
+          words += current == 0;
+          longest = std::max(longest, ++current);
+        }
+      }
     }
-    // The paper's "end quotation mark" includes the typographic ones.
-    bool keep = EndsWithAny(line, {".", "?", "!", "\"", "'", "\u201D", "\u2019", "\u00BB"}) && !line.ends_with("...");
-    keep = keep && words >= min_words_per_line && line_lower.find("javascript") == std::string_view::npos;
-    for (const std::string_view p : kPolicy) keep = keep && line_lower.find(p) == std::string_view::npos;
-    if (!keep) {
-      ++v.lines_removed;
-    } else {
-      if (!v.kept_text.empty()) v.kept_text.push_back('\n');
-      v.kept_text.append(line);
+    ++v.lines_removed;  // undone below if the line is kept
+    if (s.max_word_length != -1 && longest > s.max_word_length) continue;
+    line.assign(stripped);
+    bool edited = false;
+    if (s.remove_citations && line.find('[') != std::string::npos) {
+      // CITATION_REGEX = r"\[\d*]|\[edit]|\[citation needed]"
+      std::string out;
+      for (size_t i = 0; i < line.size();) {
+        size_t end = std::string::npos;
+        if (line[i] == '[') {
+          size_t j = i + 1;
+          while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
+          if (j < line.size() && line[j] == ']') end = j + 1;
+          for (const std::string_view mark : {"[edit]", "[citation needed]"}) {
+            if (end == std::string::npos && std::string_view(line).substr(i).starts_with(mark)) end = i + mark.size();
+          }
+        }
+        if (end != std::string::npos) {
+          i = end;
+        } else {
+          out.push_back(line[i++]);
+        }
+      }
+      edited = out.size() != line.size();
+      line.swap(out);
     }
-    if (end == text.size()) break;
+    if (s.filter_no_terminal_punct) {
+      bool ends = line.ends_with('.') || line.ends_with('?') || line.ends_with('!') || line.ends_with('"') ||
+                  line.ends_with('\'');
+      ends = ends || (s.typographic_end_quotes &&
+                      (line.ends_with("\u201D") || line.ends_with("\u2019") || line.ends_with("\u00BB")));
+      if (!ends || line.ends_with("...")) continue;
+    }
+    if (words < s.min_words_per_line) continue;
+    lower = line;  // the phrases are ASCII: ASCII lower-casing finds what Python's lower() finds
+    for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lower.find("lorem ipsum") != std::string::npos && v.dropped.empty()) v.dropped = "lorem_ipsum";
+    if (lower.find("javascript") != std::string::npos) continue;
+    if (line.find('{') != std::string::npos && v.dropped.empty()) v.dropped = "curly_bracket";
+    bool policy = false;
+    for (const std::string_view phrase : kPolicy) policy = policy || lower.find(phrase) != std::string::npos;
+    if (policy) continue;
+    --v.lines_removed;
+    if (s.count_sentences) {
+      // Tokens never span white space, so the kept lines' tokens are
+      // kept_text's, and those of an unedited line are the text's own.
+      tokens.clear();
+      if (words_in && !edited) {
+        const std::vector<std::string_view>& w = *words_in;
+        while (cursor < w.size() && w[cursor].data() < stripped.data()) ++cursor;
+        while (cursor < w.size() && w[cursor].data() < stripped.data() + stripped.size()) tokens.push_back(w[cursor++]);
+      } else {
+        tokens = SpacyLikeWords(line);
+      }
+      v.kept_words += static_cast<int64_t>(tokens.size());
+      v.sentences += std::max(1, CountSentencizerSentences(tokens));
+    }
+    if (!v.kept_text.empty()) v.kept_text.push_back('\n');
+    v.kept_text.append(line);
   }
-  v.sentences = CountSentences(v.kept_text);
+  v.kept_text = std::string(StripPython(v.kept_text));
   return v;
+}
+
+bool PassesC4Paragraphs(std::string_view text, int min_paragraphs, int min_paragraph_length) {
+  std::vector<int64_t> lengths;
+  size_t pos = 0;
+  while (true) {
+    const size_t nl = text.find('\n', pos);
+    lengths.push_back(Len(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos)));
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+  }
+  const auto n = static_cast<size_t>(std::max(min_paragraphs, 0));
+  if (lengths.size() < n) return false;
+  if (n == 0) return true;
+  std::nth_element(lengths.begin(), lengths.begin() + static_cast<std::ptrdiff_t>(n - 1), lengths.end(),
+                   std::greater<>());
+  return lengths[n - 1] >= min_paragraph_length;
 }
 
 FineWebValues MeasureFineWeb(std::string_view text, size_t word_count, int short_line_length) {
   FineWebValues v;
   std::vector<std::string_view> lines;
-  for (const std::string_view line : SplitOn(text, false)) {
-    if (!Strip(line).empty()) lines.push_back(line);
+  size_t pos = 0;
+  while (true) {  // text.split("\n"), blank lines dropped
+    const size_t nl = text.find('\n', pos);
+    const std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    if (!StripPython(line).empty()) lines.push_back(line);
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
   }
   v.lines = static_cast<int>(lines.size());
   if (lines.empty()) return v;
-  int punct = 0, short_lines = 0;
+  int64_t punct = 0, short_lines = 0;
   for (const std::string_view line : lines) {
-    punct += EndsWithAny(line, {".", "!", "?", "\"", "'", "\u2026", "\u3002", "\uFF01", "\uFF1F", "\u201D",
-                                "\u2019", "\u061F", "\u06D4", "\u0964"});
-    short_lines += CodePointCount(line) <= short_line_length;
+    punct += EndsWithTerminalPunctuation(line);
+    short_lines += Len(line) <= short_line_length;
   }
-  const double n = static_cast<double>(lines.size());
-  v.line_punct_ratio = punct / n;
-  v.short_line_ratio = short_lines / n;
-  const auto [dups, dup_chars] = FindDuplicates(lines);
-  (void)dups;
-  const int64_t chars_without_newlines =
-      CodePointCount(text) - static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
-  v.char_dup_ratio = static_cast<double>(dup_chars) / static_cast<double>(std::max<int64_t>(chars_without_newlines, 1));
-  v.list_ratio = static_cast<double>(std::count(text.begin(), text.end(), '\n')) /
-                 static_cast<double>(std::max<size_t>(word_count, 1));
+  const auto n = static_cast<double>(lines.size());
+  v.line_punct_ratio = static_cast<double>(punct) / n;
+  v.short_line_ratio = static_cast<double>(short_lines) / n;
+  const auto newlines = static_cast<int64_t>(std::count(text.begin(), text.end(), '\n'));
+  v.char_dup_ratio =
+      Ratio(static_cast<double>(FindDuplicates(lines).second), static_cast<double>(Len(text) - newlines));
+  v.list_ratio = Ratio(static_cast<double>(newlines), static_cast<double>(word_count));
   return v;
 }
 
