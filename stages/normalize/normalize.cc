@@ -4,36 +4,14 @@
 #include <unicode/normalizer2.h>
 #include <unicode/utf8.h>
 
-#include <array>
 #include <cstring>
 
 #include "pipeline/errors.h"
 #include "pipeline/util/utf8.h"
+#include "stages/normalize/mojibake.h"
 
 namespace textmill {
 namespace {
-
-// windows-1252 bytes 0x80..0x9F; 0 where the byte is undefined (Latin-1 C1
-// controls are then taken as themselves, covering Latin-1 mojibake too).
-constexpr std::array<char16_t, 32> kCp1252High = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
-
-// The windows-1252/Latin-1 byte that shows as `c`, or -1.
-int ByteOfChar(UChar32 c) {
-  if (c >= 0x80 && c <= 0xFF) return static_cast<int>(c);
-  for (int i = 0; i < 32; ++i) {
-    if (kCp1252High[static_cast<size_t>(i)] == c && c != 0) return 0x80 + i;
-  }
-  return -1;
-}
-
-// A 2-byte sequence decodes to a letter of a real alphabet, not to IPA, NKo or
-// C1 controls: without this check German „Fuß“ (ß + “) would be "repaired".
-bool PlausibleTwoByteResult(UChar32 c) {
-  return (c >= 0xA0 && c <= 0x24F) || (c >= 0x370 && c <= 0x4FF) || (c >= 0x590 && c <= 0x6FF);
-}
 
 bool IsRemovedFormatChar(UChar32 c) {
   return c == 0x200B || c == 0x2060 || c == 0xFEFF || c == 0x00AD || c == 0x180E;
@@ -186,75 +164,6 @@ std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalize
 
 }  // namespace
 
-namespace {
-
-// If a mojibake sequence starts at byte `i` of `text` (a lead character
-// followed by continuation characters, all in windows-1252/Latin-1 form),
-// returns its decoded code point and sets `end` past it; else returns -1.
-UChar32 MojibakeAt(std::string_view text, int32_t i, int32_t& end) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto n = static_cast<int32_t>(text.size());
-  UChar32 c = 0;
-  int32_t p = i;
-  U8_NEXT(s, p, n, c);
-  const int lead = ByteOfChar(c);
-  const int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
-  if (need == 0) return -1;
-  uint8_t bytes[4] = {static_cast<uint8_t>(lead), 0, 0, 0};
-  for (int j = 1; j <= need; ++j) {
-    if (p >= n) return -1;
-    U8_NEXT(s, p, n, c);
-    const int b = ByteOfChar(c);
-    if (b < 0x80 || b > 0xBF) return -1;
-    bytes[j] = static_cast<uint8_t>(b);
-  }
-  int32_t q = 0;
-  UChar32 decoded = 0;
-  U8_NEXT(bytes, q, need + 1, decoded);
-  if (decoded < 0 || q != need + 1 || (need == 1 && !PlausibleTwoByteResult(decoded))) return -1;
-  end = p;
-  return decoded;
-}
-
-}  // namespace
-
-int64_t FixMojibake(std::string& text) {
-  // Every lead byte 0xC2..0xF4 shows as U+00C2..U+00F4, which UTF-8 encodes
-  // as 0xC3 0x82..0xB4: only those positions can start a sequence.
-  size_t pos = text.find('\xC3');
-  if (pos == std::string::npos) return 0;
-  std::string out;
-  size_t copied = 0;
-  int64_t fixes = 0;
-  while (pos != std::string::npos) {
-    int32_t end = 0;
-    const UChar32 decoded = MojibakeAt(text, static_cast<int32_t>(pos), end);
-    if (decoded >= 0) {
-      if (fixes == 0) out.reserve(text.size());
-      out.append(text, copied, pos - copied);
-      AppendUtf8(static_cast<char32_t>(decoded), out);
-      copied = static_cast<size_t>(end);
-      ++fixes;
-      pos = text.find('\xC3', copied);
-    } else {
-      pos = text.find('\xC3', pos + 1);
-    }
-  }
-  if (fixes > 0) {
-    out.append(text, copied, std::string::npos);
-    text.swap(out);
-  }
-  return fixes;
-}
-
-bool HasMojibake(std::string_view text) {
-  for (size_t pos = text.find('\xC3'); pos != std::string_view::npos; pos = text.find('\xC3', pos + 1)) {
-    int32_t end = 0;
-    if (MojibakeAt(text, static_cast<int32_t>(pos), end) >= 0) return true;
-  }
-  return false;
-}
-
 NormalizeOptions NormalizeOptions::Parse(OptionReader& reader) {
   NormalizeOptions options;
   reader.GetEnum("form", options.form, {"NFC", "NFKC", "none"});
@@ -264,35 +173,48 @@ NormalizeOptions NormalizeOptions::Parse(OptionReader& reader) {
   return options;
 }
 
-std::string NormalizeText(std::string_view text, const NormalizeOptions& options,
-                          int64_t* mojibake_fixes, int64_t* chars_removed) {
+std::string NormalizeText(std::string_view text, const NormalizeOptions& options, int64_t* mojibake_fixes,
+                          int64_t* chars_removed, uint32_t* mojibake_sources) {
   const icu::Normalizer2* normalizer = NormalizerFor(options.form);
   std::string current(text);
-  int64_t fixes = 0, removed = 0;
+  int64_t removed = 0;
+  mojibake::RepairStats repair;
   // Later steps can, rarely, create a new mojibake pattern (NFC composing
-  // "A" + U+0303 into "Ã"); a few rounds reach the fixed point.
+  // "A" + U+0303 into "Ã", a removed zero-width space joining "Ã" and "©");
+  // a few rounds reach the fixed point.
   for (int round = 0; round < 3; ++round) {
-    int64_t round_fixes = 0;
-    if (options.fix_mojibake) round_fixes = FixMojibake(current);
-    if (round > 0 && round_fixes == 0) break;
-    fixes += round_fixes;
+    bool repaired = false;
+    if (options.fix_mojibake) repaired = mojibake::RepairText(current, &repair);
+    if (round > 0 && !repaired) break;
     current = CleanCharacters(current, removed);
     current = NormalizeUnicode(std::move(current), normalizer);
     if (options.fold_punctuation) current = FoldPunctuation(current);
     current = TidyLines(current, options.max_blank_lines);
     if (!options.fix_mojibake || !HasMojibake(current)) break;
   }
-  if (mojibake_fixes) *mojibake_fixes += fixes;
+  if (mojibake_fixes) *mojibake_fixes += repair.repairs;
+  if (mojibake_sources) *mojibake_sources |= repair.sources;
   if (chars_removed) *chars_removed += removed;
   return current;
 }
 
+bool HasMojibake(std::string_view text) {
+  std::string copy(text);
+  return mojibake::RepairText(copy);
+}
+
 void NormalizeStage::ProcessDoc(Document& doc) {
   int64_t fixes = 0, removed = 0;
-  std::string normalized = NormalizeText(doc.text, options_, &fixes, &removed);
+  uint32_t sources = 0;
+  std::string normalized = NormalizeText(doc.text, options_, &fixes, &removed, &sources);
   if (fixes > 0) {
     counters_.Add("mojibake_fixes", fixes);
     counters_.Add("docs_with_mojibake");
+    // Documents repaired, by the charset the mojibake came from (a document
+    // with two kinds counts under both).
+    for (int bit = 0; bit <= mojibake::kC1SourceBit; ++bit) {
+      if (sources & (1u << bit)) counters_.Add("docs_repaired_from." + std::string(mojibake::SourceName(bit)));
+    }
   }
   if (removed > 0) counters_.Add("chars_removed", removed);
   if (normalized != doc.text) {

@@ -1,0 +1,231 @@
+#include "stages/normalize/mojibake.h"
+
+#include <unicode/utf8.h>
+
+#include <cstring>
+#include <optional>
+
+#include "pipeline/util/utf8.h"
+#include "stages/normalize/mojibake_badness.h"
+#include "stages/normalize/mojibake_charsets.h"
+
+namespace textmill::mojibake {
+namespace {
+
+// Mojibake of mojibake of mojibake is seen in the wild ("ÃƒÂ©"); more
+// rounds than this only happen on adversarial input, and the bound keeps the
+// repair linear.
+constexpr int kMaxRounds = 6;
+// ftfy's max_decode_length: longer lines are repaired in pieces, so memory
+// stays bounded by the piece (code points take 4 bytes each while repairing).
+constexpr size_t kMaxPiece = 1 << 20;
+
+bool HasNonAscii(std::string_view s) {
+  size_t i = 0;
+  uint64_t acc = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, 8);
+    acc |= w;
+  }
+  for (; i < s.size(); ++i) acc |= static_cast<uint8_t>(s[i]);
+  return (acc & 0x8080808080808080ULL) != 0;
+}
+
+bool AllAscii(std::u32string_view s) {
+  for (const char32_t c : s) {
+    if (c >= 0x80) return false;
+  }
+  return true;
+}
+
+std::u32string ToCodePoints(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  const auto* b = reinterpret_cast<const uint8_t*>(s.data());
+  const auto n = static_cast<int32_t>(s.size());
+  int32_t i = 0;
+  while (i < n) {
+    UChar32 c = 0;
+    U8_NEXT(b, i, n, c);
+    out += static_cast<char32_t>(c < 0 ? 0xFFFD : c);
+  }
+  return out;
+}
+
+void AppendCodePoints(std::u32string_view s, std::string& out) {
+  for (const char32_t c : s) AppendUtf8(c, out);
+}
+
+std::u32string Fix(std::u32string text, int depth, RepairStats* stats);
+
+// Step 2: the whole text re-decoded from one charset.
+std::optional<std::u32string> Redecode(std::u32string_view text, RepairStats* stats) {
+  uint16_t possible = (1u << kCharsetCount) - 1;
+  for (const char32_t c : text) {
+    possible &= EncodableIn(c);
+    if (possible == 0) return std::nullopt;
+  }
+  for (int k = 0; k < kCharsetCount; ++k) {
+    if (!(possible & (1u << k))) continue;
+    const auto charset = static_cast<Charset>(k);
+    std::optional<std::string> bytes = Encode(text, charset);
+    if (!bytes) continue;
+    // MacRoman's 0xA0 is "†", not a space look-alike: nothing to restore.
+    if (charset != Charset::kMacRoman) RestoreByteA0(*bytes);
+    if (IsSloppy(charset)) ReplaceLossySequences(*bytes);
+    std::optional<std::u32string> decoded = DecodeUtf8Variants(*bytes);
+    if (decoded && *decoded != text) {
+      if (stats) stats->sources |= 1u << k;
+      return decoded;
+    }
+  }
+  return std::nullopt;
+}
+
+// A repaired run stands among correct text, so it must decode to what text is
+// made of: not IPA, spacing modifiers or a combining mark (0x250-0x36F), not
+// Syriac/Thaana/NKo (0x700-0x7FF), not C1 controls. Without this, correct
+// "Ü°" would become Syriac "ܰ" (DC B0).
+bool Plausible(std::u32string_view s) {
+  for (const char32_t c : s) {
+    if ((c >= 0x80 && c <= 0x9F) || (c >= 0x250 && c <= 0x36F) || (c >= 0x700 && c <= 0x7FF)) return false;
+  }
+  return true;
+}
+
+// Step 3: runs of characters that look like UTF-8 lead and continuation
+// bytes, inside text that is otherwise not mojibake. A run right after a
+// strict continuation look-alike is skipped: it is the middle of a garble
+// that step 2 could not decode, and fixing bits of it makes it worse.
+std::optional<std::u32string> RepairRuns(const std::u32string& text, int depth, RepairStats* stats) {
+  const size_t n = text.size();
+  auto sequence_end = [&](size_t j) -> size_t {  // end of one UTF-8-like sequence at j, or j
+    const uint8_t role = Utf8RoleOf(text[j]);
+    for (const auto& [bit, len] : {std::pair{kLead2, 2}, std::pair{kLead3, 3}, std::pair{kLead4, 4}}) {
+      if (!(role & bit) || j + static_cast<size_t>(len) > n) continue;
+      bool ok = true;
+      for (size_t m = 1; m < static_cast<size_t>(len) && ok; ++m) ok = Utf8RoleOf(text[j + m]) & kContinuation;
+      if (ok) return j + static_cast<size_t>(len);
+    }
+    return j;
+  };
+  std::u32string out;
+  size_t copied = 0;
+  bool changed = false;
+  size_t i = 0;
+  while (i < n) {
+    if (i > 0 && (Utf8RoleOf(text[i - 1]) & kContinuationStrict)) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    for (size_t next = sequence_end(end); next > end; next = sequence_end(end)) end = next;
+    if (end == i) {
+      ++i;
+      continue;
+    }
+    const std::u32string_view run(text.data() + i, end - i);
+    if (run.size() < n && IsBad(run)) {
+      std::u32string fixed = Fix(std::u32string(run), depth + 1, stats);
+      if (fixed != run && Plausible(fixed)) {
+        out.append(text, copied, i - copied);
+        out += fixed;
+        copied = end;
+        changed = true;
+      }
+    }
+    i = end;
+  }
+  if (!changed) return std::nullopt;
+  out.append(text, copied, std::u32string::npos);
+  return out;
+}
+
+// Step 4: C1 controls that windows-1252 defines, as those characters.
+std::optional<std::u32string> RepairC1(std::u32string text, RepairStats* stats) {
+  bool changed = false;
+  for (char32_t& c : text) {
+    if (c < 0x80 || c > 0x9F) continue;
+    const char32_t w = Decode(static_cast<uint8_t>(c), Charset::kWindows1252);
+    if (w != c) c = w, changed = true;
+  }
+  if (!changed) return std::nullopt;
+  if (stats) stats->sources |= 1u << kC1SourceBit;
+  return text;
+}
+
+std::optional<std::u32string> OneStep(const std::u32string& text, int depth, RepairStats* stats) {
+  if (AllAscii(text) || !IsBad(text)) return std::nullopt;
+  if (auto fixed = Redecode(text, stats)) return fixed;
+  if (depth < 2) {
+    if (auto fixed = RepairRuns(text, depth, stats)) return fixed;
+  }
+  return RepairC1(text, stats);
+}
+
+std::u32string Fix(std::u32string text, int depth, RepairStats* stats) {
+  for (int round = 0; round < kMaxRounds; ++round) {
+    std::optional<std::u32string> fixed = OneStep(text, depth, stats);
+    if (!fixed) break;
+    if (stats && depth == 0) ++stats->repairs;
+    text = std::move(*fixed);
+  }
+  return text;
+}
+
+// End of the next piece of `line` starting at `start`: the whole rest, or
+// about kMaxPiece bytes cut after a space (else at a character boundary).
+size_t PieceEnd(std::string_view line, size_t start) {
+  if (line.size() - start <= kMaxPiece) return line.size();
+  size_t end = start + kMaxPiece;
+  const size_t space = line.rfind(' ', end);
+  if (space != std::string_view::npos && space > start + kMaxPiece / 2) return space + 1;
+  while (end > start && (static_cast<uint8_t>(line[end]) & 0xC0) == 0x80) --end;
+  return end > start ? end : start + kMaxPiece;
+}
+
+}  // namespace
+
+std::string_view SourceName(int bit) {
+  return bit == kC1SourceBit ? "c1-controls" : CharsetName(static_cast<Charset>(bit));
+}
+
+std::u32string RepairLine(std::u32string text, RepairStats* stats) { return Fix(std::move(text), 0, stats); }
+
+bool RepairText(std::string& text, RepairStats* stats) {
+  if (!HasNonAscii(text)) return false;
+  std::string out;
+  size_t copied = 0;
+  bool changed = false;
+  size_t line_start = 0;
+  while (line_start < text.size()) {
+    const size_t nl = text.find('\n', line_start);
+    const size_t line_end = nl == std::string::npos ? text.size() : nl;
+    const std::string_view line(text.data() + line_start, line_end - line_start);
+    for (size_t p = 0; p < line.size();) {
+      const size_t q = PieceEnd(line, p);
+      const std::string_view piece = line.substr(p, q - p);
+      if (HasNonAscii(piece) && IsBadUtf8(piece)) {
+        const std::u32string before = ToCodePoints(piece);
+        const std::u32string after = Fix(before, 0, stats);
+        if (after != before) {
+          const size_t at = line_start + p;
+          if (out.empty()) out.reserve(text.size());
+          out.append(text, copied, at - copied);
+          AppendCodePoints(after, out);
+          copied = at + piece.size();
+          changed = true;
+        }
+      }
+      p = q;
+    }
+    line_start = line_end + 1;
+  }
+  if (!changed) return false;
+  out.append(text, copied, std::string::npos);
+  text.swap(out);
+  return true;
+}
+
+}  // namespace textmill::mojibake

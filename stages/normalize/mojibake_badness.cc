@@ -1,0 +1,230 @@
+#include "stages/normalize/mojibake_badness.h"
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <array>
+#include <initializer_list>
+#include <utility>
+#include <vector>
+
+namespace textmill::mojibake {
+namespace {
+
+// Character classes (bits: a character can be in several).
+enum : uint16_t {
+  kC1 = 1 << 0,             // C1 controls: only ever Latin-1 shown bytes
+  kBad = 1 << 1,            // symbols almost never written on their own (¦ ¤ ¨ ¬ ¯ ¸ ƒ ˆ ˇ † ‰ ◊ �...)
+  kLaw = 1 << 2,            // § ¶
+  kCurrency = 1 << 3,       // ¢ £ ¥ € ₧
+  kOpening = 1 << 4,        // ¡ ¿ « © ‘ ‚ “ „ • ‹ (and Greek tonos, Apple's logo)
+  kClosing = 1 << 5,        // ® » ˝ ” › ™
+  kNumeric = 1 << 6,        // ¹ ² ³ ± ¼ ½ ¾ × ÷ µ and the math of MacRoman (√ ∞ ≈ ≠...)
+  kEyes = 1 << 7,           // O and U with accents, °: eyes of emoticons like (ò_ó)
+  kUpperAccented = 1 << 8,  // accented Latin capitals of the Latin-1/125x code pages
+  kLowerAccented = 1 << 9,  // their lowercase, ß, fi/fl ligatures
+  kUpperOther = 1 << 10,    // Greek and Cyrillic capitals, Þ
+  kLowerOther = 1 << 11,    // Greek and Cyrillic lowercase
+  kBox = 1 << 12,           // box drawing of cp437
+  kCommon = 1 << 13,        // NBSP, soft hyphen, · ´ – — ― … ’: everyday punctuation
+};
+
+using Ranges = std::initializer_list<std::pair<char32_t, char32_t>>;
+
+// Classes are only assigned below this code point, except a few listed in ClassOf.
+constexpr char32_t kTableLimit = 0x2600;
+
+std::vector<uint16_t> BuildClassTable() {
+  std::vector<uint16_t> t(kTableLimit, 0);
+  auto add = [&](uint16_t bits, Ranges ranges) {
+    for (const auto& [lo, hi] : ranges) {
+      for (char32_t c = lo; c <= hi; ++c) t[c] = static_cast<uint16_t>(t[c] | bits);
+    }
+  };
+  add(kCommon, {{0xA0, 0xA0}, {0xAD, 0xAD}, {0xB7, 0xB7}, {0xB4, 0xB4}, {0x2013, 0x2015}, {0x2026, 0x2026},
+                {0x2019, 0x2019}});
+  add(kC1, {{0x80, 0x9F}});
+  add(kBad, {{0xA6, 0xA6}, {0xA4, 0xA4}, {0xA8, 0xA8}, {0xAC, 0xAC}, {0xAF, 0xAF}, {0xB8, 0xB8}, {0x192, 0x192},
+             {0x2C6, 0x2C7}, {0x2D8, 0x2D8}, {0x2DB, 0x2DC}, {0x2020, 0x2021}, {0x2030, 0x2030},
+             {0x2310, 0x2310}, {0x25CA, 0x25CA}, {0xAA, 0xAA}, {0xBA, 0xBA}});
+  add(kLaw, {{0xB6, 0xB6}, {0xA7, 0xA7}});
+  add(kCurrency, {{0xA2, 0xA3}, {0xA5, 0xA5}, {0x20A7, 0x20A7}, {0x20AC, 0x20AC}});
+  add(kOpening, {{0xA1, 0xA1}, {0xAB, 0xAB}, {0xBF, 0xBF}, {0xA9, 0xA9}, {0x384, 0x385}, {0x2018, 0x2018},
+                 {0x201A, 0x201A}, {0x201C, 0x201C}, {0x201E, 0x201E}, {0x2022, 0x2022}, {0x2039, 0x2039}});
+  add(kClosing, {{0xAE, 0xAE}, {0xBB, 0xBB}, {0x2DD, 0x2DD}, {0x201D, 0x201D}, {0x203A, 0x203A}, {0x2122, 0x2122}});
+  add(kNumeric, {{0xB2, 0xB3}, {0xB9, 0xB9}, {0xB1, 0xB1}, {0xBC, 0xBE}, {0xD7, 0xD7}, {0xB5, 0xB5}, {0xF7, 0xF7},
+                 {0x2044, 0x2044}, {0x2202, 0x2202}, {0x2206, 0x2206}, {0x220F, 0x220F}, {0x2211, 0x2211},
+                 {0x221A, 0x221A}, {0x221E, 0x221E}, {0x2229, 0x2229}, {0x222B, 0x222B}, {0x2248, 0x2248},
+                 {0x2260, 0x2261}, {0x2264, 0x2265}, {0x2116, 0x2116}});
+  add(kEyes, {{0xD2, 0xD6}, {0xD9, 0xDC}, {0xF2, 0xF6}, {0xF8, 0xFC}, {0x150, 0x150}, {0x14C, 0x14C},
+              {0x16A, 0x16A}, {0x172, 0x172}, {0xB0, 0xB0}});
+  // Capital O and U with accents are left out: emoticon eyes (Ò_Ó) are not mojibake.
+  add(kUpperAccented,
+      {{0xC0, 0xD1}, {0xD8, 0xD8}, {0xDC, 0xDD}, {0x100, 0x100}, {0x102, 0x102}, {0x104, 0x104}, {0x106, 0x106},
+       {0x10C, 0x10C}, {0x10E, 0x10E}, {0x110, 0x110}, {0x112, 0x112}, {0x116, 0x116}, {0x118, 0x118},
+       {0x11A, 0x11A}, {0x11E, 0x11E}, {0x122, 0x122}, {0x12A, 0x12A}, {0x130, 0x130}, {0x136, 0x136},
+       {0x139, 0x139}, {0x13B, 0x13B}, {0x13D, 0x13D}, {0x141, 0x141}, {0x143, 0x143}, {0x145, 0x145},
+       {0x147, 0x147}, {0x152, 0x152}, {0x158, 0x158}, {0x15A, 0x15A}, {0x15E, 0x15E}, {0x160, 0x160},
+       {0x162, 0x162}, {0x164, 0x164}, {0x16E, 0x16E}, {0x170, 0x170}, {0x178, 0x179}, {0x17B, 0x17B},
+       {0x17D, 0x17D}, {0x490, 0x490}});
+  add(kLowerAccented,
+      {{0xDF, 0xDF}, {0xE0, 0xF1}, {0xFC, 0xFC}, {0x101, 0x101}, {0x103, 0x103}, {0x105, 0x105}, {0x107, 0x107},
+       {0x10D, 0x10D}, {0x10F, 0x10F}, {0x111, 0x111}, {0x113, 0x113}, {0x117, 0x117}, {0x119, 0x119},
+       {0x11B, 0x11B}, {0x11F, 0x11F}, {0x123, 0x123}, {0x12B, 0x12B}, {0x12F, 0x12F}, {0x137, 0x137},
+       {0x13A, 0x13A}, {0x13C, 0x13C}, {0x13E, 0x13E}, {0x142, 0x142}, {0x153, 0x153}, {0x155, 0x155},
+       {0x15B, 0x15B}, {0x15F, 0x15F}, {0x161, 0x161}, {0x165, 0x165}, {0x17A, 0x17A}, {0x17C, 0x17C},
+       {0x17E, 0x17E}, {0x491, 0x491}});
+  add(kUpperOther, {{0xDE, 0xDE}, {0x386, 0x386}, {0x388, 0x38A}, {0x38C, 0x38C}, {0x38E, 0x3AB}, {0x401, 0x42F}});
+  add(kLowerOther, {{0x3AC, 0x3C9}, {0x430, 0x45F}});
+  add(kBox, {{0x2502, 0x2502}, {0x250C, 0x250C}, {0x2510, 0x2510}, {0x2518, 0x2518}, {0x251C, 0x251C},
+             {0x2524, 0x2524}, {0x252C, 0x252C}, {0x253C, 0x253C}, {0x2550, 0x256C}, {0x2580, 0x2580},
+             {0x2584, 0x2584}, {0x2588, 0x2588}, {0x258C, 0x258C}, {0x2590, 0x2593}});
+  return t;
+}
+
+uint16_t ClassOf(char32_t c) {
+  static const std::vector<uint16_t> table = BuildClassTable();
+  if (c < kTableLimit) return table[c];
+  if (c == 0xF8FF) return kOpening;  // Apple's logo, MacRoman 0xF0
+  if (c == 0xFB01 || c == 0xFB02) return kLowerAccented;  // fi, fl in MacRoman
+  if (c == 0xFFFD) return kBad;
+  return 0;
+}
+
+bool In(char32_t c, std::u32string_view set) { return set.find(c) != std::u32string_view::npos; }
+bool AsciiLower(char32_t c) { return c >= 'a' && c <= 'z'; }
+bool AsciiAlpha(char32_t c) { return AsciiLower(c) || (c >= 'A' && c <= 'Z'); }
+bool Space(char32_t c) { return c != 0 && u_isUWhiteSpace(static_cast<UChar32>(c)); }
+bool Word(char32_t c) { return c == '_' || (c != 0 && u_isalnum(static_cast<UChar32>(c))); }
+
+// Feeds characters one at a time; Push returns true when a mojibake-looking
+// sequence ends at the character pushed. Looks back at most 7 characters.
+class Scanner {
+ public:
+  bool Push(char32_t c) {
+    for (size_t i = h_.size() - 1; i > 0; --i) h_[i] = h_[i - 1];
+    h_[0] = c;
+    k2_ = k1_, k1_ = k0_, k0_ = ClassOf(c);
+    ++n_;
+    // Every rule involves a classed character among the last three.
+    if ((k0_ | k1_ | k2_) == 0) return false;
+    return Rules();
+  }
+
+ private:
+  bool Rules() const;
+
+  std::array<char32_t, 7> h_{};  // h_[0] the newest character
+  uint16_t k0_ = 0, k1_ = 0, k2_ = 0;
+  int64_t n_ = 0;
+};
+
+bool Scanner::Rules() const {
+  const char32_t c = h_[0], p = h_[1], q = h_[2], r = h_[3];
+  const uint16_t kc = k0_, kp = k1_, kq = k2_;
+  constexpr uint16_t kSymbols = kBox | kOpening | kClosing | kCurrency | kNumeric | kLaw;
+  constexpr uint16_t kAccented = kLowerAccented | kUpperAccented;
+  if (kc & kC1) return true;
+  // Pairs of classes that do not meet in writing.
+  if ((kp & (kBad | kAccented | kSymbols)) && (kc & kBad)) return true;
+  if ((kp & kBad) && (kc & (kAccented | kSymbols))) return true;
+  if ((kp & (kLowerAccented | kLowerOther | kBox | kClosing | kCurrency | kNumeric)) && (kc & kUpperAccented)) {
+    return true;
+  }
+  if ((kp & (kBox | kClosing | kCurrency | kNumeric)) && (kc & kLowerAccented)) return true;
+  if ((kp & (kLowerAccented | kBox | kClosing)) && (kc & kCurrency)) return true;
+  if ((kp & (kUpperAccented | kBox)) && (kc & (kNumeric | kLaw))) return true;
+  if ((kp & (kCurrency | kNumeric | kBox)) && (kc & kOpening)) return true;
+  if ((kp & kBox) && (kc & (kEyes | kClosing))) return true;
+  if ((kp & (kAccented | kCurrency | kNumeric | kOpening | kClosing | kLaw)) && (kc & kBox)) return true;
+  // Triples.
+  if (AsciiAlpha(q) && (kp & (kLowerOther | kUpperOther)) && (kc & kBad)) return true;
+  if (Space(q) && (kp & kUpperAccented) && (kc & kCurrency)) return true;
+  if ((kq & (kAccented | kBox | kCurrency | kClosing)) && (kp & kOpening) && (kc & kNumeric)) return true;
+  if ((kq & (kAccented | kCurrency | kNumeric | kBox | kLaw)) && (kp & kClosing) && (kc & kOpening)) return true;
+  if (AsciiLower(q) && (kp & kUpperAccented) && (kc & (kOpening | kCurrency))) return true;
+  if ((kq & kAccented) && (kp & (kOpening | kClosing)) && Word(c)) return true;
+  // Particular characters of common mojibake.
+  if ((p == U'Œ' || p == U'œ') && !AsciiAlpha(c)) return true;
+  if ((kp & kUpperAccented) && c == U'°') return true;
+  if (In(p, U"ÂÃÎÐ") && (In(c, U"€œŠš¢£Ÿž\u00A0\u00AD®©°·»–—´") || (kc & (kOpening | kClosing)))) return true;
+  if (p == U'×' && (c == U'²' || c == U'³')) return true;
+  auto arabic_second = [](char32_t x) {
+    return (ClassOf(x) & (kCommon | kCurrency | kBad | kNumeric | kOpening)) || In(x, U"ŸŠ®°µ»");
+  };
+  if (In(r, U"ØÙ") && arabic_second(q) && In(p, U"ØÙ") && arabic_second(c)) return true;  // Arabic via 1252
+  if (p == U'à' && In(c, U"²µ¹¼½¾")) return true;  // Indic scripts via 1252
+  // MacRoman.
+  // √ + the MacRoman look of a UTF-8 continuation byte: "√©" é, "√¢" â, "√ß" ç,
+  // "√º" ü... (√ before these is not how formulas are written: "(-1/2)! = √π").
+  if (p == U'√' && In(c, U"±∂†≠®™´≤≥¥µø¢©ß§º•ÆØ∫°£")) return true;
+  if (p == U'≈' && (c == U'°' || c == U'¢')) return true;
+  if (q == U'‚' && p == U'Ä' && In(c, U"ìîïòôúùû†°¢π")) return true;
+  if (q == U'‚' && (p == U'â' || p == U'ó') && In(c, U"àä°ê")) return true;
+  // windows-1251: punctuation of U+2000-U+206F, Latin-1 and Cyrillic.
+  if (p == U'в' && c == U'Ђ') return true;
+  // Р/С + a windows-1251 character of bytes 0x80-0xBF + Р/С: "РґРѕ" (до). The
+  // middle letters (ґ ѕ ї є і ё ў ј ...) are not Russian, and a Ukrainian or
+  // Serbian word does not put them between two capitals.
+  if (In(q, U"ВГРС") &&
+      ((kp & (kC1 | kBad | kOpening | kClosing | kCurrency)) || In(p, U"°µЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЁЄЇІіґёєјЅѕї")) &&
+      In(c, U"ВГРС")) {
+    return true;
+  }
+  if (h_[6] == U'Г' && h_[5] == U'ў' && h_[4] == U'В' && h_[3] == U'Ђ' && h_[2] == U'В' &&
+      (AsciiAlpha(c) || c == U' ')) {
+    return true;  // 1251 on top of Latin-1 on top of 1252 punctuation
+  }
+  // "à" and "á" (and NBSP itself) in windows-1252, also with the 0xA0 lost to a space.
+  if (p == U'Ã' && (c == 0xA0 || c == U'¡')) return true;
+  if ((p == U'Ã' || p == U'Â') && c == U' ' && (AsciiLower(q) || (Space(q) && AsciiLower(r)) || n_ == 2)) {
+    return true;
+  }
+  if ((AsciiLower(q) || In(q, U".,?!") || (kq & kClosing)) && p == U'Â' && (c == U' ' || (kc & (kOpening | kClosing)))) {
+    return true;
+  }
+  // windows-1253 and windows-1257.
+  if (q == U'β' && p == U'€' && In(c, U"™\u00A0Ά\u00AD®°")) return true;
+  if (In(q, U"ΒΓΞΟ") && ((kp & (kC1 | kBad | kOpening | kClosing | kCurrency)) || p == U'°') && In(c, U"ΒΓΞΟ")) {
+    return true;
+  }
+  if (p == U'ā' && c == U'€') return true;
+  return false;
+}
+
+}  // namespace
+
+int Badness(std::u32string_view text) {
+  Scanner scanner;
+  int count = 0;
+  for (const char32_t c : text) count += scanner.Push(c);
+  return count;
+}
+
+bool IsBad(std::u32string_view text) {
+  Scanner scanner;
+  for (const char32_t c : text) {
+    if (scanner.Push(c)) return true;
+  }
+  return false;
+}
+
+bool IsBadUtf8(std::string_view text) {
+  Scanner scanner;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto n = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  while (i < n) {
+    UChar32 c = s[i];
+    if (c < 0x80) {
+      ++i;
+    } else {
+      U8_NEXT(s, i, n, c);
+      if (c < 0) c = 0xFFFD;
+    }
+    if (scanner.Push(static_cast<char32_t>(c))) return true;
+  }
+  return false;
+}
+
+}  // namespace textmill::mojibake
