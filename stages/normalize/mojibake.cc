@@ -20,17 +20,21 @@ constexpr int kMaxRounds = 6;
 // stays bounded by the piece (code points take 4 bytes each while repairing).
 constexpr size_t kMaxPiece = 1 << 20;
 
-bool HasNonAscii(std::string_view s) {
-  size_t i = 0;
-  uint64_t acc = 0;
+// Position of the first byte >= 0x80 at or after `from`, or npos; 8 bytes at a time.
+size_t FindNonAscii(std::string_view s, size_t from) {
+  size_t i = from;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w = 0;
     std::memcpy(&w, s.data() + i, 8);
-    acc |= w;
+    if (w & 0x8080808080808080ULL) break;
   }
-  for (; i < s.size(); ++i) acc |= static_cast<uint8_t>(s[i]);
-  return (acc & 0x8080808080808080ULL) != 0;
+  for (; i < s.size(); ++i) {
+    if (static_cast<uint8_t>(s[i]) >= 0x80) return i;
+  }
+  return std::string_view::npos;
 }
+
+bool HasNonAscii(std::string_view s) { return FindNonAscii(s, 0) != std::string_view::npos; }
 
 bool AllAscii(std::u32string_view s) {
   for (const char32_t c : s) {
@@ -185,6 +189,50 @@ size_t PieceEnd(std::string_view line, size_t start) {
   return end > start ? end : start + kMaxPiece;
 }
 
+// RepairText and NeedsRepair: with dry_run, `text` is only read and the
+// answer is whether some piece would change.
+bool Repair(std::string_view text, RepairStats* stats, bool dry_run, std::string* result) {
+  std::string out;
+  size_t copied = 0;
+  bool changed = false;
+  // Only lines with a non-ASCII byte are looked at: jump from one to the next.
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t first = FindNonAscii(text, pos);
+    if (first == std::string_view::npos) break;
+    const size_t nl_before = text.substr(0, first).rfind('\n');
+    const size_t line_start = nl_before == std::string_view::npos || nl_before < pos ? pos : nl_before + 1;
+    const size_t nl = text.find('\n', first);
+    const size_t line_end = nl == std::string::npos ? text.size() : nl;
+    const std::string_view line = text.substr(line_start, line_end - line_start);
+    for (size_t p = 0; p < line.size();) {
+      const size_t q = PieceEnd(line, p);
+      const std::string_view piece = line.substr(p, q - p);
+      if (HasNonAscii(piece) && IsBadUtf8(piece)) {
+        const std::u32string before = ToCodePoints(piece);
+        const std::u32string after = Fix(before, 0, stats);
+        if (after != before) {
+          if (dry_run) return true;
+          const size_t at = line_start + p;
+          if (out.empty()) out.reserve(text.size());
+          out.append(text.substr(copied, at - copied));
+          AppendCodePoints(after, out);
+          copied = at + piece.size();
+          changed = true;
+        }
+      }
+      p = q;
+    }
+    pos = line_end + 1;
+  }
+  if (!changed) return false;
+  out.append(text.substr(copied));
+  result->swap(out);
+  return true;
+}
+
+bool Repair(std::string& text, RepairStats* stats, bool dry_run) { return Repair(text, stats, dry_run, &text); }
+
 }  // namespace
 
 std::string_view SourceName(int bit) {
@@ -193,39 +241,11 @@ std::string_view SourceName(int bit) {
 
 std::u32string RepairLine(std::u32string text, RepairStats* stats) { return Fix(std::move(text), 0, stats); }
 
-bool RepairText(std::string& text, RepairStats* stats) {
-  if (!HasNonAscii(text)) return false;
-  std::string out;
-  size_t copied = 0;
-  bool changed = false;
-  size_t line_start = 0;
-  while (line_start < text.size()) {
-    const size_t nl = text.find('\n', line_start);
-    const size_t line_end = nl == std::string::npos ? text.size() : nl;
-    const std::string_view line(text.data() + line_start, line_end - line_start);
-    for (size_t p = 0; p < line.size();) {
-      const size_t q = PieceEnd(line, p);
-      const std::string_view piece = line.substr(p, q - p);
-      if (HasNonAscii(piece) && IsBadUtf8(piece)) {
-        const std::u32string before = ToCodePoints(piece);
-        const std::u32string after = Fix(before, 0, stats);
-        if (after != before) {
-          const size_t at = line_start + p;
-          if (out.empty()) out.reserve(text.size());
-          out.append(text, copied, at - copied);
-          AppendCodePoints(after, out);
-          copied = at + piece.size();
-          changed = true;
-        }
-      }
-      p = q;
-    }
-    line_start = line_end + 1;
-  }
-  if (!changed) return false;
-  out.append(text, copied, std::string::npos);
-  text.swap(out);
-  return true;
+bool RepairText(std::string& text, RepairStats* stats) { return Repair(text, stats, /*dry_run=*/false); }
+
+bool NeedsRepair(std::string_view text) {
+  std::string unused;
+  return Repair(text, nullptr, /*dry_run=*/true, &unused);
 }
 
 }  // namespace textmill::mojibake

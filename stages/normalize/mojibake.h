@@ -46,6 +46,9 @@ std::string_view SourceName(int bit);
 // Repairs `text` in place; returns true if it changed.
 bool RepairText(std::string& text, RepairStats* stats = nullptr);
 
+// True if RepairText would change `text` (nothing is copied unless a bad line is found).
+bool NeedsRepair(std::string_view text);
+
 // One line (or any text without line structure), as code points.
 std::u32string RepairLine(std::u32string text, RepairStats* stats = nullptr);
 

@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <initializer_list>
 #include <utility>
@@ -27,6 +28,7 @@ enum : uint16_t {
   kLowerOther = 1 << 11,    // Greek and Cyrillic lowercase
   kBox = 1 << 12,           // box drawing of cp437
   kCommon = 1 << 13,        // NBSP, soft hyphen, · ´ – — ― … ’: everyday punctuation
+  kTrigger = 1 << 14,       // starts one of the rules about particular characters (Scanner::CharacterRules)
 };
 
 using Ranges = std::initializer_list<std::pair<char32_t, char32_t>>;
@@ -76,6 +78,10 @@ std::vector<uint16_t> BuildClassTable() {
        {0x17E, 0x17E}, {0x491, 0x491}});
   add(kUpperOther, {{0xDE, 0xDE}, {0x386, 0x386}, {0x388, 0x38A}, {0x38C, 0x38C}, {0x38E, 0x3AB}, {0x401, 0x42F}});
   add(kLowerOther, {{0x3AC, 0x3C9}, {0x430, 0x45F}});
+  add(kTrigger, {{0x152, 0x153}, {0xC2, 0xC4}, {0xCE, 0xCE}, {0xD0, 0xD0}, {0xD7, 0xD9}, {0xE0, 0xE0},
+                 {0xE2, 0xE2}, {0xF3, 0xF3}, {0x221A, 0x221A}, {0x2248, 0x2248}, {0x201A, 0x201A},
+                 {0x432, 0x432}, {0x412, 0x413}, {0x420, 0x421}, {0x3B2, 0x3B2}, {0x20AC, 0x20AC},
+                 {0x101, 0x101}, {0x392, 0x393}, {0x39E, 0x39F}});
   add(kBox, {{0x2502, 0x2502}, {0x250C, 0x250C}, {0x2510, 0x2510}, {0x2518, 0x2518}, {0x251C, 0x251C},
              {0x2524, 0x2524}, {0x252C, 0x252C}, {0x253C, 0x253C}, {0x2550, 0x256C}, {0x2580, 0x2580},
              {0x2584, 0x2584}, {0x2588, 0x2588}, {0x258C, 0x258C}, {0x2590, 0x2593}});
@@ -108,11 +114,24 @@ class Scanner {
     ++n_;
     // Every rule involves a classed character among the last three.
     if ((k0_ | k1_ | k2_) == 0) return false;
+    // With only the third-last classed, only "ГўВЂВ.x" can end here.
+    if ((k0_ | k1_) == 0) return h_[2] == U'В' && CharacterRules();
     return Rules();
+  }
+  // Pushes a run of ASCII characters once no classed character is among the
+  // last three: none of them can end a rule (ASCII is unclassed), so only the
+  // history is kept up to date.
+  bool Quiet() const { return (k0_ | k1_ | k2_) == 0; }
+  void PushQuietAscii(std::string_view run) {
+    const size_t keep = std::min(run.size(), h_.size());
+    for (size_t i = h_.size() - 1; i >= keep; --i) h_[i] = h_[i - keep];
+    for (size_t i = 0; i < keep; ++i) h_[i] = static_cast<uint8_t>(run[run.size() - 1 - i]);
+    n_ += static_cast<int64_t>(run.size());
   }
 
  private:
   bool Rules() const;
+  bool CharacterRules() const;
 
   std::array<char32_t, 7> h_{};  // h_[0] the newest character
   uint16_t k0_ = 0, k1_ = 0, k2_ = 0;
@@ -120,7 +139,7 @@ class Scanner {
 };
 
 bool Scanner::Rules() const {
-  const char32_t c = h_[0], p = h_[1], q = h_[2], r = h_[3];
+  const char32_t c = h_[0], q = h_[2];
   const uint16_t kc = k0_, kp = k1_, kq = k2_;
   constexpr uint16_t kSymbols = kBox | kOpening | kClosing | kCurrency | kNumeric | kLaw;
   constexpr uint16_t kAccented = kLowerAccented | kUpperAccented;
@@ -138,15 +157,21 @@ bool Scanner::Rules() const {
   if ((kp & kBox) && (kc & (kEyes | kClosing))) return true;
   if ((kp & (kAccented | kCurrency | kNumeric | kOpening | kClosing | kLaw)) && (kc & kBox)) return true;
   // Triples.
-  if (AsciiAlpha(q) && (kp & (kLowerOther | kUpperOther)) && (kc & kBad)) return true;
-  if (Space(q) && (kp & kUpperAccented) && (kc & kCurrency)) return true;
+  if ((kp & (kLowerOther | kUpperOther)) && (kc & kBad) && AsciiAlpha(q)) return true;
+  if ((kp & kUpperAccented) && (kc & kCurrency) && Space(q)) return true;
   if ((kq & (kAccented | kBox | kCurrency | kClosing)) && (kp & kOpening) && (kc & kNumeric)) return true;
   if ((kq & (kAccented | kCurrency | kNumeric | kBox | kLaw)) && (kp & kClosing) && (kc & kOpening)) return true;
-  if (AsciiLower(q) && (kp & kUpperAccented) && (kc & (kOpening | kCurrency))) return true;
+  if ((kp & kUpperAccented) && (kc & (kOpening | kCurrency)) && AsciiLower(q)) return true;
   if ((kq & kAccented) && (kp & (kOpening | kClosing)) && Word(c)) return true;
-  // Particular characters of common mojibake.
-  if ((p == U'Œ' || p == U'œ') && !AsciiAlpha(c)) return true;
   if ((kp & kUpperAccented) && c == U'°') return true;
+  return ((kp | kq) & kTrigger) && CharacterRules();
+}
+
+// Rules about particular characters of common mojibake.
+bool Scanner::CharacterRules() const {
+  const char32_t c = h_[0], p = h_[1], q = h_[2], r = h_[3];
+  const uint16_t kc = k0_, kp = k1_, kq = k2_;
+  if ((p == U'Œ' || p == U'œ') && !AsciiAlpha(c)) return true;
   if (In(p, U"ÂÃÎÐ") && (In(c, U"€œŠš¢£Ÿž\u00A0\u00AD®©°·»–—´") || (kc & (kOpening | kClosing)))) return true;
   if (p == U'×' && (c == U'²' || c == U'³')) return true;
   auto arabic_second = [](char32_t x) {
@@ -154,24 +179,23 @@ bool Scanner::Rules() const {
   };
   if (In(r, U"ØÙ") && arabic_second(q) && In(p, U"ØÙ") && arabic_second(c)) return true;  // Arabic via 1252
   if (p == U'à' && In(c, U"²µ¹¼½¾")) return true;  // Indic scripts via 1252
-  // MacRoman.
-  // √ + the MacRoman look of a UTF-8 continuation byte: "√©" é, "√¢" â, "√ß" ç,
-  // "√º" ü... (√ before these is not how formulas are written: "(-1/2)! = √π").
+  // MacRoman. √ + the look of a UTF-8 continuation byte: "√©" é, "√¢" â, "√ß"
+  // ç, "√º" ü... (√ before these is not how formulas are written: "√π").
   if (p == U'√' && In(c, U"±∂†≠®™´≤≥¥µø¢©ß§º•ÆØ∫°£")) return true;
   if (p == U'≈' && (c == U'°' || c == U'¢')) return true;
   if (q == U'‚' && p == U'Ä' && In(c, U"ìîïòôúùû†°¢π")) return true;
   if (q == U'‚' && (p == U'â' || p == U'ó') && In(c, U"àä°ê")) return true;
-  // windows-1251: punctuation of U+2000-U+206F, Latin-1 and Cyrillic.
+  // windows-1251: punctuation of U+2000-U+206F, Latin-1 and Cyrillic. Р/С + a
+  // windows-1251 character of bytes 0x80-0xBF + Р/С: "РґРѕ" (до). The middle
+  // letters (ґ ѕ ї є і ё ў ј ...) are not Russian, and a Ukrainian or Serbian
+  // word does not put them between two capitals.
   if (p == U'в' && c == U'Ђ') return true;
-  // Р/С + a windows-1251 character of bytes 0x80-0xBF + Р/С: "РґРѕ" (до). The
-  // middle letters (ґ ѕ ї є і ё ў ј ...) are not Russian, and a Ukrainian or
-  // Serbian word does not put them between two capitals.
   if (In(q, U"ВГРС") &&
       ((kp & (kC1 | kBad | kOpening | kClosing | kCurrency)) || In(p, U"°µЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЁЄЇІіґёєјЅѕї")) &&
       In(c, U"ВГРС")) {
     return true;
   }
-  if (h_[6] == U'Г' && h_[5] == U'ў' && h_[4] == U'В' && h_[3] == U'Ђ' && h_[2] == U'В' &&
+  if (q == U'В' && h_[6] == U'Г' && h_[5] == U'ў' && h_[4] == U'В' && h_[3] == U'Ђ' &&
       (AsciiAlpha(c) || c == U' ')) {
     return true;  // 1251 on top of Latin-1 on top of 1252 punctuation
   }
@@ -180,7 +204,7 @@ bool Scanner::Rules() const {
   if ((p == U'Ã' || p == U'Â') && c == U' ' && (AsciiLower(q) || (Space(q) && AsciiLower(r)) || n_ == 2)) {
     return true;
   }
-  if ((AsciiLower(q) || In(q, U".,?!") || (kq & kClosing)) && p == U'Â' && (c == U' ' || (kc & (kOpening | kClosing)))) {
+  if (p == U'Â' && (c == U' ' || (kc & (kOpening | kClosing))) && (AsciiLower(q) || In(q, U".,?!") || (kq & kClosing))) {
     return true;
   }
   // windows-1253 and windows-1257.
@@ -216,6 +240,13 @@ bool IsBadUtf8(std::string_view text) {
   int32_t i = 0;
   while (i < n) {
     UChar32 c = s[i];
+    if (c < 0x80 && scanner.Quiet()) {
+      int32_t j = i + 1;
+      while (j < n && s[j] < 0x80) ++j;
+      scanner.PushQuietAscii(text.substr(static_cast<size_t>(i), static_cast<size_t>(j - i)));
+      i = j;
+      continue;
+    }
     if (c < 0x80) {
       ++i;
     } else {

@@ -26,7 +26,8 @@ bool IsNewline(UChar32 c) { return c == '\n' || c == 0x0B || c == 0x0C || c == 0
 
 // Step 2: newlines, spaces, control and zero-width characters. Unchanged
 // characters are copied in runs, so plain text costs one scan and one copy.
-std::string CleanCharacters(std::string_view in, int64_t& removed) {
+// `unicode_edits` counts non-ASCII characters replaced (removals are in `removed`).
+std::string CleanCharacters(std::string_view in, int64_t& removed, int64_t& unicode_edits) {
   std::string out;
   out.reserve(in.size());
   const auto* s = reinterpret_cast<const uint8_t*>(in.data());
@@ -49,8 +50,10 @@ std::string CleanCharacters(std::string_view in, int64_t& removed) {
       if (i < n && s[i] == '\n') ++i;
     } else if (IsNewline(c)) {
       replacement = "\n";
+      if (c >= 0x80) ++unicode_edits;
     } else if (c == '\t' || IsUnicodeSpace(c)) {
       replacement = " ";
+      if (c >= 0x80) ++unicode_edits;
     } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || IsRemovedFormatChar(c) || c < 0) {
       replacement = "";
       ++removed;
@@ -149,11 +152,12 @@ const icu::Normalizer2* NormalizerFor(const std::string& form) {
   return normalizer;
 }
 
-std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalizer) {
+std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalizer, bool& changed) {
   if (normalizer == nullptr) return text;
   UErrorCode status = U_ZERO_ERROR;
   const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
   if (normalizer->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return text;
+  changed = true;
   status = U_ZERO_ERROR;
   std::string out;
   out.reserve(text.size());
@@ -186,11 +190,23 @@ std::string NormalizeText(std::string_view text, const NormalizeOptions& options
     bool repaired = false;
     if (options.fix_mojibake) repaired = mojibake::RepairText(current, &repair);
     if (round > 0 && !repaired) break;
-    current = CleanCharacters(current, removed);
-    current = NormalizeUnicode(std::move(current), normalizer);
+    const int64_t removed_before = removed;
+    int64_t unicode_edits = 0;
+    bool composed = false;
+    current = CleanCharacters(current, removed, unicode_edits);
+    current = NormalizeUnicode(std::move(current), normalizer, composed);
     if (options.fold_punctuation) current = FoldPunctuation(current);
     current = TidyLines(current, options.max_blank_lines);
-    if (!options.fix_mojibake || !HasMojibake(current)) break;
+    // Looking for mojibake again costs a second scan (the benchmark's text
+    // dumps: 236 -> 143 MB/s with it always done), so it is done only when
+    // steps 2-5 could have made some: a repair (its result is checked
+    // again), a character removed or replaced (new neighbours), composition,
+    // folding, or spacing changed around "Ã"/"Â" (the only mojibake rules
+    // about white space are theirs).
+    const bool may_have_new = repaired || removed > removed_before || unicode_edits > 0 || composed ||
+                              options.fold_punctuation || current.find("\xC3\x83") != std::string::npos ||
+                              current.find("\xC3\x82") != std::string::npos;
+    if (!options.fix_mojibake || !may_have_new || !HasMojibake(current)) break;
   }
   if (mojibake_fixes) *mojibake_fixes += repair.repairs;
   if (mojibake_sources) *mojibake_sources |= repair.sources;
@@ -198,10 +214,7 @@ std::string NormalizeText(std::string_view text, const NormalizeOptions& options
   return current;
 }
 
-bool HasMojibake(std::string_view text) {
-  std::string copy(text);
-  return mojibake::RepairText(copy);
-}
+bool HasMojibake(std::string_view text) { return mojibake::NeedsRepair(text); }
 
 void NormalizeStage::ProcessDoc(Document& doc) {
   int64_t fixes = 0, removed = 0;
