@@ -6,20 +6,22 @@
 #     texts of ../shared/bench/extraction-wcxb/truth, normalized with and without
 #     the repair; every text the repair changes is listed (id, before, after),
 #     to be checked by hand.
-#   scripts/eval_mojibake.sh [--min-repaired R] [--max-fp N] [--reviewed FILE]
+#   scripts/eval_mojibake.sh [--min-repaired R] [--max-fp N] [--reviewed FILE] [--write-reviewed FILE]
 # --min-repaired / --max-fp: exit 1 below / above these (the ctest floors).
-# --reviewed FILE: exit 1 if the repair changes a correct text in a way not
-# listed in FILE (id<TAB>after, the changes checked by hand).
+# --reviewed FILE: exit 1 if the repair changes a line of correct text in a way
+# not listed in FILE (id<TAB>hash of the line after<TAB>preview: the changes
+# checked by hand); --write-reviewed FILE writes that list for this run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED_DIR:-$here/../shared}
 bin=${TEXTMILL:-$here/build/textmill}
-min_rep="" max_fp="" reviewed=""
+min_rep="" max_fp="" reviewed="" write_reviewed=""
 while [ $# -gt 0 ]; do
   case $1 in
     --min-repaired) min_rep=$2; shift 2 ;;
     --max-fp) max_fp=$2; shift 2 ;;
     --reviewed) reviewed=$2; shift 2 ;;
+    --write-reviewed) write_reviewed=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -55,9 +57,11 @@ with open(out, "w", encoding="utf-8") as o:
 PY
 run "$work/correct.jsonl" "$work/on"
 run "$work/correct.jsonl" "$work/off" --set stages.normalize.fix_mojibake=false
-python3 - "$work/on" "$work/off" "$work/score.json" "$min_rep" "$max_fp" "$reviewed" <<'PY'
-import glob, json, subprocess, sys
-on_dir, off_dir, score_file, min_rep, max_fp, reviewed = sys.argv[1:7]
+python3 - "$work/on" "$work/off" "$work/score.json" "$min_rep" "$max_fp" "$reviewed" "$write_reviewed" <<'PY'
+import glob, hashlib, json, subprocess, sys
+on_dir, off_dir, score_file, min_rep, max_fp, reviewed, write_reviewed = sys.argv[1:8]
+def digest(line):
+    return hashlib.sha1(line.encode("utf-8")).hexdigest()[:16]
 def read(d):
     got = {}
     for f in sorted(glob.glob(d + "/part-*")):
@@ -75,38 +79,52 @@ for k in sorted(off):
         for la, lb in zip(a, b):
             if la != lb:
                 changed.append((k, la, lb))
-# A change that only puts back characters where the run without repair removed
-# C1 controls is a C1 control read as windows-1252 (c\x92est -> c’est): listed
-# one line each; other changes in full.
+# Each change as the pieces replaced (difflib), per text: "before" is the text
+# normalized without the repair (so C1 controls are already gone from it:
+# c\x92est shows as "cest" -> "c’est").
+import collections, difflib
 W1252 = set(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
-def c1_only(la, lb):
-    return "".join(ch for ch in lb if ch not in W1252) == "".join(ch for ch in la if ch not in W1252)
-c1 = [c for c in changed if c1_only(c[1], c[2])]
-other = [c for c in changed if not c1_only(c[1], c[2])]
-print("texts %d, lines changed by the repair: %d (%d only C1 controls read as windows-1252, %d other)"
-      % (len(off), len(changed), len(c1), len(other)))
-print("-- C1 controls read as windows-1252 (characters put back: %s)" %
-      " ".join("%s x%d" % kv for kv in sorted(
-          __import__("collections").Counter(ch for _, la, lb in c1 for ch in lb if ch in W1252).items())))
-for k, la, lb in c1:
-    print("  %s: %r" % (k, lb[:160]))
-print("-- other changes")
-for k, la, lb in other:
-    print("  %s\n      before: %r\n      after : %r" % (k, la[:200], lb[:200]))
+by_text = collections.OrderedDict()
+for k, la, lb in changed:
+    sm = difflib.SequenceMatcher(None, la, lb, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "equal":
+            by_text.setdefault(k, collections.Counter())[(la[max(0, i1 - 1):i2], lb[max(0, j1 - 1):j2])] += 1
+c1 = [k for k, pairs in by_text.items()
+      if all(not "".join(ch for ch in y if ch not in W1252).strip() == "" or x.strip() == y.strip() for x, y in pairs)
+      and all(set(y) - set(x) <= W1252 | {" "} for x, y in pairs)]
+print("texts %d, lines changed by the repair: %d in %d texts" % (len(off), len(changed), len(by_text)))
+print("-- texts where the repair only put back C1 controls as windows-1252 characters: %d" % len(c1))
+for k in c1:
+    print("  %s: %s" % (k, ", ".join("%r->%r x%d" % (x, y, n) for (x, y), n in by_text[k].most_common())))
+print("-- other texts (pieces replaced: before->after xcount)")
+for k, pairs in by_text.items():
+    if k not in c1:
+        print("  %s: %s" % (k, ", ".join("%r->%r x%d" % (x, y, n) for (x, y), n in pairs.most_common(12))))
+        if k.startswith("dev:"):
+            for kk, la, lb in changed:
+                if kk == k:
+                    print("      after: %r" % lb[:220])
 ok = True
 score = json.load(open(score_file))
 if min_rep and score["repaired"] < float(min_rep):
     print("FAIL: repaired %.3f < %s" % (score["repaired"], min_rep)); ok = False
 if max_fp and score["false_positives"] > int(max_fp):
     print("FAIL: false positives %d > %s" % (score["false_positives"], max_fp)); ok = False
+if write_reviewed:
+    with open(write_reviewed, "w", encoding="utf-8") as o:
+        o.write("# Lines of correct text (scripts/eval_mojibake.sh) the mojibake repair changes, each checked by hand:\n")
+        o.write("# text id, hash of the line after the repair, its first 100 characters.\n")
+        for k, la, lb in changed:
+            o.write("%s\t%s\t%s\n" % (k, digest(lb), json.dumps(lb[:100], ensure_ascii=False)))
 if reviewed:
     known = set()
     for line in open(reviewed, encoding="utf-8"):
         if line.strip() and not line.startswith("#"):
-            k, after = line.rstrip("\n").split("\t", 1)
-            known.add((k, json.loads(after)))
+            k, h = line.split("\t")[:2]
+            known.add((k, h))
     for k, la, lb in changed:
-        if (k, lb) not in known:
+        if (k, digest(lb)) not in known:
             print("FAIL: change not reviewed: %s %r -> %r" % (k, la[:200], lb[:200])); ok = False
 sys.exit(0 if ok else 1)
 PY
