@@ -26,8 +26,7 @@ bool IsNewline(UChar32 c) { return c == '\n' || c == 0x0B || c == 0x0C || c == 0
 
 // Step 2: newlines, spaces, control and zero-width characters. Unchanged
 // characters are copied in runs, so plain text costs one scan and one copy.
-// `unicode_edits` counts non-ASCII characters replaced (removals are in `removed`).
-std::string CleanCharacters(std::string_view in, int64_t& removed, int64_t& unicode_edits) {
+std::string CleanCharacters(std::string_view in, int64_t& removed) {
   std::string out;
   out.reserve(in.size());
   const auto* s = reinterpret_cast<const uint8_t*>(in.data());
@@ -50,10 +49,8 @@ std::string CleanCharacters(std::string_view in, int64_t& removed, int64_t& unic
       if (i < n && s[i] == '\n') ++i;
     } else if (IsNewline(c)) {
       replacement = "\n";
-      if (c >= 0x80) ++unicode_edits;
     } else if (c == '\t' || IsUnicodeSpace(c)) {
       replacement = " ";
-      if (c >= 0x80) ++unicode_edits;
     } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || IsRemovedFormatChar(c) || c < 0) {
       replacement = "";
       ++removed;
@@ -191,19 +188,19 @@ std::string NormalizeText(std::string_view text, const NormalizeOptions& options
     if (options.fix_mojibake) repaired = mojibake::RepairText(current, &repair);
     if (round > 0 && !repaired) break;
     const int64_t removed_before = removed;
-    int64_t unicode_edits = 0;
     bool composed = false;
-    current = CleanCharacters(current, removed, unicode_edits);
+    current = CleanCharacters(current, removed);
     current = NormalizeUnicode(std::move(current), normalizer, composed);
     if (options.fold_punctuation) current = FoldPunctuation(current);
     current = TidyLines(current, options.max_blank_lines);
     // Looking for mojibake again costs a second scan (the benchmark's text
     // dumps: 236 -> 143 MB/s with it always done), so it is done only when
     // steps 2-5 could have made some: a repair (its result is checked
-    // again), a character removed or replaced (new neighbours), composition,
-    // folding, or spacing changed around "Ã"/"Â" (the only mojibake rules
-    // about white space are theirs).
-    const bool may_have_new = repaired || removed > removed_before || unicode_edits > 0 || composed ||
+    // again), a character removed (new neighbours), composition, folding,
+    // or white space changed around "Ã"/"Â" (the only mojibake rules that
+    // tell a space from other white space, or white space from nothing,
+    // are theirs; a line that was not bad has no runs repaired).
+    const bool may_have_new = repaired || removed > removed_before || composed ||
                               options.fold_punctuation || current.find("\xC3\x83") != std::string::npos ||
                               current.find("\xC3\x82") != std::string::npos;
     if (!options.fix_mojibake || !may_have_new || !HasMojibake(current)) break;
