@@ -215,8 +215,10 @@ std::u32string Fix(std::u32string text, int depth, RepairStats* stats) {
 size_t PieceEnd(std::string_view line, size_t start) {
   if (line.size() - start <= kMaxPiece) return line.size();
   size_t end = start + kMaxPiece;
-  const size_t space = line.rfind(' ', end);
-  if (space != std::string_view::npos && space > start + kMaxPiece / 2) return space + 1;
+  // Only the second half of the piece is searched: a search back to the start
+  // of the line would make a line without spaces quadratic.
+  const size_t space = line.substr(start + kMaxPiece / 2, kMaxPiece / 2).rfind(' ');
+  if (space != std::string_view::npos) return start + kMaxPiece / 2 + space + 1;
   while (end > start && (static_cast<uint8_t>(line[end]) & 0xC0) == 0x80) --end;
   return end > start ? end : start + kMaxPiece;
 }

@@ -167,52 +167,85 @@ bool Scanner::Rules() const {
   return ((kp | kq) & kTrigger) && CharacterRules();
 }
 
-// Rules about particular characters of common mojibake.
+// Rules about particular characters of common mojibake, by the character
+// before the last (a switch: these characters are common in correct text too,
+// "Ã" in Portuguese, "à" in French, Cyrillic capitals).
 bool Scanner::CharacterRules() const {
   const char32_t c = h_[0], p = h_[1], q = h_[2], r = h_[3];
-  const uint16_t kc = k0_, kp = k1_, kq = k2_;
-  if ((p == U'Œ' || p == U'œ') && !AsciiAlpha(c)) return true;
-  if (In(p, U"ÂÃÎÐ") && (In(c, U"€œŠš¢£Ÿž\u00A0\u00AD®©°·»–—´") || (kc & (kOpening | kClosing)))) return true;
-  if (p == U'×' && (c == U'²' || c == U'³')) return true;
-  auto arabic_second = [](char32_t x) {
-    return (ClassOf(x) & (kCommon | kCurrency | kBad | kNumeric | kOpening)) || In(x, U"ŸŠ®°µ»");
+  const uint16_t kc = k0_, kq = k2_;
+  const bool quote_like = kc & (kOpening | kClosing);
+  // "à" and "á" (and NBSP itself) in windows-1252, also with the 0xA0 lost to a space.
+  const bool space_for_a0 = c == U' ' && (AsciiLower(q) || (Space(q) && AsciiLower(r)) || n_ == 2);
+  switch (p) {
+    case U'Œ':
+    case U'œ':
+      return !AsciiAlpha(c);
+    case U'Â':
+      if (space_for_a0) return true;
+      if ((c == U' ' || quote_like) && (AsciiLower(q) || In(q, U".,?!") || (kq & kClosing))) return true;
+      [[fallthrough]];
+    case U'Ã':
+      if (p == U'Ã' && (c == 0xA0 || c == U'¡' || space_for_a0)) return true;
+      [[fallthrough]];
+    case U'Î':
+    case U'Ð':
+      return quote_like || In(c, U"€œŠš¢£Ÿž\u00A0\u00AD®©°·»–—´");
+    case U'×':
+      return c == U'²' || c == U'³';
+    case U'Ø':
+    case U'Ù': {  // Arabic via windows-1252
+      auto second = [](char32_t x) {
+        return (ClassOf(x) & (kCommon | kCurrency | kBad | kNumeric | kOpening)) || In(x, U"ŸŠ®°µ»");
+      };
+      return (r == U'Ø' || r == U'Ù') && second(q) && second(c);
+    }
+    case U'à':  // Indic scripts via windows-1252
+      return In(c, U"²µ¹¼½¾");
+    // MacRoman. √ + the look of a UTF-8 continuation byte: "√©" é, "√¢" â,
+    // "√ß" ç, "√º" ü... (√ before these is not how formulas are written: "√π").
+    case U'√':
+      return In(c, U"±∂†≠®™´≤≥¥µø¢©ß§º•ÆØ∫°£");
+    case U'≈':
+      return c == U'°' || c == U'¢';
+    case U'Ä':
+      if (q == U'‚' && In(c, U"ìîïòôúùû†°¢π")) return true;
+      break;
+    case U'â':
+    case U'ó':
+      if (q == U'‚' && In(c, U"àä°ê")) return true;
+      break;
+    case U'в':  // windows-1251 of U+2000-U+206F
+      if (c == U'Ђ') return true;
+      break;
+    case U'€':  // windows-1253 of U+2000-U+206F
+      if (q == U'β' && In(c, U"™\u00A0Ά\u00AD®°")) return true;
+      break;
+    case U'ā':  // windows-1257 of U+2000-U+206F
+      if (c == U'€') return true;
+      break;
+    default:
+      break;
+  }
+  // windows-1251: Р/С + a windows-1251 character of bytes 0x80-0xBF + Р/С:
+  // "РґРѕ" (до). The middle letters (ґ ѕ ї є і ё ў ј ...) are not Russian, and
+  // a Ukrainian or Serbian word does not put them between two capitals.
+  const uint16_t kp = k1_;
+  auto odd_middle = [&](std::u32string_view letters) {
+    return (kp & (kC1 | kBad | kOpening | kClosing | kCurrency)) || p == U'°' || In(p, letters);
   };
-  if (In(r, U"ØÙ") && arabic_second(q) && In(p, U"ØÙ") && arabic_second(c)) return true;  // Arabic via 1252
-  if (p == U'à' && In(c, U"²µ¹¼½¾")) return true;  // Indic scripts via 1252
-  // MacRoman. √ + the look of a UTF-8 continuation byte: "√©" é, "√¢" â, "√ß"
-  // ç, "√º" ü... (√ before these is not how formulas are written: "√π").
-  if (p == U'√' && In(c, U"±∂†≠®™´≤≥¥µø¢©ß§º•ÆØ∫°£")) return true;
-  if (p == U'≈' && (c == U'°' || c == U'¢')) return true;
-  if (q == U'‚' && p == U'Ä' && In(c, U"ìîïòôúùû†°¢π")) return true;
-  if (q == U'‚' && (p == U'â' || p == U'ó') && In(c, U"àä°ê")) return true;
-  // windows-1251: punctuation of U+2000-U+206F, Latin-1 and Cyrillic. Р/С + a
-  // windows-1251 character of bytes 0x80-0xBF + Р/С: "РґРѕ" (до). The middle
-  // letters (ґ ѕ ї є і ё ў ј ...) are not Russian, and a Ukrainian or Serbian
-  // word does not put them between two capitals.
-  if (p == U'в' && c == U'Ђ') return true;
-  if (In(q, U"ВГРС") &&
-      ((kp & (kC1 | kBad | kOpening | kClosing | kCurrency)) || In(p, U"°µЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЁЄЇІіґёєјЅѕї")) &&
-      In(c, U"ВГРС")) {
+  if ((q == U'В' || q == U'Г' || q == U'Р' || q == U'С') && (c == U'В' || c == U'Г' || c == U'Р' || c == U'С') &&
+      odd_middle(U"µЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЁЄЇІіґёєјЅѕї")) {
     return true;
   }
   if (q == U'В' && h_[6] == U'Г' && h_[5] == U'ў' && h_[4] == U'В' && h_[3] == U'Ђ' &&
       (AsciiAlpha(c) || c == U' ')) {
     return true;  // 1251 on top of Latin-1 on top of 1252 punctuation
   }
-  // "à" and "á" (and NBSP itself) in windows-1252, also with the 0xA0 lost to a space.
-  if (p == U'Ã' && (c == 0xA0 || c == U'¡')) return true;
-  if ((p == U'Ã' || p == U'Â') && c == U' ' && (AsciiLower(q) || (Space(q) && AsciiLower(r)) || n_ == 2)) {
+  // windows-1253 of Latin-1 and Greek.
+  if ((q == U'Β' || q == U'Γ' || q == U'Ξ' || q == U'Ο') && (c == U'Β' || c == U'Γ' || c == U'Ξ' || c == U'Ο') &&
+      odd_middle(U"")) {
     return true;
   }
-  if (p == U'Â' && (c == U' ' || (kc & (kOpening | kClosing))) && (AsciiLower(q) || In(q, U".,?!") || (kq & kClosing))) {
-    return true;
-  }
-  // windows-1253 and windows-1257.
-  if (q == U'β' && p == U'€' && In(c, U"™\u00A0Ά\u00AD®°")) return true;
-  if (In(q, U"ΒΓΞΟ") && ((kp & (kC1 | kBad | kOpening | kClosing | kCurrency)) || p == U'°') && In(c, U"ΒΓΞΟ")) {
-    return true;
-  }
-  if (p == U'ā' && c == U'€') return true;
   return false;
 }
 
