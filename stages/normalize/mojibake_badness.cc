@@ -227,14 +227,16 @@ bool Scanner::CharacterRules() const {
       break;
   }
   // windows-1251: Р/С + a windows-1251 character of bytes 0x80-0xBF + Р/С:
-  // "РґРѕ" (до). The middle letters (ґ ѕ ї є і ё ў ј ...) are not Russian, and
-  // a Ukrainian or Serbian word does not put them between two capitals.
+  // "РґРѕ" (до). The middle letters are the lowercase ones (ґ ѕ ї є і ё ў ј...):
+  // no word puts them between two capitals. Capitals are real letters in
+  // all-caps Ukrainian ("ПЕРЕВІРКА": РІВ; Debian's uk catalogs had 4 such
+  // false repairs with І in the list).
   const uint16_t kp = k1_;
   auto odd_middle = [&](std::u32string_view letters) {
     return (kp & (kC1 | kBad | kOpening | kClosing | kCurrency)) || p == U'°' || In(p, letters);
   };
   if ((q == U'В' || q == U'Г' || q == U'Р' || q == U'С') && (c == U'В' || c == U'Г' || c == U'Р' || c == U'С') &&
-      odd_middle(U"µЂЃѓЉЊЌЋЏђљњќћџЎўЈҐЁЄЇІіґёєјЅѕї")) {
+      odd_middle(U"µѓђљњќћџўіґёєјѕї")) {
     return true;
   }
   if (q == U'В' && h_[6] == U'Г' && h_[5] == U'ў' && h_[4] == U'В' && h_[3] == U'Ђ' &&

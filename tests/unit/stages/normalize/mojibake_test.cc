@@ -64,7 +64,7 @@ TEST(MojibakeTest, LeavesCorrectTextThatLooksLikeMojibakeAlone) {
        {"Offering 5×£35 pin ups", "PARCE QUE SUR LEURS PLAQUES IL Y MARQUÉ…", "TEM QUE SEGUIR, SDV SÓ…", "4288×…",
         "SELKÄ\u00A0EDELLÄ\u00A0MAAHAN via @YouTube", "Tarık YARILGAÇ’ın", "RETWEET SE VOCÊ…", "NESTLÉ® requiere",
         "Join ZZAJÉ’s Official Fan List", "„Fuß“ und „Maß“", "naïve résumé Ü°", "HÅØYA ER BLÅØYD",
-        "ВІКІ is Ukrainian for WIKI", "a radius of 10 Å—", "(-1/2)! = √π", "├┤a┼┐a┼┐a┼┐a"}) {
+        "ВІКІ is Ukrainian for WIKI", "ПЕРЕВІРКА ВІСІМ ЧАСІВ", "Σ ΟΔΟΣ ΒΓΟΡ", "a radius of 10 Å—", "(-1/2)! = √π", "├┤a┼┐a┼┐a┼┐a"}) {
     EXPECT_EQ(Repair(text), text);
     EXPECT_EQ(NormalizeText(text, {}), NormalizeText(text, {.fix_mojibake = false})) << text;
   }
