@@ -49,6 +49,10 @@ TEST(MojibakeTest, RepairsEachCharset) {
 TEST(MojibakeTest, RepairsSurrogatesTwiceAppliedAndMixedLines) {
   // UTF-16 surrogates encoded one by one (CESU-8), shown as Latin-1.
   EXPECT_EQ(Repair("Hi guys \xC3\xAD\xC2\xA0\xC2\xBD\xC3\xAD\xC2\xB8\xC2\x8D"), "Hi guys \U0001F60D");
+  // A strict decoder's U+FFFD for the undefined byte 0x9D, and the 0xA0 of "à" turned into a space.
+  EXPECT_EQ(Repair("â€œlossy decodingâ€\uFFFD"), "“lossy decoding\uFFFD");
+  EXPECT_EQ(Repair("Ã perturber la rÃ©flexion jusqu'Ã nos jours"), "à perturber la réflexion jusqu'à nos jours");
+  EXPECT_EQ(Repair("com especial atenÃ§Ã£o Ã s crianÃ§as"), "com especial atenção às crianças");
   // Mojibake of mojibake.
   EXPECT_EQ(Repair("Iggy Pop (nÃƒÂ© Jim Osterberg)"), "Iggy Pop (né Jim Osterberg)");
   // Correct and broken text in one line: only the broken runs change.
