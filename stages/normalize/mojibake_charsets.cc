@@ -153,6 +153,8 @@ bool IsCont(uint8_t b) { return b >= 0x80 && b <= 0xBF; }
 
 }  // namespace
 
+void LoadCharsets() { GetTables(); }
+
 std::string_view CharsetName(Charset charset) { return kCharsets[static_cast<size_t>(charset)].name; }
 bool IsSloppy(Charset charset) { return kCharsets[static_cast<size_t>(charset)].sloppy; }
 

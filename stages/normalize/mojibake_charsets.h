@@ -22,6 +22,10 @@
 
 namespace textmill::mojibake {
 
+// Builds the charset tables now, so a missing ICU converter is a setup error
+// (RuntimeError) found when the stage is built, not in the middle of a run.
+void LoadCharsets();
+
 // In the order they are tried: the most common confusion first.
 enum class Charset : uint8_t {
   kLatin1,

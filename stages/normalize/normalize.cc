@@ -9,6 +9,7 @@
 #include "pipeline/errors.h"
 #include "pipeline/util/utf8.h"
 #include "stages/normalize/mojibake.h"
+#include "stages/normalize/mojibake_charsets.h"
 
 namespace textmill {
 namespace {
@@ -237,7 +238,9 @@ Json NormalizeStage::Stats() const { return counters_.ToJson(); }
 
 void RegisterNormalizeStage(Registry& registry) {
   registry.Add("normalize", [](OptionReader& reader, const StageContext&) {
-    return std::make_unique<NormalizeStage>(NormalizeOptions::Parse(reader));
+    const NormalizeOptions options = NormalizeOptions::Parse(reader);
+    if (options.fix_mojibake) mojibake::LoadCharsets();
+    return std::make_unique<NormalizeStage>(options);
   });
 }
 
