@@ -3,11 +3,10 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-#include <algorithm>
 #include <array>
+#include <cstring>
 #include <initializer_list>
 #include <utility>
-#include <vector>
 
 namespace textmill::mojibake {
 namespace {
@@ -36,8 +35,8 @@ using Ranges = std::initializer_list<std::pair<char32_t, char32_t>>;
 // Classes are only assigned below this code point, except a few listed in ClassOf.
 constexpr char32_t kTableLimit = 0x2600;
 
-std::vector<uint16_t> BuildClassTable() {
-  std::vector<uint16_t> t(kTableLimit, 0);
+std::array<uint16_t, kTableLimit> BuildClassTable() {
+  std::array<uint16_t, kTableLimit> t{};
   auto add = [&](uint16_t bits, Ranges ranges) {
     for (const auto& [lo, hi] : ranges) {
       for (char32_t c = lo; c <= hi; ++c) t[c] = static_cast<uint16_t>(t[c] | bits);
@@ -88,9 +87,11 @@ std::vector<uint16_t> BuildClassTable() {
   return t;
 }
 
+// Built during static initialization (no stage runs before main).
+const std::array<uint16_t, kTableLimit> kClassTable = BuildClassTable();
+
 uint16_t ClassOf(char32_t c) {
-  static const std::vector<uint16_t> table = BuildClassTable();
-  if (c < kTableLimit) return table[c];
+  if (c < kTableLimit) return kClassTable[c];
   if (c == 0xF8FF) return kOpening;  // Apple's logo, MacRoman 0xF0
   if (c == 0xFB01 || c == 0xFB02) return kLowerAccented;  // fi, fl in MacRoman
   if (c == 0xFFFD) return kBad;
@@ -108,14 +109,13 @@ bool Word(char32_t c) { return c == '_' || (c != 0 && u_isalnum(static_cast<UCha
 class Scanner {
  public:
   bool Push(char32_t c) {
-    for (size_t i = h_.size() - 1; i > 0; --i) h_[i] = h_[i - 1];
-    h_[0] = c;
+    ring_[++newest_ & 7] = c;
     k2_ = k1_, k1_ = k0_, k0_ = ClassOf(c);
     ++n_;
     // Every rule involves a classed character among the last three.
     if ((k0_ | k1_ | k2_) == 0) return false;
     // With only the third-last classed, only "ГўВЂВ.x" can end here.
-    if ((k0_ | k1_) == 0) return h_[2] == U'В' && CharacterRules();
+    if ((k0_ | k1_) == 0) return h(2) == U'В' && CharacterRules();
     return Rules();
   }
   // Pushes a run of ASCII characters once no classed character is among the
@@ -123,9 +123,9 @@ class Scanner {
   // history is kept up to date.
   bool Quiet() const { return (k0_ | k1_ | k2_) == 0; }
   void PushQuietAscii(std::string_view run) {
-    const size_t keep = std::min(run.size(), h_.size());
-    for (size_t i = h_.size() - 1; i >= keep; --i) h_[i] = h_[i - keep];
-    for (size_t i = 0; i < keep; ++i) h_[i] = static_cast<uint8_t>(run[run.size() - 1 - i]);
+    for (size_t i = run.size() > 8 ? run.size() - 8 : 0; i < run.size(); ++i) {
+      ring_[++newest_ & 7] = static_cast<uint8_t>(run[i]);
+    }
     n_ += static_cast<int64_t>(run.size());
   }
 
@@ -133,13 +133,17 @@ class Scanner {
   bool Rules() const;
   bool CharacterRules() const;
 
-  std::array<char32_t, 7> h_{};  // h_[0] the newest character
+  // The i-th last character (0: the newest), i < 8.
+  char32_t h(size_t i) const { return ring_[(newest_ - i) & 7]; }
+
+  std::array<char32_t, 8> ring_{};
+  size_t newest_ = 0;
   uint16_t k0_ = 0, k1_ = 0, k2_ = 0;
   int64_t n_ = 0;
 };
 
 bool Scanner::Rules() const {
-  const char32_t c = h_[0], q = h_[2];
+  const char32_t c = h(0), q = h(2);
   const uint16_t kc = k0_, kp = k1_, kq = k2_;
   constexpr uint16_t kSymbols = kBox | kOpening | kClosing | kCurrency | kNumeric | kLaw;
   constexpr uint16_t kAccented = kLowerAccented | kUpperAccented;
@@ -171,7 +175,7 @@ bool Scanner::Rules() const {
 // before the last (a switch: these characters are common in correct text too,
 // "Ã" in Portuguese, "à" in French, Cyrillic capitals).
 bool Scanner::CharacterRules() const {
-  const char32_t c = h_[0], p = h_[1], q = h_[2], r = h_[3];
+  const char32_t c = h(0), p = h(1), q = h(2), r = h(3);
   const uint16_t kc = k0_, kq = k2_;
   const bool quote_like = kc & (kOpening | kClosing);
   // "à" and "á" (and NBSP itself) in windows-1252, also with the 0xA0 lost to a space.
@@ -239,7 +243,7 @@ bool Scanner::CharacterRules() const {
       odd_middle(U"µѓђљњќћџўіґёєјѕї")) {
     return true;
   }
-  if (q == U'В' && h_[6] == U'Г' && h_[5] == U'ў' && h_[4] == U'В' && h_[3] == U'Ђ' &&
+  if (q == U'В' && h(6) == U'Г' && h(5) == U'ў' && h(4) == U'В' && h(3) == U'Ђ' &&
       (AsciiAlpha(c) || c == U' ')) {
     return true;  // 1251 on top of Latin-1 on top of 1252 punctuation
   }
@@ -277,6 +281,10 @@ bool IsBadUtf8(std::string_view text) {
     UChar32 c = s[i];
     if (c < 0x80 && scanner.Quiet()) {
       int32_t j = i + 1;
+      for (uint64_t w = 0; j + 8 <= n; j += 8) {  // 8 bytes at a time
+        std::memcpy(&w, s + j, 8);
+        if (w & 0x8080808080808080ULL) break;
+      }
       while (j < n && s[j] < 0x80) ++j;
       scanner.PushQuietAscii(text.substr(static_cast<size_t>(i), static_cast<size_t>(j - i)));
       i = j;
