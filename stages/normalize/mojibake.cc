@@ -38,6 +38,7 @@ size_t FindNonAscii(std::string_view s, size_t from) {
 
 bool HasNonAscii(std::string_view s) { return FindNonAscii(s, 0) != std::string_view::npos; }
 
+
 bool AllAscii(std::u32string_view s) {
   for (const char32_t c : s) {
     if (c >= 0x80) return false;
@@ -223,41 +224,96 @@ size_t PieceEnd(std::string_view line, size_t start) {
   return end > start ? end : start + kMaxPiece;
 }
 
+// The line's ASCII white space as normalization leaves it in the end (tabs as
+// spaces, one space in a row, none at the ends), into `out`; false if the line
+// is already so. Repairs decide on the line as it will be: a space is a
+// continuation look-alike (0xA0 turned into a space), so two spaces or a tab
+// would otherwise change the decision from one normalization to the next.
+bool TidySpaces(std::string_view line, std::string& out) {
+  auto blank = [](char ch) { return ch == ' ' || ch == '\t'; };
+  if (line.empty()) return false;
+  bool tidy = !blank(line.front()) && !blank(line.back());
+  for (size_t i = 1; i < line.size() && tidy; ++i) tidy = line[i] != '\t' && !(line[i] == ' ' && line[i - 1] == ' ');
+  if (tidy) return false;
+  out.clear();
+  bool pending = false;
+  for (const char ch : line) {
+    if (blank(ch)) {
+      pending = !out.empty();
+      continue;
+    }
+    if (pending) out += ' ';
+    pending = false;
+    out += ch;
+  }
+  return true;
+}
+
 // RepairText and NeedsRepair: with dry_run, `text` is only read and the
-// answer is whether some piece would change.
+// answer is whether some line would change. Lines end at \n, \r, \v or \f
+// (all become \n later).
 bool Repair(std::string_view text, RepairStats* stats, bool dry_run, std::string* result) {
-  std::string out;
+  std::string out, tidy, line_out;
   size_t copied = 0;
   bool changed = false;
-  // Only lines with a non-ASCII byte are looked at: jump from one to the next.
+  // Only lines with a non-ASCII byte are looked at: jump from one to the next
+  // (memchr for \n; \r, \v and \f are looked for in those lines only).
   size_t pos = 0;
   while (pos < text.size()) {
     const size_t first = FindNonAscii(text, pos);
     if (first == std::string_view::npos) break;
-    const size_t nl_before = text.substr(0, first).rfind('\n');
-    const size_t line_start = nl_before == std::string_view::npos || nl_before < pos ? pos : nl_before + 1;
+    size_t line_start = pos;
+    if (const size_t nl = text.substr(pos, first - pos).rfind('\n'); nl != std::string_view::npos) line_start = pos + nl + 1;
     const size_t nl = text.find('\n', first);
-    const size_t line_end = nl == std::string::npos ? text.size() : nl;
-    const std::string_view line = text.substr(line_start, line_end - line_start);
+    size_t line_end = nl == std::string_view::npos ? text.size() : nl;
+    // \r, \v, \f end a line too: the sub-line around `first`.
+    for (const char end_char : {'\r', '\v', '\f'}) {
+      const std::string_view before = text.substr(line_start, first - line_start);
+      if (const size_t k = before.rfind(end_char); k != std::string_view::npos) line_start += k + 1;
+      if (const size_t k = text.substr(first, line_end - first).find(end_char); k != std::string_view::npos) {
+        line_end = first + k;
+      }
+    }
+    std::string_view line = text.substr(line_start, line_end - line_start);
+    pos = line_end + 1;
+    // Most lines are not bad and have no "Ã"/"Â" (whose badness rules are the
+    // only ones that see how white space is spaced): those are done here.
+    bool bad = false, spacing_matters = false;
+    for (size_t p = 0; p < line.size() && !bad;) {
+      const size_t q = PieceEnd(line, p);
+      bad = IsBadUtf8(line.substr(p, q - p), &spacing_matters);
+      p = q;
+    }
+    if (!bad && !spacing_matters) continue;
+    if (TidySpaces(line, tidy)) line = tidy;
+    bool line_changed = false;
+    size_t line_copied = 0;
     for (size_t p = 0; p < line.size();) {
       const size_t q = PieceEnd(line, p);
       const std::string_view piece = line.substr(p, q - p);
       if (HasNonAscii(piece) && IsBadUtf8(piece)) {
         const std::u32string before = ToCodePoints(piece);
         const std::u32string after = Fix(before, 0, stats);
+        if (after == before && stats) ++stats->unrepaired;
         if (after != before) {
           if (dry_run) return true;
-          const size_t at = line_start + p;
-          if (out.empty()) out.reserve(text.size());
-          out.append(text.substr(copied, at - copied));
-          AppendCodePoints(after, out);
-          copied = at + piece.size();
-          changed = true;
+          if (!line_changed) line_out.clear();
+          line_out.append(line.substr(line_copied, p - line_copied));
+          AppendCodePoints(after, line_out);
+          line_copied = q;
+          line_changed = true;
         }
       }
       p = q;
     }
-    pos = line_end + 1;
+    if (line_changed) {
+      line_out.append(line.substr(line_copied));
+      if (out.empty()) out.reserve(text.size());
+      out.append(text.substr(copied, line_start - copied));
+      out += line_out;
+      copied = line_end;
+      changed = true;
+    }
   }
   if (!changed) return false;
   out.append(text.substr(copied));

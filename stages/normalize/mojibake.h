@@ -38,6 +38,7 @@ namespace textmill::mojibake {
 struct RepairStats {
   int64_t repairs = 0;  // repair steps applied (a line fixed twice counts 2)
   uint32_t sources = 0;
+  int64_t unrepaired = 0;  // lines that look like mojibake but no repair applies
 };
 inline constexpr int kC1SourceBit = 10;
 // Name of source bit `bit` ("windows-1252", ..., "c1-controls").

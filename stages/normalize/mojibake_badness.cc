@@ -272,7 +272,7 @@ bool IsBad(std::u32string_view text) {
   return false;
 }
 
-bool IsBadUtf8(std::string_view text) {
+bool IsBadUtf8(std::string_view text, bool* has_a_tilde_or_circumflex) {
   Scanner scanner;
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   const auto n = static_cast<int32_t>(text.size());
@@ -295,6 +295,7 @@ bool IsBadUtf8(std::string_view text) {
     } else {
       U8_NEXT(s, i, n, c);
       if (c < 0) c = 0xFFFD;
+      if ((c == 0xC2 || c == 0xC3) && has_a_tilde_or_circumflex) *has_a_tilde_or_circumflex = true;
     }
     if (scanner.Push(static_cast<char32_t>(c))) return true;
   }

@@ -23,6 +23,9 @@ int Badness(std::u32string_view text);
 // Badness(text) > 0, stopping at the first sequence.
 bool IsBad(std::u32string_view text);
 // The same test on UTF-8 (valid or not: ill-formed bytes count as U+FFFD).
-bool IsBadUtf8(std::string_view text);
+// Sets *has_a_tilde_or_circumflex if it saw "Ã" or "Â" (the only characters
+// whose rules tell how white space is spaced; a complete answer only when
+// the text is not bad, since the scan stops at the first bad sequence).
+bool IsBadUtf8(std::string_view text, bool* has_a_tilde_or_circumflex = nullptr);
 
 }  // namespace textmill::mojibake

@@ -27,7 +27,8 @@ bool IsNewline(UChar32 c) { return c == '\n' || c == 0x0B || c == 0x0C || c == 0
 
 // Step 2: newlines, spaces, control and zero-width characters. Unchanged
 // characters are copied in runs, so plain text costs one scan and one copy.
-std::string CleanCharacters(std::string_view in, int64_t& removed) {
+// `unicode_edits` counts non-ASCII characters replaced (removals are in `removed`).
+std::string CleanCharacters(std::string_view in, int64_t& removed, int64_t& unicode_edits) {
   std::string out;
   out.reserve(in.size());
   const auto* s = reinterpret_cast<const uint8_t*>(in.data());
@@ -50,8 +51,10 @@ std::string CleanCharacters(std::string_view in, int64_t& removed) {
       if (i < n && s[i] == '\n') ++i;
     } else if (IsNewline(c)) {
       replacement = "\n";
+      if (c >= 0x80) ++unicode_edits;
     } else if (c == '\t' || IsUnicodeSpace(c)) {
       replacement = " ";
+      if (c >= 0x80) ++unicode_edits;
     } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || IsRemovedFormatChar(c) || c < 0) {
       replacement = "";
       ++removed;
@@ -164,6 +167,16 @@ std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalize
   return U_SUCCESS(status) ? out : text;
 }
 
+// Ã Â Î Ð Ø Ù €: the characters of the badness rules that tell NBSP from a
+// space (mojibake_badness.cc).
+bool HasSpaceSensitiveCharacter(std::string_view text) {
+  for (size_t i = text.find('\xC3'); i != std::string_view::npos && i + 1 < text.size(); i = text.find('\xC3', i + 1)) {
+    const auto b = static_cast<uint8_t>(text[i + 1]);
+    if (b == 0x82 || b == 0x83 || b == 0x8E || b == 0x90 || b == 0x98 || b == 0x99) return true;
+  }
+  return text.find("\xE2\x82\xAC") != std::string_view::npos;
+}
+
 }  // namespace
 
 NormalizeOptions NormalizeOptions::Parse(OptionReader& reader) {
@@ -186,11 +199,13 @@ std::string NormalizeText(std::string_view text, const NormalizeOptions& options
   // a few rounds reach the fixed point.
   for (int round = 0; round < 3; ++round) {
     bool repaired = false;
+    const int64_t unrepaired_before = repair.unrepaired;
     if (options.fix_mojibake) repaired = mojibake::RepairText(current, &repair);
     if (round > 0 && !repaired) break;
     const int64_t removed_before = removed;
+    int64_t unicode_edits = 0;
     bool composed = false;
-    current = CleanCharacters(current, removed);
+    current = CleanCharacters(current, removed, unicode_edits);
     current = NormalizeUnicode(std::move(current), normalizer, composed);
     if (options.fold_punctuation) current = FoldPunctuation(current);
     current = TidyLines(current, options.max_blank_lines);
@@ -198,12 +213,14 @@ std::string NormalizeText(std::string_view text, const NormalizeOptions& options
     // dumps: 236 -> 143 MB/s with it always done), so it is done only when
     // steps 2-5 could have made some: a repair (its result is checked
     // again), a character removed (new neighbours), composition, folding,
-    // or white space changed around "Ã"/"Â" (the only mojibake rules that
-    // tell a space from other white space, or white space from nothing,
-    // are theirs; a line that was not bad has no runs repaired).
-    const bool may_have_new = repaired || removed > removed_before || composed ||
-                              options.fold_punctuation || current.find("\xC3\x83") != std::string::npos ||
-                              current.find("\xC3\x82") != std::string::npos;
+    // or a non-ASCII space or line separator replaced where it matters: in
+    // a line that looked like mojibake but was left (NBSP, unlike a space,
+    // stops a run repair), or next to the characters whose badness rules
+    // tell NBSP from a space. ASCII white space needs none: the repair
+    // already sees lines spaced as TidyLines leaves them.
+    const bool may_have_new = repaired || removed > removed_before || composed || options.fold_punctuation ||
+                              (unicode_edits > 0 && (repair.unrepaired > unrepaired_before ||
+                                                     HasSpaceSensitiveCharacter(current)));
     if (!options.fix_mojibake || !may_have_new || !HasMojibake(current)) break;
   }
   if (mojibake_fixes) *mojibake_fixes += repair.repairs;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iterator>
+#include <random>
 #include <string>
 
 #include "pipeline/util/utf8.h"
@@ -103,6 +105,31 @@ TEST(MojibakeTest, InvalidUtf8AndLoneSurrogates) {
     const std::string out = NormalizeText(text, {});
     EXPECT_TRUE(IsValidUtf8(out)) << text;
     EXPECT_EQ(NormalizeText(out, {}), out) << text;
+  }
+}
+
+// Property: normalization stays idempotent on mixtures of the characters
+// mojibake is made of, with the white space and separators that cleaning
+// changes after the repair (NBSP, tabs, double spaces, U+2028, CR, soft
+// hyphen, zero-width space, combining tilde).
+TEST(MojibakeTest, NormalizationIdempotentOnMojibakeMixtures) {
+  const char* pieces[] = {"a", "b", " ", "  ", "\t", "\n", "\r", "Ã", "Â", "©", "â", "€", "™", "\u009D", "\u0081",
+                          "\u0085", "Ð", "Ñ", "Р", "С", "ґ", "ѕ", "╨", "┐", "√", "í", "\u00A0", "½", "¸",
+                          "\u008D", "Ă", "¨", "ď", "ż", "˝", "\uFFFD", "?", "Ø", "Ù", "Г", "ў", "В", "Ђ", "β", "ā",
+                          "Å", "Ÿ", "à", "‚", "Ä", "œ", "é", "\u200B", "\u00AD", "\u0303", "A", "\u2028", "×",
+                          "£", "°", "\u0093", "s ", "quele"};
+  std::mt19937 rng(99);
+  for (const std::string form : {"NFC", "NFKC"}) {
+    NormalizeOptions options;
+    options.form = form;
+    for (int trial = 0; trial < 20000; ++trial) {
+      std::string text;
+      const int n = static_cast<int>(rng() % 24);
+      for (int i = 0; i < n; ++i) text += pieces[rng() % std::size(pieces)];
+      const std::string once = NormalizeText(text, options);
+      ASSERT_TRUE(IsValidUtf8(once));
+      ASSERT_EQ(NormalizeText(once, options), once) << "input: " << text;
+    }
   }
 }
 
