@@ -4,36 +4,15 @@
 #include <unicode/normalizer2.h>
 #include <unicode/utf8.h>
 
-#include <array>
 #include <cstring>
 
 #include "pipeline/errors.h"
 #include "pipeline/util/utf8.h"
+#include "stages/normalize/mojibake.h"
+#include "stages/normalize/mojibake_charsets.h"
 
 namespace textmill {
 namespace {
-
-// windows-1252 bytes 0x80..0x9F; 0 where the byte is undefined (Latin-1 C1
-// controls are then taken as themselves, covering Latin-1 mojibake too).
-constexpr std::array<char16_t, 32> kCp1252High = {
-    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
-
-// The windows-1252/Latin-1 byte that shows as `c`, or -1.
-int ByteOfChar(UChar32 c) {
-  if (c >= 0x80 && c <= 0xFF) return static_cast<int>(c);
-  for (int i = 0; i < 32; ++i) {
-    if (kCp1252High[static_cast<size_t>(i)] == c && c != 0) return 0x80 + i;
-  }
-  return -1;
-}
-
-// A 2-byte sequence decodes to a letter of a real alphabet, not to IPA, NKo or
-// C1 controls: without this check German „Fuß“ (ß + “) would be "repaired".
-bool PlausibleTwoByteResult(UChar32 c) {
-  return (c >= 0xA0 && c <= 0x24F) || (c >= 0x370 && c <= 0x4FF) || (c >= 0x590 && c <= 0x6FF);
-}
 
 bool IsRemovedFormatChar(UChar32 c) {
   return c == 0x200B || c == 0x2060 || c == 0xFEFF || c == 0x00AD || c == 0x180E;
@@ -48,7 +27,8 @@ bool IsNewline(UChar32 c) { return c == '\n' || c == 0x0B || c == 0x0C || c == 0
 
 // Step 2: newlines, spaces, control and zero-width characters. Unchanged
 // characters are copied in runs, so plain text costs one scan and one copy.
-std::string CleanCharacters(std::string_view in, int64_t& removed) {
+// `unicode_edits` counts non-ASCII characters replaced (removals are in `removed`).
+std::string CleanCharacters(std::string_view in, int64_t& removed, int64_t& unicode_edits) {
   std::string out;
   out.reserve(in.size());
   const auto* s = reinterpret_cast<const uint8_t*>(in.data());
@@ -71,8 +51,10 @@ std::string CleanCharacters(std::string_view in, int64_t& removed) {
       if (i < n && s[i] == '\n') ++i;
     } else if (IsNewline(c)) {
       replacement = "\n";
+      if (c >= 0x80) ++unicode_edits;
     } else if (c == '\t' || IsUnicodeSpace(c)) {
       replacement = " ";
+      if (c >= 0x80) ++unicode_edits;
     } else if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || IsRemovedFormatChar(c) || c < 0) {
       replacement = "";
       ++removed;
@@ -171,11 +153,12 @@ const icu::Normalizer2* NormalizerFor(const std::string& form) {
   return normalizer;
 }
 
-std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalizer) {
+std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalizer, bool& changed) {
   if (normalizer == nullptr) return text;
   UErrorCode status = U_ZERO_ERROR;
   const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
   if (normalizer->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return text;
+  changed = true;
   status = U_ZERO_ERROR;
   std::string out;
   out.reserve(text.size());
@@ -184,76 +167,17 @@ std::string NormalizeUnicode(std::string text, const icu::Normalizer2* normalize
   return U_SUCCESS(status) ? out : text;
 }
 
-}  // namespace
-
-namespace {
-
-// If a mojibake sequence starts at byte `i` of `text` (a lead character
-// followed by continuation characters, all in windows-1252/Latin-1 form),
-// returns its decoded code point and sets `end` past it; else returns -1.
-UChar32 MojibakeAt(std::string_view text, int32_t i, int32_t& end) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto n = static_cast<int32_t>(text.size());
-  UChar32 c = 0;
-  int32_t p = i;
-  U8_NEXT(s, p, n, c);
-  const int lead = ByteOfChar(c);
-  const int need = lead >= 0xC2 && lead <= 0xDF ? 1 : lead >= 0xE0 && lead <= 0xEF ? 2 : lead >= 0xF0 && lead <= 0xF4 ? 3 : 0;
-  if (need == 0) return -1;
-  uint8_t bytes[4] = {static_cast<uint8_t>(lead), 0, 0, 0};
-  for (int j = 1; j <= need; ++j) {
-    if (p >= n) return -1;
-    U8_NEXT(s, p, n, c);
-    const int b = ByteOfChar(c);
-    if (b < 0x80 || b > 0xBF) return -1;
-    bytes[j] = static_cast<uint8_t>(b);
+// Ã Â Î Ð Ø Ù €: the characters of the badness rules that tell NBSP from a
+// space (mojibake_badness.cc).
+bool HasSpaceSensitiveCharacter(std::string_view text) {
+  for (size_t i = text.find('\xC3'); i != std::string_view::npos && i + 1 < text.size(); i = text.find('\xC3', i + 1)) {
+    const auto b = static_cast<uint8_t>(text[i + 1]);
+    if (b == 0x82 || b == 0x83 || b == 0x8E || b == 0x90 || b == 0x98 || b == 0x99) return true;
   }
-  int32_t q = 0;
-  UChar32 decoded = 0;
-  U8_NEXT(bytes, q, need + 1, decoded);
-  if (decoded < 0 || q != need + 1 || (need == 1 && !PlausibleTwoByteResult(decoded))) return -1;
-  end = p;
-  return decoded;
+  return text.find("\xE2\x82\xAC") != std::string_view::npos;
 }
 
 }  // namespace
-
-int64_t FixMojibake(std::string& text) {
-  // Every lead byte 0xC2..0xF4 shows as U+00C2..U+00F4, which UTF-8 encodes
-  // as 0xC3 0x82..0xB4: only those positions can start a sequence.
-  size_t pos = text.find('\xC3');
-  if (pos == std::string::npos) return 0;
-  std::string out;
-  size_t copied = 0;
-  int64_t fixes = 0;
-  while (pos != std::string::npos) {
-    int32_t end = 0;
-    const UChar32 decoded = MojibakeAt(text, static_cast<int32_t>(pos), end);
-    if (decoded >= 0) {
-      if (fixes == 0) out.reserve(text.size());
-      out.append(text, copied, pos - copied);
-      AppendUtf8(static_cast<char32_t>(decoded), out);
-      copied = static_cast<size_t>(end);
-      ++fixes;
-      pos = text.find('\xC3', copied);
-    } else {
-      pos = text.find('\xC3', pos + 1);
-    }
-  }
-  if (fixes > 0) {
-    out.append(text, copied, std::string::npos);
-    text.swap(out);
-  }
-  return fixes;
-}
-
-bool HasMojibake(std::string_view text) {
-  for (size_t pos = text.find('\xC3'); pos != std::string_view::npos; pos = text.find('\xC3', pos + 1)) {
-    int32_t end = 0;
-    if (MojibakeAt(text, static_cast<int32_t>(pos), end) >= 0) return true;
-  }
-  return false;
-}
 
 NormalizeOptions NormalizeOptions::Parse(OptionReader& reader) {
   NormalizeOptions options;
@@ -264,35 +188,61 @@ NormalizeOptions NormalizeOptions::Parse(OptionReader& reader) {
   return options;
 }
 
-std::string NormalizeText(std::string_view text, const NormalizeOptions& options,
-                          int64_t* mojibake_fixes, int64_t* chars_removed) {
+std::string NormalizeText(std::string_view text, const NormalizeOptions& options, int64_t* mojibake_fixes,
+                          int64_t* chars_removed, uint32_t* mojibake_sources) {
   const icu::Normalizer2* normalizer = NormalizerFor(options.form);
   std::string current(text);
-  int64_t fixes = 0, removed = 0;
+  int64_t removed = 0;
+  mojibake::RepairStats repair;
   // Later steps can, rarely, create a new mojibake pattern (NFC composing
-  // "A" + U+0303 into "Ã"); a few rounds reach the fixed point.
+  // "A" + U+0303 into "Ã", a removed zero-width space joining "Ã" and "©");
+  // a few rounds reach the fixed point.
   for (int round = 0; round < 3; ++round) {
-    int64_t round_fixes = 0;
-    if (options.fix_mojibake) round_fixes = FixMojibake(current);
-    if (round > 0 && round_fixes == 0) break;
-    fixes += round_fixes;
-    current = CleanCharacters(current, removed);
-    current = NormalizeUnicode(std::move(current), normalizer);
+    bool repaired = false;
+    const int64_t unrepaired_before = repair.unrepaired;
+    if (options.fix_mojibake) repaired = mojibake::RepairText(current, &repair);
+    if (round > 0 && !repaired) break;
+    const int64_t removed_before = removed;
+    int64_t unicode_edits = 0;
+    bool composed = false;
+    current = CleanCharacters(current, removed, unicode_edits);
+    current = NormalizeUnicode(std::move(current), normalizer, composed);
     if (options.fold_punctuation) current = FoldPunctuation(current);
     current = TidyLines(current, options.max_blank_lines);
-    if (!options.fix_mojibake || !HasMojibake(current)) break;
+    // Looking for mojibake again costs a second scan (the benchmark's text
+    // dumps: 236 -> 143 MB/s with it always done), so it is done only when
+    // steps 2-5 could have made some: a repair (its result is checked
+    // again), a character removed (new neighbours), composition, folding,
+    // or a non-ASCII space or line separator replaced where it matters: in
+    // a line that looked like mojibake but was left (NBSP, unlike a space,
+    // stops a run repair), or next to the characters whose badness rules
+    // tell NBSP from a space. ASCII white space needs none: the repair
+    // already sees lines spaced as TidyLines leaves them.
+    const bool may_have_new = repaired || removed > removed_before || composed || options.fold_punctuation ||
+                              (unicode_edits > 0 && (repair.unrepaired > unrepaired_before ||
+                                                     HasSpaceSensitiveCharacter(current)));
+    if (!options.fix_mojibake || !may_have_new || !HasMojibake(current)) break;
   }
-  if (mojibake_fixes) *mojibake_fixes += fixes;
+  if (mojibake_fixes) *mojibake_fixes += repair.repairs;
+  if (mojibake_sources) *mojibake_sources |= repair.sources;
   if (chars_removed) *chars_removed += removed;
   return current;
 }
 
+bool HasMojibake(std::string_view text) { return mojibake::NeedsRepair(text); }
+
 void NormalizeStage::ProcessDoc(Document& doc) {
   int64_t fixes = 0, removed = 0;
-  std::string normalized = NormalizeText(doc.text, options_, &fixes, &removed);
+  uint32_t sources = 0;
+  std::string normalized = NormalizeText(doc.text, options_, &fixes, &removed, &sources);
   if (fixes > 0) {
     counters_.Add("mojibake_fixes", fixes);
     counters_.Add("docs_with_mojibake");
+    // Documents repaired, by the charset the mojibake came from (a document
+    // with two kinds counts under both).
+    for (int bit = 0; bit <= mojibake::kC1SourceBit; ++bit) {
+      if (sources & (1u << bit)) counters_.Add("docs_repaired_from." + std::string(mojibake::SourceName(bit)));
+    }
   }
   if (removed > 0) counters_.Add("chars_removed", removed);
   if (normalized != doc.text) {
@@ -305,7 +255,9 @@ Json NormalizeStage::Stats() const { return counters_.ToJson(); }
 
 void RegisterNormalizeStage(Registry& registry) {
   registry.Add("normalize", [](OptionReader& reader, const StageContext&) {
-    return std::make_unique<NormalizeStage>(NormalizeOptions::Parse(reader));
+    const NormalizeOptions options = NormalizeOptions::Parse(reader);
+    if (options.fix_mojibake) mojibake::LoadCharsets();
+    return std::make_unique<NormalizeStage>(options);
   });
 }
 

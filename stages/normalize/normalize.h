@@ -1,7 +1,9 @@
 // Stage `normalize`: Unicode and whitespace normalization of `text`.
 //
-// In order: (1) mojibake repair: runs of characters that are UTF-8 bytes decoded
-// as windows-1252 or Latin-1 ("â€™", "Ã©", "ÐŸÑ€") are decoded back, as ftfy does;
+// In order: (1) mojibake repair (mojibake.h): lines that are UTF-8 decoded with a
+// single-byte charset ("â€™", "Ã©", "ÐŸÑ€", "РґРѕ", "╨┐╤Ç", "√©"), once or twice,
+// whole or in part, are decoded back, as ftfy does, and C1 controls become the
+// windows-1252 characters they stand for;
 // (2) newlines unified to \n (CR, CRLF, U+2028/9, NEL, VT, FF), Unicode spaces
 // to U+0020, control characters, zero-width spaces, BOMs and soft hyphens
 // removed (ZWJ/ZWNJ are kept: Persian and Indic scripts and emoji need them);
@@ -12,8 +14,10 @@
 // changes nothing (a property test checks this).
 //
 // Reads and writes: text. Rejects: none (an all-whitespace text becomes empty
-// and the writer drops it as empty_text). Counters: mojibake_fixes,
-// docs_with_mojibake, chars_removed, docs_changed.
+// and the writer drops it as empty_text). Counters: mojibake_fixes (repair
+// steps), docs_with_mojibake, docs_repaired_from.<charset> (documents repaired,
+// by the charset the mojibake came from, or c1-controls), chars_removed,
+// docs_changed.
 #pragma once
 
 #include <string>
@@ -27,20 +31,20 @@ namespace textmill {
 
 struct NormalizeOptions {
   std::string form = "NFC";        // NFC | NFKC | none
-  bool fix_mojibake = true;        // undo UTF-8 read as windows-1252/Latin-1
+  bool fix_mojibake = true;        // undo UTF-8 read as a single-byte charset (mojibake.h)
   bool fold_punctuation = false;   // ‘’“” -> '" , –— -> -, … -> ...
   int max_blank_lines = 1;         // blank lines allowed in a row (paragraph breaks)
 
   static NormalizeOptions Parse(OptionReader& reader);
 };
 
-// Pure function behind the stage; `mojibake_fixes` and `chars_removed` count work done.
+// Pure function behind the stage; `mojibake_fixes` and `chars_removed` count
+// work done, `mojibake_sources` gets the mojibake::RepairStats source bits.
 std::string NormalizeText(std::string_view text, const NormalizeOptions& options,
-                          int64_t* mojibake_fixes = nullptr, int64_t* chars_removed = nullptr);
+                          int64_t* mojibake_fixes = nullptr, int64_t* chars_removed = nullptr,
+                          uint32_t* mojibake_sources = nullptr);
 
-// Decodes mojibake runs in `text`; returns the number of runs fixed.
-int64_t FixMojibake(std::string& text);
-// True if FixMojibake would change `text`.
+// True if the mojibake repair would change `text`.
 bool HasMojibake(std::string_view text);
 
 class NormalizeStage : public Stage {
