@@ -39,7 +39,8 @@ namespace {
 constexpr const char* kUsage = R"(textmill: scraped web pages -> clean text corpora (JSONL.zst)
 
 Usage:
-  textmill run -c CONFIG [-i PATH]... [-o DIR] [-j THREADS] [--shard R/N] [--state DIR] [--set KEY=VALUE]...
+  textmill run -c CONFIG [-i PATH...]... [-o DIR] [-j THREADS] [--shard R/N] [--state DIR [--restart]]
+               [--overwrite] [--set KEY=VALUE]... [PATH...]
   textmill phase PHASE -c CONFIG --work DIR [-i PATH]... [-o DIR] [--shard R/N] [--force]
       PHASE: process count sign dedup merge lines finalize report (see scripts/slurm/)
   textmill validate -c CONFIG [--set KEY=VALUE]...
@@ -232,7 +233,8 @@ struct RunArgs {
 
 void AddRunOptions(po::options_description& desc, RunArgs& args) {
   desc.add_options()
-      ("input,i", po::value(&args.inputs)->composing(), "input file or directory (repeatable; replaces config inputs)")
+      ("input,i", po::value(&args.inputs)->composing()->multitoken(),
+       "input files or directories (-i A B, or repeated; replaces config inputs)")
       ("output,o", po::value(&args.output), "output directory (replaces output.dir)")
       ("threads,j", po::value(&args.threads), "worker threads, 0 = all cores (replaces threads)");
 }
@@ -363,9 +365,12 @@ int Run(const std::vector<std::string>& rest) {
       ("shard", po::value(&shard), "process slice R of N of the sorted input files: R/N")
       ("state", po::value(&state), "state directory: lock, manifest of processed inputs, dedup index (nightly use)")
       ("restart", "abandon an interrupted run in the state directory instead of resuming it")
+      ("overwrite", "replace another run's output in the output directory (refused otherwise)")
       ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)");
+  po::positional_options_description positional;
+  positional.add("input", -1);  // bare paths after the options are inputs too
   po::variables_map flags;
-  if (!ParseArgs(rest, desc, &flags)) return kExitOk;
+  if (!ParseArgs(rest, desc, &flags, &positional)) return kExitOk;
   SetUpLogging(args);
 
   Config config = LoadRunConfig(args, run);
@@ -382,6 +387,7 @@ int Run(const std::vector<std::string>& rest) {
 
   options.state_dir = state;
   options.restart = flags.count("restart") > 0;
+  options.overwrite = flags.count("overwrite") > 0;
   auto stages = BuildStages(config);  // config errors surface here, before any output
   const RunOutcome outcome = RunPipeline(config, std::move(stages), options);
   return outcome.exit_code;

@@ -31,7 +31,8 @@ struct ReaderOptions {
   // "too_large"; decompression stops there, so a zip bomb costs no memory.
   int64_t max_document_bytes = int64_t{64} << 20;
   // File name endings taken from a directory (each may also end in .gz/.zst).
-  std::vector<std::string> extensions = {"html", "htm", "xhtml", "txt", "text", "jsonl", "warc"};
+  // Every format the readers take: a folder of WARC or Dolma files must never give an empty corpus.
+  std::vector<std::string> extensions = {"html", "htm", "xhtml", "txt", "text", "jsonl", "ndjson", "json", "warc"};
   bool follow_symlinks = true;  // directory loops are detected and reported
   JsonlFields jsonl;
 };

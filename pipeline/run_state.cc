@@ -86,16 +86,40 @@ std::string LeaseHolder(const std::string& dir) {
   return holder;
 }
 
-// The flock every single-machine run holds; -1 (and LockedError) if taken.
-int TakeLock(const std::string& dir) {
+// The flocks every single-machine run holds: DIR/lock, which users see (and
+// `flock DIR/lock` takes from a script), and the directory itself, which
+// `rm DIR/lock` cannot take away from a live run (a new lock file would be a
+// new inode, so its flock alone would let a second run in). LockedError if
+// either is taken.
+struct HeldLock {
+  int file_fd = -1;
+  int dir_fd = -1;
+  void Release() {
+    if (file_fd >= 0) ::close(file_fd);
+    if (dir_fd >= 0) ::close(dir_fd);
+    file_fd = dir_fd = -1;
+  }
+};
+
+HeldLock TakeLock(const std::string& dir) {
   const std::string lock_path = (std::filesystem::path(dir) / "lock").string();
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw ConfigError("--state " + dir + ": cannot open " + lock_path);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
+  HeldLock held;
+  held.dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (held.dir_fd < 0) throw ConfigError("--state " + dir + ": cannot open the directory");
+  if (::flock(held.dir_fd, LOCK_EX | LOCK_NB) != 0) {
+    held.Release();
+    throw LockedError("--state " + dir + ": another textmill run holds the lock (on the directory " + dir + ")");
+  }
+  held.file_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (held.file_fd < 0) {
+    held.Release();
+    throw ConfigError("--state " + dir + ": cannot open " + lock_path);
+  }
+  if (::flock(held.file_fd, LOCK_EX | LOCK_NB) != 0) {
+    held.Release();
     throw LockedError("--state " + dir + ": another textmill run holds the lock (" + lock_path + ")");
   }
-  return fd;
+  return held;
 }
 
 // An exclusive flock on DIR/manifest.lock for the scope, waiting for it.
@@ -116,7 +140,77 @@ class SetupLock {
   int fd_ = -1;
 };
 
+// Written once the manifest exists: a manifest missing or empty after that
+// is damage (a truncated file would otherwise silently reset the history).
+std::string CreatedMarker(const std::string& dir) {
+  return (std::filesystem::path(dir) / "manifest.created").string();
+}
+
+void MarkManifestCreated(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(CreatedMarker(dir), ec)) {
+    WriteFileAtomic(CreatedMarker(dir), "manifest.sqlite was created; it must never be missing or empty\n");
+  }
+}
+
+std::string DamageAdvice(const std::string& path) {
+  return "restore " + path + " (with the rest of the state dir) from a backup; `textmill state check DIR` says " +
+         "what else is damaged";
+}
+
+void CheckManifestFile(const std::string& dir, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(CreatedMarker(dir), ec)) return;  // a new state dir
+  const bool exists = std::filesystem::exists(path, ec);
+  const auto size = exists ? std::filesystem::file_size(path, ec) : 0;
+  if (!exists || size == 0) {
+    throw ConfigError("--state " + dir + ": the manifest " + path + " is " + (exists ? "empty" : "missing") +
+                      " but earlier runs recorded their history in it: damaged; " + DamageAdvice(path));
+  }
+}
+
 }  // namespace
+
+void CheckManifestIntegrity(sqlite3* db, const std::string& path) {
+  std::string result;
+  char* error = nullptr;
+  const int rc = sqlite3_exec(
+      db, "PRAGMA quick_check",
+      [](void* out, int, char** values, char**) {
+        auto* text = static_cast<std::string*>(out);
+        if (values[0] && text->size() < 400) *text += std::string(text->empty() ? "" : "; ") + values[0];
+        return 0;
+      },
+      &result, &error);
+  if (rc != SQLITE_OK) {
+    const std::string message = error ? error : sqlite3_errstr(rc);
+    sqlite3_free(error);
+    throw ConfigError("the manifest " + path + " is damaged (" + message + "); " + DamageAdvice(path));
+  }
+  if (result != "ok") {
+    throw ConfigError("the manifest " + path + " is damaged (integrity check: " + result + "); " + DamageAdvice(path));
+  }
+}
+
+int64_t CountPublishingRuns(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / "manifest.sqlite").string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return 0;
+  sqlite3* db = nullptr;
+  int64_t count = 0;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs WHERE status='done' AND documents_written > 0", -1, &stmt,
+                           nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      count = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return count;
+}
 
 void AcquirePhasedLease(const std::string& dir, const std::string& work_dir) {
   std::error_code ec;
@@ -124,10 +218,10 @@ void AcquirePhasedLease(const std::string& dir, const std::string& work_dir) {
   if (ec) throw ConfigError("--state " + dir + ": cannot create: " + ec.message());
   // No single-machine run in progress while we look. The tasks of an array
   // start together and each holds the lock for a moment: retry for a while.
-  int lock_fd = -1;
+  HeldLock lock;
   for (int attempt = 0;; ++attempt) {
     try {
-      lock_fd = TakeLock(dir);
+      lock = TakeLock(dir);
       break;
     } catch (const LockedError&) {
       if (attempt >= 200) throw;
@@ -138,11 +232,11 @@ void AcquirePhasedLease(const std::string& dir, const std::string& work_dir) {
   if (holder.empty()) {
     WriteFileAtomic(LeasePath(dir), work_dir + "\n");
   } else if (holder != work_dir) {
-    ::close(lock_fd);
+    lock.Release();
     throw LockedError("--state " + dir + ": the phased run with work dir " + holder + " holds it (" + LeasePath(dir) +
                       "; remove that file only if that job is gone for good)");
   }
-  ::close(lock_fd);
+  lock.Release();
 }
 
 void ReleasePhasedLease(const std::string& dir) { std::filesystem::remove(LeasePath(dir)); }
@@ -152,19 +246,23 @@ RunState::RunState(const std::string& dir, bool take_lock) : dir_(dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) throw ConfigError("--state " + dir + ": cannot create: " + ec.message());
   if (take_lock) {
-    lock_fd_ = TakeLock(dir);
+    HeldLock lock = TakeLock(dir);
+    lock_fd_ = lock.file_fd;
+    dir_lock_fd_ = lock.dir_fd;
     if (const std::string holder = LeaseHolder(dir); !holder.empty()) {
-      ::close(lock_fd_);
-      lock_fd_ = -1;
+      lock.Release();
+      lock_fd_ = dir_lock_fd_ = -1;
       throw LockedError("--state " + dir + ": the phased run with work dir " + holder + " holds it (" +
                         LeasePath(dir) + ")");
     }
   }
   const std::string db_path = (std::filesystem::path(dir) / "manifest.sqlite").string();
+  CheckManifestFile(dir, db_path);
   if (sqlite3_open(db_path.c_str(), &db_) != SQLITE_OK) {
     throw ConfigError("--state " + dir + ": cannot open " + db_path + ": " + sqlite3_errmsg(db_));
   }
   sqlite3_busy_timeout(db_, 10000);
+  CheckManifestIntegrity(db_, db_path);
   // Processes setting up the manifest at once (the tasks of a phased run on
   // its first night) get "database is locked" from SQLite without waiting:
   // switching a new database to WAL does not go through the busy handler.
@@ -180,11 +278,13 @@ RunState::RunState(const std::string& dir, bool take_lock) : dir_(dir) {
   } catch (const RuntimeError& e) {
     throw ConfigError("--state " + dir + ": manifest.sqlite is not usable: " + e.what());
   }
+  MarkManifestCreated(dir);
 }
 
 RunState::~RunState() {
   if (db_) sqlite3_close(db_);
-  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flocks
+  if (dir_lock_fd_ >= 0) ::close(dir_lock_fd_);
 }
 
 void RunState::Exec(const std::string& sql) {
@@ -246,6 +346,20 @@ RunState::Begun RunState::BeginRun(const std::string& config_hash, const std::st
   insert.Bind(1, Now()).Bind(2, config_hash).Bind(3, shard).Bind(4, output_dir).Step();
   begun.run_id = sqlite3_last_insert_rowid(db_);
   return begun;
+}
+
+std::string RunState::FinishedRunFor(const std::string& output_dir, const std::string& shard) {
+  Statement done(db_, "SELECT id, finished FROM runs WHERE status='done' AND output_dir=?1 AND shard=?2 "
+                      "ORDER BY id DESC LIMIT 1");
+  done.Bind(1, output_dir).Bind(2, shard);
+  if (!done.Step()) return "";
+  return "run " + std::to_string(done.Int(0)) + " (finished " + done.Text(1) + ")";
+}
+
+std::string RunState::PendingOutputDir(const std::string& shard) {
+  Statement pending(db_, "SELECT output_dir FROM runs WHERE status='running' AND shard=?1 ORDER BY id DESC LIMIT 1");
+  pending.Bind(1, shard);
+  return pending.Step() ? pending.Text(0) : "";
 }
 
 std::map<std::string, int64_t> RunState::KeepNewInputs(InputListing& listing) {

@@ -58,6 +58,12 @@ class RunState {
   Begun BeginRun(const std::string& config_hash, const std::string& shard, const std::string& output_dir,
                  bool restart, int64_t index_last_run);
 
+  // The last run recorded as done for `shard` writing to `output_dir`:
+  // "run N (finished T)", or "" if none.
+  std::string FinishedRunFor(const std::string& output_dir, const std::string& shard);
+  // The output dir of an interrupted (still 'running') run of `shard`, or "".
+  std::string PendingOutputDir(const std::string& shard);
+
   // Removes from `listing` the inputs an earlier run already processed
   // unchanged; returns counts by kind (new, changed, unchanged).
   std::map<std::string, int64_t> KeepNewInputs(InputListing& listing);
@@ -82,6 +88,7 @@ class RunState {
 
   std::string dir_;
   int lock_fd_ = -1;
+  int dir_lock_fd_ = -1;  // flock on the directory itself: survives `rm DIR/lock`
   sqlite3* db_ = nullptr;
   // Content hashes of the inputs kept by KeepNewInputs, by path.
   std::map<std::string, std::string> hashes_;
@@ -94,6 +101,15 @@ class RunState {
 // (another work dir) holds the lease; the same work dir may acquire it again.
 void AcquirePhasedLease(const std::string& dir, const std::string& work_dir);
 void ReleasePhasedLease(const std::string& dir);
+
+// Throws ConfigError naming `path` unless SQLite's quick_check of the open
+// manifest says ok (run at the start of every run, before any work).
+void CheckManifestIntegrity(sqlite3* db, const std::string& path);
+
+// Finished runs in DIR/manifest.sqlite that wrote documents (0 if there is
+// no manifest or it cannot be read; RunState reports a damaged one). The
+// dedup index of such a state dir cannot be empty.
+int64_t CountPublishingRuns(const std::string& dir);
 
 // 128-bit XXH3 of a file's content as hex ("" if unreadable).
 std::string HashFile(const std::string& path);

@@ -22,6 +22,7 @@
 #include "pipeline/io/input_files.h"
 #include "pipeline/io/shard_writer.h"
 #include "pipeline/phases.h"
+#include "pipeline/output_dir.h"
 #include "pipeline/progress.h"
 #include "pipeline/run_state.h"
 #include "pipeline/util/hash.h"
@@ -92,6 +93,9 @@ class Job {
   void RunStage(size_t index, Batch& batch);
   void WriteBatch(Batch& batch, SpoolWriter* spool);
   void PrepareOutputDir();
+  // This task's slice of the inputs, without the output, state and work dirs.
+  // Throws ConfigError when there is no input file at all.
+  InputListing ListRunInputs() const;
   void OpenWriters();
   // Flushes the stages, closes the shards, writes config.yaml, the report and
   // the metrics.
@@ -302,6 +306,18 @@ void Job::PrepareOutputDir() {
   }
 }
 
+InputListing Job::ListRunInputs() const {
+  std::vector<std::string> exclude = {config_.output.dir};
+  if (!options_.state_dir.empty()) exclude.push_back(options_.state_dir);
+  if (!options_.work_dir.empty()) exclude.push_back(options_.work_dir);
+  const InputListing all = ListInputs(config_.inputs, config_.reader, exclude);
+  for (const InputProblem& skipped : all.skipped_dirs) {
+    spdlog::info("not read as input: {} ({})", skipped.path, skipped.reason);
+  }
+  if (all.files.empty()) throw ConfigError(DescribeEmptyListing(config_.inputs, all));
+  return SelectShard(all, options_.shard_rank, options_.shard_count);
+}
+
 size_t Job::GlobalStageIndex() const {
   for (size_t i = 0; i < stages_.size(); ++i) {
     if (dynamic_cast<GlobalStage*>(stages_[i].get())) return i;
@@ -326,19 +342,47 @@ void Job::OpenWriters() {
 
 RunOutcome Job::Run() {
   const auto start = std::chrono::steady_clock::now();
-  listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank,
-                         options_.shard_count);
+  listing_ = ListRunInputs();
   const size_t global = GlobalStageIndex();
   std::unique_ptr<RunState> state;
   int64_t run_id = 0;
-  if (!options_.state_dir.empty()) {
+  const std::string output_abs = fs::absolute(config_.output.dir).lexically_normal().string();
+  OutputGuardFacts facts;
+  facts.dir = config_.output.dir;
+  facts.rank = options_.shard_rank;
+  facts.count = options_.shard_count;
+  facts.job = JobIdentity(config_, options_.shard_count, options_.state_dir);
+  facts.overwrite = options_.overwrite;
+  facts.has_state = !options_.state_dir.empty();
+  const std::string shard = std::to_string(options_.shard_rank) + "/" + std::to_string(options_.shard_count);
+  if (facts.has_state) {
     state = std::make_unique<RunState>(options_.state_dir);  // the lock, before any output
+    facts.resuming_here = state->PendingOutputDir(shard) == output_abs;
+    facts.finished_run = state->FinishedRunFor(output_abs, shard);
+    if (!facts.finished_run.empty()) {
+      InputListing probe = listing_;
+      state->KeepNewInputs(probe);
+      facts.new_inputs = !probe.files.empty();
+    }
+  }
+  if (std::string message; CheckOutputDir(facts, &message) == OutputVerdict::kNothingToDo) {
+    spdlog::info("{}", message);
+    RunOutcome outcome;
+    std::ifstream in(fs::path(config_.output.dir) / ReportName());
+    outcome.report = Json::parse(in, nullptr, false);
+    return outcome;
+  }
+  if (options_.overwrite) {
+    // Another job's files go; a sibling rank of this job keeps its own.
+    const OutputDirInfo info = InspectOutputDir(config_.output.dir, options_.shard_rank, options_.shard_count);
+    if (info.has_output) spdlog::warn("--overwrite: replacing the output in {}", config_.output.dir);
+    RemoveOutputFiles(config_.output.dir, info.job == facts.job ? options_.shard_rank : -1, options_.shard_count);
+  }
+  if (state) {
     const int64_t index_last_run =
         global < stages_.size() ? static_cast<GlobalStage&>(*stages_[global]).LastCommittedRun() : 0;
-    const std::string shard = std::to_string(options_.shard_rank) + "/" + std::to_string(options_.shard_count);
-    const RunState::Begun begun = state->BeginRun(ConfigHash(config_), shard,
-                                                  fs::absolute(config_.output.dir).lexically_normal().string(),
-                                                  options_.restart, index_last_run);
+    const RunState::Begun begun = state->BeginRun(ConfigHash(config_), shard, output_abs, options_.restart,
+                                                  index_last_run);
     run_id = begun.run_id;
     if (begun.completed) {
       spdlog::info("state {}: run {} had finished its output in {} before it was interrupted; manifest completed, "
@@ -368,6 +412,7 @@ RunOutcome Job::Run() {
   spdlog::info("shard {}/{}: {} input files, {:.1f} MB", options_.shard_rank, options_.shard_count,
                listing_.files.size(), static_cast<double>(listing_.total_bytes()) / 1e6);
   OpenWriters();
+  WriteJobFile(config_.output.dir, facts.job, "textmill run, shard count " + std::to_string(options_.shard_count));
 
   const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
   // On the heap: it holds a simdjson parser and WARC buffers, too big for a stack frame.
@@ -446,7 +491,7 @@ RunOutcome Job::RunPhase() {
 RunOutcome Job::RunProcessPhase(tbb::task_arena& arena, int threads, const PhaseFiles& files) {
   const size_t global = GlobalStageIndex();
   GlobalStage* stage = global < stages_.size() ? static_cast<GlobalStage*>(stages_[global].get()) : nullptr;
-  listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank, options_.shard_count);
+  listing_ = ListRunInputs();
   Json incremental;
   Json hashes = Json::object();
   if (!options_.state_dir.empty()) {  // only what earlier runs have not taken (the manifest is only read)
@@ -613,6 +658,11 @@ Json Job::BuildReport(double wall_seconds) const {
                       {"bytes", input_bytes},
                       {"unreadable", unreadable_},
                       {"ignored_by_extension", carried ? carried_inputs_["ignored_by_extension"] : ignored},
+                      {"skipped_dirs", [this] {
+                         Json dirs = Json::array();
+                         for (const InputProblem& p : listing_.skipped_dirs) dirs.push_back({{"path", p.path}, {"reason", p.reason}});
+                         return dirs;
+                       }()},
                       {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()},
                       {"records", Json(read_progress_.record_counts)}};
   Json stages = Json::array();
@@ -709,6 +759,13 @@ std::string ConfigHash(const Config& config) {
   YAML::Emitter emitter;
   emitter << tree;
   return Hash128Hex(emitter.c_str());
+}
+
+std::string JobIdentity(const Config& config, int shard_count, const std::string& state_dir) {
+  std::string job = ConfigHash(config) + "|N=" + std::to_string(shard_count);
+  for (const std::string& in : config.inputs) job += "|" + fs::absolute(in).lexically_normal().string();
+  if (!state_dir.empty()) job += "|state=" + fs::absolute(state_dir).lexically_normal().string();
+  return Hash128Hex(job);
 }
 
 std::string ShardPrefix(int rank) {

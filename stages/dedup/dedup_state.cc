@@ -8,6 +8,8 @@
 #include <filesystem>
 
 #include "pipeline/errors.h"
+#include "pipeline/run_state.h"
+#include "stages/dedup/index_check.h"
 
 namespace textmill {
 namespace {
@@ -53,6 +55,25 @@ DedupState::DedupState(const std::string& dir, const std::string& params) {
     env_ = nullptr;
     throw ConfigError("--state " + dir + ": " + message + " (the index was not changed)");
   };
+  // Damage stops the run here, before any work, with the file named: never a
+  // signal while mapping it, nor an index taken as new (stages/dedup/index_check.h).
+  const std::string data = (fs::path(path_) / "data.mdb").string();
+  const auto damaged = [&](const std::string& what) {
+    throw ConfigError("--state " + dir + ": the dedup index " + data + " is damaged: " + what +
+                      ". Restore the state dir from a backup (`textmill state check " + dir +
+                      "` checks it), or move dedup.lmdb away and run `textmill state rebuild " + dir +
+                      " -c CONFIG` to rebuild it from the published shards");
+  };
+  const auto size = fs::exists(data, ec) ? fs::file_size(data, ec) : 0;
+  if (size == 0) {
+    if (const int64_t runs = CountPublishingRuns(dir); runs > 0) {
+      damaged(std::string(fs::exists(data, ec) ? "empty" : "missing") + ", but the manifest records " +
+              std::to_string(runs) + " finished run(s) that published documents");
+    }
+  } else {
+    if (const std::string what = CheckIndexHeader(path_); !what.empty()) damaged(what);
+    if (const std::string what = WalkIndex(path_); !what.empty()) damaged(what);
+  }
   if (mdb_env_create(&env_) != MDB_SUCCESS) fail("cannot create an LMDB environment");
   mdb_env_set_maxdbs(env_, 8);
   mdb_env_set_mapsize(env_, size_t{1} << 40);  // address space only; the file grows as needed
