@@ -23,6 +23,7 @@
 #include "pipeline/util/atomic_file.h"
 #include <fstream>
 #include "pipeline/run_state.h"
+#include "pipeline/state_cmd.h"
 #include "stages/langid/langid.h"
 
 #include <tbb/blocked_range.h>
@@ -46,11 +47,14 @@ Usage:
   textmill validate -c CONFIG [--set KEY=VALUE]...
   textmill langid [-c CONFIG] [--backend auto|combined|fasttext|cld2] [-j THREADS] < lines
   textmill report RUN_DIR [-o report.html] [--state DIR]
+  textmill state check|runs STATE_DIR   (is the state dir sound? its runs)
   textmill --help | --version
 
 Exit codes: 0 done; 1 fatal error (output incomplete); 2 usage or config error
 (nothing was written); 3 done, but some inputs could not be read (see report.json);
-4 another run holds the --state directory's lock.
+4 another run holds the --state directory's lock. A rerun of a finished run
+does nothing and exits 0; an output dir holding another run's output is
+refused (exit 2) unless --overwrite.
 )";
 
 struct CommonArgs {
@@ -430,6 +434,7 @@ int Main(int argc, char** argv) {
     if (command == "phase") return Phase(rest);
     if (command == "langid") return Langid(rest);
     if (command == "report") return Report(rest);
+    if (command == "state") return StateCommand(rest);
     std::cerr << "textmill: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;
   } catch (const po::error& e) {

@@ -357,6 +357,7 @@ RunOutcome Job::Run() {
   const std::string shard = std::to_string(options_.shard_rank) + "/" + std::to_string(options_.shard_count);
   if (facts.has_state) {
     state = std::make_unique<RunState>(options_.state_dir);  // the lock, before any output
+    MaybePause("pause_after_lock");
     facts.resuming_here = state->PendingOutputDir(shard) == output_abs;
     facts.finished_run = state->FinishedRunFor(output_abs, shard);
     if (!facts.finished_run.empty()) {
@@ -437,6 +438,7 @@ RunOutcome Job::Run() {
   if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit(run_id);
   MaybeCrash("before_manifest_commit");
   if (state) state->FinishRun(run_id, listing_, docs_by_path_, docs_read_, docs_written_.load());
+  MaybeCrash("after_manifest_commit");
 
   spdlog::info("done: {} documents read, {} written, {} rejected, {} unreadable inputs, {:.1f}s",
                docs_read_, docs_written_.load(), docs_read_ - docs_written_.load(), unreadable_.size(),

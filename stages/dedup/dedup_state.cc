@@ -60,9 +60,8 @@ DedupState::DedupState(const std::string& dir, const std::string& params) {
   const std::string data = (fs::path(path_) / "data.mdb").string();
   const auto damaged = [&](const std::string& what) {
     throw ConfigError("--state " + dir + ": the dedup index " + data + " is damaged: " + what +
-                      ". Restore the state dir from a backup (`textmill state check " + dir +
-                      "` checks it), or move dedup.lmdb away and run `textmill state rebuild " + dir +
-                      " -c CONFIG` to rebuild it from the published shards");
+                      ". Restore the state dir from a backup (index and manifest together: each says what the "
+                      "other published); `textmill state check " + dir + "` checks a state dir");
   };
   const auto size = fs::exists(data, ec) ? fs::file_size(data, ec) : 0;
   if (size == 0) {
