@@ -1,5 +1,6 @@
 #include "pipeline/run_state.h"
 #include "pipeline/util/atomic_file.h"
+#include "pipeline/util/io_error.h"
 
 #include <fstream>
 
@@ -26,10 +27,22 @@ std::string Now() {
   return buf;
 }
 
+// SQLite's message, or "no space left on DIR" when the disk is full (SQLite
+// reports that as SQLITE_FULL, or as a disk I/O error when creating its WAL).
+std::string SqliteError(sqlite3* db) {
+  const char* file = sqlite3_db_filename(db, "main");
+  const std::string path = file ? file : "manifest.sqlite";
+  const int code = sqlite3_errcode(db) & 0xff;
+  if (code == SQLITE_FULL || ((code == SQLITE_IOERR || code == SQLITE_CANTOPEN) && DiskFull(path))) {
+    return WriteError(path, ENOSPC);
+  }
+  return sqlite3_errmsg(db);
+}
+
 struct Statement {
   Statement(sqlite3* db, const char* sql) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-      throw RuntimeError(std::string("manifest: ") + sqlite3_errmsg(db));
+      throw RuntimeError("manifest: " + SqliteError(db));
     }
   }
   ~Statement() { sqlite3_finalize(stmt); }
@@ -44,7 +57,7 @@ struct Statement {
   bool Step() {
     const int rc = sqlite3_step(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      throw RuntimeError(std::string("manifest: ") + sqlite3_errmsg(sqlite3_db_handle(stmt)));
+      throw RuntimeError("manifest: " + SqliteError(sqlite3_db_handle(stmt)));
     }
     return rc == SQLITE_ROW;
   }
@@ -185,6 +198,7 @@ void CheckManifestIntegrity(sqlite3* db, const std::string& path) {
   if (rc != SQLITE_OK) {
     const std::string message = error ? error : sqlite3_errstr(rc);
     sqlite3_free(error);
+    if (const std::string why = SqliteError(db); why.starts_with("no space left")) throw RuntimeError(why);
     throw ConfigError("the manifest " + path + " is damaged (" + message + "); " + DamageAdvice(path));
   }
   if (result != "ok") {
@@ -276,6 +290,7 @@ RunState::RunState(const std::string& dir, bool take_lock) : dir_(dir) {
          " documents INTEGER, PRIMARY KEY(path, hash));"
          "CREATE TABLE IF NOT EXISTS run_inputs(run_id INTEGER, path TEXT, size INTEGER, mtime INTEGER, hash TEXT);");
   } catch (const RuntimeError& e) {
+    if (std::string(e.what()).find("no space left") != std::string::npos) throw;
     throw ConfigError("--state " + dir + ": manifest.sqlite is not usable: " + e.what());
   }
   MarkManifestCreated(dir);
@@ -290,9 +305,8 @@ RunState::~RunState() {
 void RunState::Exec(const std::string& sql) {
   char* error = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    const std::string message = error ? error : "error";
     sqlite3_free(error);
-    throw RuntimeError("manifest: " + message);
+    throw RuntimeError("manifest: " + SqliteError(db_));
   }
 }
 

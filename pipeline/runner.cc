@@ -100,6 +100,7 @@ class Job {
   // Flushes the stages, closes the shards, writes config.yaml, the report and
   // the metrics.
   RunOutcome FinishOutput(std::chrono::steady_clock::time_point start);
+  void RecordFailure(RunOutcome& outcome, const std::string& error);
   std::string ReportName() const;
   size_t GlobalStageIndex() const;
   // Phased runs: what the process phase hands on to finalize's report.
@@ -218,6 +219,14 @@ void Job::RunGlobalPasses(tbb::task_arena& arena, int threads, const Source& sou
   const std::string spool_dir = (fs::path(config_.output.dir) / ("." + ShardPrefix(options_.shard_rank) + ".spool")).string();
   std::error_code ec;
   fs::remove_all(spool_dir, ec);
+  // The spool goes however the passes end (a full disk included).
+  struct SpoolRemover {
+    const std::string& dir;
+    ~SpoolRemover() {
+      std::error_code rec;
+      fs::remove_all(dir, rec);
+    }
+  } remover{spool_dir};
   SpoolWriter spool(spool_dir);
   // Pass 1: the stages before the global one; it observes every survivor.
   RunPass(arena, threads, source, 0, global, [&stage](Document& doc) { stage.Observe(doc); },
@@ -434,10 +443,16 @@ RunOutcome Job::Run() {
   RunOutcome outcome = FinishOutput(start);
   // Indexes learn of this run only once its shards are complete, and the
   // manifest only once the index has it.
-  MaybeCrash("before_index_commit");
-  if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit(run_id);
-  MaybeCrash("before_manifest_commit");
-  if (state) state->FinishRun(run_id, listing_, docs_by_path_, docs_read_, docs_written_.load());
+  try {
+    MaybeCrash("before_index_commit");
+    MaybePause("pause_before_index_commit");
+    if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit(run_id);
+    MaybeCrash("before_manifest_commit");
+    if (state) state->FinishRun(run_id, listing_, docs_by_path_, docs_read_, docs_written_.load());
+  } catch (const std::exception& e) {
+    RecordFailure(outcome, e.what());
+    throw;
+  }
   MaybeCrash("after_manifest_commit");
 
   spdlog::info("done: {} documents read, {} written, {} rejected, {} unreadable inputs, {:.1f}s",
@@ -463,6 +478,21 @@ RunOutcome Job::FinishOutput(std::chrono::steady_clock::time_point start) {
   WriteFileAtomic((dir / ReportName()).string(), outcome.report.dump(2) + "\n");
   WriteMetrics(outcome, wall);
   return outcome;
+}
+
+// The report was written before the index and manifest commits; when one of
+// them fails the report and metrics must not say the run succeeded. Best
+// effort: the disk that failed may be the output's.
+void Job::RecordFailure(RunOutcome& outcome, const std::string& error) {
+  outcome.exit_code = 1;
+  outcome.report["exit_code"] = 1;
+  outcome.report["error"] = error;
+  try {
+    WriteFileAtomic((fs::path(config_.output.dir) / ReportName()).string(), outcome.report.dump(2) + "\n");
+    WriteMetrics(outcome, outcome.report["totals"]["wall_seconds"].get<double>());
+  } catch (const std::exception& e) {
+    spdlog::error("cannot record the failure in the report: {}", e.what());
+  }
 }
 
 // Phased runs. The process phase spools the survivors of the stages before

@@ -9,6 +9,7 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/run_state.h"
+#include "pipeline/util/io_error.h"
 #include "stages/dedup/index_check.h"
 
 namespace textmill {
@@ -33,8 +34,11 @@ std::string OrdinalKey(uint32_t ordinal) {
   return k;
 }
 
-void Check(int rc, const std::string& what) {
-  if (rc != MDB_SUCCESS) throw RuntimeError("dedup index: " + what + ": " + mdb_strerror(rc));
+void Check(int rc, const std::string& what, const std::string& path = "") {
+  if (rc == MDB_SUCCESS) return;
+  // LMDB returns errno values for I/O failures; MDB_MAP_FULL cannot happen (1 TiB map).
+  if (IsNoSpace(rc) && !path.empty()) throw RuntimeError("dedup index: " + what + ": " + WriteError(path, rc));
+  throw RuntimeError("dedup index: " + what + ": " + mdb_strerror(rc));
 }
 
 std::string GetMeta(MDB_txn* txn, unsigned dbi, const std::string& key) {
@@ -256,7 +260,7 @@ void DedupState::Commit(const std::vector<PublishedDoc>& docs,
     throw;
   }
   // mdb_txn_commit frees the transaction whether or not it succeeds.
-  Check(mdb_txn_commit(txn), "commit");
+  Check(mdb_txn_commit(txn), "commit", (fs::path(path_) / "data.mdb").string());
   ++runs_;
   last_run_id_ = run_id;
 }
