@@ -10,7 +10,8 @@
 #  6. folders of WARC and Dolma (.json.gz) files are read; no input at all is
 #     exit 2 with the counts by extension;
 #  7. output and state dirs inside the input are never read back;
-#  8. every path given (-i A B, bare paths) is read.
+#  8. every path given (-i A B, bare paths) is read;
+#  9. relative paths in a config resolve against the config file's directory.
 #   safety_test.sh TEXTMILL_BIN   (run from the repository root)
 set -euo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -214,4 +215,18 @@ run two_inputs 0 run -c $config -i examples/news examples/de -o "$work/two"
 run bare 0 run -c $config -o "$work/bare" examples/news examples/de
 [ "$(written "$work/bare")" = 2 ] || fail "bare paths: $(written "$work/bare") documents, expected 2"
 echo "-i A B and bare paths: all read"
+
+# --- 9. relative paths in a config follow the config file ----------------------
+mkdir -p "$work/job/pages" "$work/decoy/pages"
+cp -r examples/* "$work/job/pages/"
+cp configs/boilerplate_phrases.txt configs/stopwords.yaml "$work/job/"
+sed -e "s|^models_dir: .*|models_dir: $repo/models|" -e 's|^inputs: \[\]|inputs: [pages]|' \
+    -e 's|phrases: configs/boilerplate_phrases.txt|phrases: boilerplate_phrases.txt|' \
+    -e 's|stop_words: configs/stopwords.yaml|stop_words: stopwords.yaml|' configs/default.yaml > "$work/job/job.yaml"
+echo "( unbalanced" > "$work/decoy/boilerplate_phrases.txt"  # the working directory's file must not be taken
+code=0
+(cd "$work/decoy" && "$bin" run -c ../job/job.yaml --progress none 2> "$work/relative.err") || code=$?
+[ "$code" = 0 ] || { cat "$work/relative.err" >&2; fail "config with relative paths run from elsewhere: exit $code"; }
+[ "$(written "$work/job/out")" = 4 ] || fail "relative inputs/output.dir: not resolved against the config file"
+echo "relative paths in a config: resolved against the config file's directory"
 echo "safety test: all checks passed"
