@@ -46,7 +46,7 @@ Usage:
       PHASE: process count sign dedup merge lines finalize report (see scripts/slurm/)
   textmill validate -c CONFIG [--set KEY=VALUE]...
   textmill langid [-c CONFIG] [--backend auto|combined|fasttext|cld2] [-j THREADS] < lines
-  textmill report RUN_DIR [-o report.html] [--state DIR]
+  textmill report RUN_DIR [-o report.html] [--state DIR [--nights N]]
   textmill state check|runs STATE_DIR   (is the state dir sound? its runs)
   textmill --help | --version
 

@@ -270,30 +270,40 @@ RunState::RunState(const std::string& dir, bool take_lock) : dir_(dir) {
                         LeasePath(dir) + ")");
     }
   }
-  const std::string db_path = (std::filesystem::path(dir) / "manifest.sqlite").string();
-  CheckManifestFile(dir, db_path);
-  if (sqlite3_open(db_path.c_str(), &db_) != SQLITE_OK) {
-    throw ConfigError("--state " + dir + ": cannot open " + db_path + ": " + sqlite3_errmsg(db_));
-  }
-  sqlite3_busy_timeout(db_, 10000);
-  CheckManifestIntegrity(db_, db_path);
-  // Processes setting up the manifest at once (the tasks of a phased run on
-  // its first night) get "database is locked" from SQLite without waiting:
-  // switching a new database to WAL does not go through the busy handler.
-  // A lock file takes them one at a time; each holds it for milliseconds.
-  const SetupLock setup(dir);
+  // A constructor that throws runs no destructor: let go of the locks here.
   try {
-    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-         "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT, status TEXT,"
-         " config_hash TEXT, shard TEXT, output_dir TEXT, documents_read INTEGER, documents_written INTEGER);"
-         "CREATE TABLE IF NOT EXISTS inputs(path TEXT, size INTEGER, mtime INTEGER, hash TEXT, run_id INTEGER,"
-         " documents INTEGER, PRIMARY KEY(path, hash));"
-         "CREATE TABLE IF NOT EXISTS run_inputs(run_id INTEGER, path TEXT, size INTEGER, mtime INTEGER, hash TEXT);");
-  } catch (const RuntimeError& e) {
-    if (std::string(e.what()).find("no space left") != std::string::npos) throw;
-    throw ConfigError("--state " + dir + ": manifest.sqlite is not usable: " + e.what());
+    const std::string db_path = (std::filesystem::path(dir) / "manifest.sqlite").string();
+    CheckManifestFile(dir, db_path);
+    if (sqlite3_open(db_path.c_str(), &db_) != SQLITE_OK) {
+      throw ConfigError("--state " + dir + ": cannot open " + db_path + ": " + sqlite3_errmsg(db_));
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    CheckManifestIntegrity(db_, db_path);
+    // Processes setting up the manifest at once (the tasks of a phased run on
+    // its first night) get "database is locked" from SQLite without waiting:
+    // switching a new database to WAL does not go through the busy handler.
+    // A lock file takes them one at a time; each holds it for milliseconds.
+    const SetupLock setup(dir);
+    try {
+      Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+           "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT, status TEXT,"
+           " config_hash TEXT, shard TEXT, output_dir TEXT, documents_read INTEGER, documents_written INTEGER);"
+           "CREATE TABLE IF NOT EXISTS inputs(path TEXT, size INTEGER, mtime INTEGER, hash TEXT, run_id INTEGER,"
+           " documents INTEGER, PRIMARY KEY(path, hash));"
+           "CREATE TABLE IF NOT EXISTS run_inputs(run_id INTEGER, path TEXT, size INTEGER, mtime INTEGER, hash TEXT);");
+    } catch (const RuntimeError& e) {
+      if (std::string(e.what()).find("no space left") != std::string::npos) throw;
+      throw ConfigError("--state " + dir + ": manifest.sqlite is not usable: " + e.what());
+    }
+    MarkManifestCreated(dir);
+  } catch (...) {
+    if (db_) sqlite3_close(db_);
+    db_ = nullptr;
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+    if (dir_lock_fd_ >= 0) ::close(dir_lock_fd_);
+    lock_fd_ = dir_lock_fd_ = -1;
+    throw;
   }
-  MarkManifestCreated(dir);
 }
 
 RunState::~RunState() {
