@@ -692,7 +692,9 @@ Json Job::BuildReport(double wall_seconds) const {
                       {"ignored_by_extension", carried ? carried_inputs_["ignored_by_extension"] : ignored},
                       {"skipped_dirs", [this] {
                          Json dirs = Json::array();
-                         for (const InputProblem& p : listing_.skipped_dirs) dirs.push_back({{"path", p.path}, {"reason", p.reason}});
+                         for (const InputProblem& p : listing_.skipped_dirs) {
+                           dirs.push_back({{"path", p.path}, {"reason", p.reason}});
+                         }
                          return dirs;
                        }()},
                       {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()},
