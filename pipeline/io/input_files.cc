@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "pipeline/io/compression.h"
+#include "pipeline/util/utf8.h"
 
 namespace fs = std::filesystem;
 
@@ -132,7 +133,7 @@ class Lister {
     std::error_code ec;
     InputFile file;
     file.path = path.string();
-    file.relative = relative.generic_string();
+    file.relative = EscapeInvalidUtf8Path(relative.generic_string());  // `source` is JSON text
     file.size = fs::file_size(path, ec);
     file.compression = CompressionFromName(name);
     file.format = FormatFromName(name);

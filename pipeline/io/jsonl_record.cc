@@ -1,12 +1,98 @@
 #include "pipeline/io/jsonl_record.h"
 
+#include <cstdio>
+
 namespace textmill {
 
-bool JsonlRecordParser::Parse(std::string_view line, Document& doc, std::string& error) {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of a "\uXXXX" escape at line[i] (i at the backslash), or -1.
+int EscapedUnit(std::string_view line, size_t i) {
+  if (i + 6 > line.size() || line[i] != '\\' || line[i + 1] != 'u') return -1;
+  int unit = 0;
+  for (size_t k = i + 2; k < i + 6; ++k) {
+    const int h = HexValue(line[k]);
+    if (h < 0) return -1;
+    unit = unit * 16 + h;
+  }
+  return unit;
+}
+
+}  // namespace
+
+int64_t RepairJsonLine(std::string_view line, std::string& out) {
+  out.clear();
+  out.reserve(line.size() + 16);
+  int64_t repairs = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (!in_string) {
+      if (c == '"') in_string = true;
+      out += c;
+      continue;
+    }
+    if (c == '"') {
+      in_string = false;
+      out += c;
+    } else if (c == '\\') {
+      const int unit = EscapedUnit(line, i);
+      if (unit >= 0xD800 && unit <= 0xDBFF) {
+        const int low = EscapedUnit(line, i + 6);
+        if (low >= 0xDC00 && low <= 0xDFFF) {  // a proper pair
+          out.append(line.substr(i, 12));
+          i += 11;
+        } else {
+          out += "\\ufffd";
+          ++repairs;
+          i += 5;
+        }
+      } else if (unit >= 0xDC00 && unit <= 0xDFFF) {  // a low surrogate alone
+        out += "\\ufffd";
+        ++repairs;
+        i += 5;
+      } else if (i + 1 < line.size()) {  // any other escape, copied whole
+        out += c;
+        out += line[++i];
+      } else {
+        out += c;
+      }
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      // Raw control characters are not allowed in JSON strings: NUL becomes
+      // U+FFFD (as in invalid UTF-8), the others their escape.
+      if (c == '\0') {
+        out += "\\ufffd";
+      } else {
+        char escape[8];
+        std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
+        out += escape;
+      }
+      ++repairs;
+    } else {
+      out += c;
+    }
+  }
+  return repairs;
+}
+
+bool JsonlRecordParser::Parse(std::string_view line, Document& doc, std::string& error, int64_t* repairs) {
   simdjson::dom::element root;
   if (auto err = parser_.parse(line.data(), line.size()).get(root); err) {
-    error = std::string("bad JSON: ") + simdjson::error_message(err);
-    return false;
+    // Lone surrogates and raw control characters make a line invalid JSON;
+    // the record is kept with U+FFFD in their place, as invalid UTF-8 is.
+    const int64_t fixed = RepairJsonLine(line, repaired_);
+    if (fixed == 0 || parser_.parse(repaired_.data(), repaired_.size()).get(root)) {
+      error = std::string("bad JSON: ") + simdjson::error_message(err);
+      return false;
+    }
+    if (repairs) *repairs += fixed;
   }
   simdjson::dom::object object;
   if (root.get(object)) {

@@ -11,7 +11,8 @@
 #     exit 2 with the counts by extension;
 #  7. output and state dirs inside the input are never read back;
 #  8. every path given (-i A B, bare paths) is read;
-#  9. relative paths in a config resolve against the config file's directory.
+#  9. relative paths in a config resolve against the config file's directory;
+# 12. JSONL lines with lone surrogates are repaired, non-UTF-8 file names traceable.
 #   safety_test.sh TEXTMILL_BIN   (run from the repository root)
 set -euo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -229,4 +230,27 @@ code=0
 [ "$code" = 0 ] || { cat "$work/relative.err" >&2; fail "config with relative paths run from elsewhere: exit $code"; }
 [ "$(written "$work/job/out")" = 4 ] || fail "relative inputs/output.dir: not resolved against the config file"
 echo "relative paths in a config: resolved against the config file's directory"
+# --- 12. JSONL with lone surrogates or NUL; a file name that is not UTF-8 ----------
+mkdir -p "$work/j"
+python3 - "$work/j" "$work/in1/new.html" <<'PY'
+import json, os, re, sys
+text = "\n\n".join(re.findall(r"<p>(.*?)</p>", open(sys.argv[2]).read()))
+line = json.dumps({"id": "s1", "text": text}).replace("ferry company", "ferry\\ud800 company")
+with open(os.path.join(sys.argv[1], "records.jsonl"), "w") as f:
+    f.write(line + "\n")
+with open(os.path.join(sys.argv[1].encode(), b"caf\xe9.txt"), "w") as f:
+    f.write(open("examples/dumps/harbor-festival.txt").read())
+PY
+run jsonl_repair 0 run -c $config -i "$work/j" -o "$work/jout"
+python3 - "$work/jout" <<'PY' || fail "lone surrogate or non-UTF-8 file name: see above"
+import json, subprocess, sys
+docs = [json.loads(l) for l in subprocess.run("zstd -dcq %s/part-*.jsonl.zst" % sys.argv[1], shell=True,
+        capture_output=True, text=True, check=True).stdout.splitlines()]
+report = json.load(open(sys.argv[1] + "/report.json"))
+sources = sorted(d["source"] for d in docs)
+assert sources == ["caf%E9.txt", "records.jsonl:1"], sources
+assert any("ferry\ufffd company" in d["text"] for d in docs), "no U+FFFD in the repaired record"
+assert report["inputs"]["jsonl_utf8_repairs"] == 1, report["inputs"]["jsonl_utf8_repairs"]
+PY
+echo "JSONL lone surrogate repaired (U+FFFD, counted); a non-UTF-8 file name stays traceable (caf%E9.txt)"
 echo "safety test: all checks passed"
