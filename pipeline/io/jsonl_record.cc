@@ -1,6 +1,11 @@
 #include "pipeline/io/jsonl_record.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <cstdio>
+#include <tuple>
+#include <utility>
 
 namespace textmill {
 
@@ -82,6 +87,19 @@ int64_t RepairJsonLine(std::string_view line, std::string& out) {
   return repairs;
 }
 
+JsonlRecordParser::~JsonlRecordParser() {
+  // A field name that never matched is a config mistake (Dolma's dates are
+  // `created`, datatrove's URLs `metadata.url`), not something to pass over.
+  if (records_ == 0) return;
+  for (const auto& [option, name, hits] : {std::tuple{"id_field", &fields_.id, with_id_},
+                                           {"url_field", &fields_.url, with_url_},
+                                           {"date_field", &fields_.date, with_date_}}) {
+    if (!name->empty() && hits == 0) {
+      spdlog::warn("reader.jsonl.{} '{}' occurred in none of the {} JSONL records read", option, *name, records_);
+    }
+  }
+}
+
 bool JsonlRecordParser::Parse(std::string_view line, Document& doc, std::string& error, int64_t* repairs) {
   simdjson::dom::element root;
   if (auto err = parser_.parse(line.data(), line.size()).get(root); err) {
@@ -136,10 +154,36 @@ bool JsonlRecordParser::Parse(std::string_view line, Document& doc, std::string&
     }
     if (key == fields_.id) {
       doc.id = parsed.dump();  // numeric ids become their decimal text
+    } else if (key == "metadata" && parsed.is_object()) {
+      // Dolma's and datatrove's records carry a metadata object: its members
+      // join ours instead of nesting as metadata.metadata.
+      for (auto& [name, member] : parsed.items()) {
+        if (!doc.metadata.contains(name)) doc.metadata[name] = std::move(member);
+      }
     } else {
       doc.metadata[std::string(key)] = std::move(parsed);
     }
   }
+  // Dotted field names ("metadata.url") name members of nested objects.
+  for (const auto& [name, target] : {std::pair{&fields_.text, 0}, {&fields_.html, 1}, {&fields_.url, 2},
+                                     {&fields_.date, 3}, {&fields_.id, 4}}) {
+    if (name->find('.') == std::string::npos) continue;
+    std::string pointer = "/" + *name;
+    std::replace(pointer.begin(), pointer.end(), '.', '/');
+    std::string_view str;
+    if (root.at_pointer(pointer).get(str)) continue;
+    switch (target) {
+      case 0: doc.raw.assign(str); has_text = true; break;
+      case 1: html.assign(str); break;
+      case 2: doc.url.assign(str); break;
+      case 3: doc.date.assign(str); break;
+      default: doc.id.assign(str); break;
+    }
+  }
+  ++records_;
+  if (!doc.url.empty()) ++with_url_;
+  if (!doc.date.empty()) ++with_date_;
+  if (!doc.id.empty()) ++with_id_;
   if (!has_text && !html.empty()) {
     doc.raw = std::move(html);
     doc.kind = ContentKind::kHtml;

@@ -1,5 +1,7 @@
-// One JSONL record -> Document, with configurable field names. Fields that are
-// not id/url/date/text/html are carried into `metadata` unchanged.
+// One JSONL record -> Document, with configurable field names (a dotted name,
+// "metadata.url", names a member of a nested object). Fields that are not
+// id/url/date/text/html are carried into `metadata` unchanged; the members of
+// a `metadata` object (Dolma, datatrove) are merged into it.
 //
 // Uses simdjson's DOM parser, whose kernels are picked at run time (AVX2,
 // SSE4.2...); the On-Demand API would be fixed to the fallback kernel by
@@ -20,6 +22,10 @@ namespace textmill {
 class JsonlRecordParser {
  public:
   explicit JsonlRecordParser(const JsonlFields& fields) : fields_(fields) {}
+  // Warns about configured id/url/date fields that no record had.
+  ~JsonlRecordParser();
+  JsonlRecordParser(const JsonlRecordParser&) = delete;
+  JsonlRecordParser& operator=(const JsonlRecordParser&) = delete;
 
   // Fills `doc` from `line`. On malformed JSON or a record without text/html,
   // returns false and sets `error`; `doc` is then left partly filled. A line
@@ -31,6 +37,7 @@ class JsonlRecordParser {
   JsonlFields fields_;
   simdjson::dom::parser parser_;
   std::string repaired_;  // scratch for RepairJsonLine
+  int64_t records_ = 0, with_id_ = 0, with_url_ = 0, with_date_ = 0;  // records read, and with each field
 };
 
 // Copies `line` to `out` with lone UTF-16 surrogate escapes ("\ud800") and raw

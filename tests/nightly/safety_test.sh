@@ -196,6 +196,8 @@ run warc 0 run -c $config -i "$work/warc" -o "$work/wout"
 [ "$(written "$work/wout")" = 1 ] || fail "a folder of .warc.gz: $(written "$work/wout") documents, expected 1"
 run dolma 0 run -c $config -i "$work/dolma" -o "$work/dout2"
 [ "$(written "$work/dout2")" = 1 ] || fail "a folder of .json.gz: $(written "$work/dout2") documents, expected 1"
+grep -q "reader.jsonl.url_field 'url' occurred in none of the 1 JSONL records" "$work/dolma.err" ||
+  fail "a configured JSONL field that never occurs: no warning"
 run nothing 2 run -c $config -i "$work/pdf" -o "$work/nout"
 grep -q "pdf 2" "$work/nothing.err" || fail "no input: the message lacks the counts by extension"
 [ ! -e "$work/nout" ] || fail "no input: an output dir was created"

@@ -76,5 +76,27 @@ TEST(JsonlRecordTest, InvalidUtf8FileNamesStayTraceable) {
   EXPECT_EQ(EscapeInvalidUtf8Path("dir/caf\xE9 100%.html"), "dir/caf%E9 100%25.html");
 }
 
+// Dolma: {"id", "text", "source", "added", "created", "metadata": {...}};
+// datatrove: {"text", "id", "metadata": {"url", "date", ...}}.
+TEST(JsonlRecordTest, NestedMetadataMergedAndDottedFieldNames) {
+  JsonlFields fields;
+  fields.url = "metadata.url";
+  fields.date = "created";
+  JsonlRecordParser parser{fields};
+  Document doc;
+  std::string error;
+  ASSERT_TRUE(parser.Parse(
+      R"({"id":"d1","text":"t","source":"cc","added":"2024-01-01","created":"2023-05-06",)"
+      R"("metadata":{"url":"https://a.example/","language":"en","source":"nested"}})",
+      doc, error))
+      << error;
+  EXPECT_EQ(doc.url, "https://a.example/");
+  EXPECT_EQ(doc.date, "2023-05-06");
+  EXPECT_FALSE(doc.metadata.contains("metadata"));
+  EXPECT_EQ(doc.metadata["language"], "en");
+  EXPECT_EQ(doc.metadata["source"], "cc");  // the top-level field wins
+  EXPECT_EQ(doc.metadata["added"], "2024-01-01");
+}
+
 }  // namespace
 }  // namespace textmill
