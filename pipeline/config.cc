@@ -106,6 +106,9 @@ void ReadOutput(OptionReader r, OutputOptions& out) {
   r.Get("rejects", out.rejects);
   r.Get("rejects_text", out.rejects_text);
   r.Get("route_by_lang", out.route_by_lang);
+  r.GetEnum("schema", out.schema, {"textmill", "dolma", "datatrove"});
+  r.Get("dataset", out.dataset);
+  r.Get("added", out.added);
   r.Finish();
 }
 

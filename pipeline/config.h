@@ -46,6 +46,9 @@ struct OutputOptions {
   bool rejects = false;       // also write rejected documents to rejects/
   bool rejects_text = false;  // include their text (large) in rejects/
   bool route_by_lang = false;  // shards go to DIR/<lang>/ (needs a langid stage)
+  std::string schema = "textmill";  // textmill | dolma | datatrove (pipeline/document_json.h)
+  std::string dataset = "textmill";  // dolma: the `source` of every document
+  std::string added;  // dolma: the `added` timestamp ("": omitted: no wall clock, the output is deterministic)
 };
 
 struct StageSpec {

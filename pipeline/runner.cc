@@ -277,7 +277,7 @@ void Job::WriteBatch(Batch& batch, SpoolWriter* spool) {
       if (rejects_writer_) rejects_writer_->Write(RejectToJsonLine(doc, config_.output.rejects_text));
       continue;
     }
-    WriterFor(doc).Write(DocumentToJsonLine(doc));
+    WriterFor(doc).Write(DocumentToJsonLine(doc, config_.output));
     ++docs_written_;
     ++length_histogram_[LengthBucket(doc.text)];
     if (!doc.input_path.empty()) ++docs_by_path_[doc.input_path];
