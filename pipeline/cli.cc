@@ -14,6 +14,7 @@
 #include "pipeline/config.h"
 #include "pipeline/errors.h"
 #include "pipeline/phases.h"
+#include "pipeline/progress.h"
 #include "pipeline/registry.h"
 #include "pipeline/util/hash.h"
 #include <sys/resource.h>
@@ -73,9 +74,19 @@ void AddCommonOptions(po::options_description& desc, CommonArgs& args) {
       ("help,h", "this help");
 }
 
+// stderr, after erasing the live progress line (else the log line would
+// start where the progress line ends).
+class StderrSink : public spdlog::sinks::stderr_color_sink_mt {
+ public:
+  void log(const spdlog::details::log_msg& msg) override {
+    ClearLiveLine();
+    spdlog::sinks::stderr_color_sink_mt::log(msg);
+  }
+};
+
 void SetUpLogging(const CommonArgs& args) {
   std::vector<spdlog::sink_ptr> sinks;
-  sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  sinks.push_back(std::make_shared<StderrSink>());
   if (!args.log_file.empty()) {
     sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(args.log_file));
   }
@@ -362,6 +373,7 @@ int Run(const std::vector<std::string>& rest) {
   CommonArgs args;
   RunArgs run;
   std::string shard, state, progress = "auto";
+  double progress_seconds = 10;
   po::options_description desc("run options");
   AddCommonOptions(desc, args);
   AddRunOptions(desc, run);
@@ -370,7 +382,8 @@ int Run(const std::vector<std::string>& rest) {
       ("state", po::value(&state), "state directory: lock, manifest of processed inputs, dedup index (nightly use)")
       ("restart", "abandon an interrupted run in the state directory instead of resuming it")
       ("overwrite", "replace another run's output in the output directory (refused otherwise)")
-      ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)");
+      ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)")
+      ("progress-interval", po::value(&progress_seconds), "seconds between progress log lines (default 10)");
   po::positional_options_description positional;
   positional.add("input", -1);  // bare paths after the options are inputs too
   po::variables_map flags;
@@ -387,7 +400,8 @@ int Run(const std::vector<std::string>& rest) {
     throw ConfigError("--progress: expected auto, live, log or none");
   }
   options.live_progress = progress == "live" || (progress == "auto" && isatty(STDERR_FILENO));
-  if (progress == "none") options.progress_seconds = 1e9;
+  if (!(progress_seconds > 0)) throw ConfigError("--progress-interval: expected seconds > 0");
+  options.progress_seconds = progress == "none" ? 1e9 : progress_seconds;
 
   options.state_dir = state;
   options.restart = flags.count("restart") > 0;

@@ -234,6 +234,7 @@ void Job::RunGlobalPasses(tbb::task_arena& arena, int threads, const Source& sou
   spool.Close();
   stage.EndObserve(spool.documents());
   spdlog::info("{}: {} documents spooled; analysing", stage.Name(), spool.documents());
+  read_progress_.pass = "deciding duplicates";
   // Pass 2: analysis by ordinal, nothing written.
   {
     SpoolReader reader(spool_dir, config_.batch_size);
@@ -244,6 +245,7 @@ void Job::RunGlobalPasses(tbb::task_arena& arena, int threads, const Source& sou
   stage.Decide();
   tallies_[global].cpu_ns += ThreadCpuNanos() - cpu_start;
   // Pass 3: decisions applied, later stages, the writer.
+  read_progress_.pass = "writing";
   SpoolReader reader(spool_dir, config_.batch_size);
   RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, stages_.size(), nullptr,
           [this](Batch& batch) { WriteBatch(batch, nullptr); });
@@ -427,7 +429,11 @@ RunOutcome Job::Run() {
   const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
   // On the heap: it holds a simdjson parser and WARC buffers, too big for a stack frame.
   auto source = std::make_unique<DocumentSource>(listing_, config_.reader, config_.batch_size, &read_progress_);
-  const auto read_inputs = [&source](Batch& batch) { return source->Next(batch); };
+  const auto read_inputs = [this, &source](Batch& batch) {
+    const bool more = source->Next(batch);
+    read_progress_.docs_read += static_cast<int64_t>(batch.docs.size());
+    return more;
+  };
   {
     ProgressReporter progress(read_progress_, docs_written_,
                               static_cast<int64_t>(listing_.files.size()), listing_.total_bytes(),

@@ -12,7 +12,8 @@
 #  7. output and state dirs inside the input are never read back;
 #  8. every path given (-i A B, bare paths) is read;
 #  9. relative paths in a config resolve against the config file's directory;
-# 12. JSONL lines with lone surrogates are repaired, non-UTF-8 file names traceable.
+# 12. JSONL lines with lone surrogates are repaired, non-UTF-8 file names traceable;
+# 13. progress lines name the pass and the documents read and written.
 #   safety_test.sh TEXTMILL_BIN   (run from the repository root)
 set -euo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -257,4 +258,10 @@ assert any("ferry\ufffd company" in d["text"] for d in docs), "no U+FFFD in the 
 assert report["inputs"]["jsonl_utf8_repairs"] == 1, report["inputs"]["jsonl_utf8_repairs"]
 PY
 echo "JSONL lone surrogate repaired (U+FFFD, counted); a non-UTF-8 file name stays traceable (caf%E9.txt)"
+# --- 13. progress: a short run logs a line naming the pass, documents read and written --------
+"$bin" run -c $config -i examples -o "$work/prog" --progress log --progress-interval 60 2> "$work/prog.err" ||
+  fail "progress run failed"
+grep -q "progress: done: files 5/5  docs read 5, written 4" "$work/prog.err" ||
+  { grep progress "$work/prog.err" >&2; fail "a short run logged no final progress line"; }
+echo "progress: a short run logs its final line (pass, documents read and written)"
 echo "safety test: all checks passed"
