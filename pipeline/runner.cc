@@ -36,6 +36,16 @@ namespace fs = std::filesystem;
 namespace textmill {
 namespace {
 
+// Wall-clock time for report.json (never in the shards, which stay byte-identical).
+std::string UtcNow() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 // Text length buckets, powers of two of characters: 0 = under 128, 1 = 128-255, ...
 int LengthBucket(const std::string& text) {
   const auto chars = static_cast<int64_t>(CountCodePoints(text));
@@ -137,6 +147,8 @@ class Job {
   std::vector<Json> unreadable_;
   std::map<std::string, int64_t> docs_by_path_;  // documents written per input file
   std::map<int, int64_t> length_histogram_;      // written documents by LengthBucket
+  std::map<std::string, int64_t> written_by_lang_;  // written documents by language
+  std::string started_ = UtcNow();                  // for the report: when this process began the run
   Json incremental_ = Json::object();
   Json carried_inputs_;  // finalize of a phased run: the process phase's input summary
 };
@@ -282,6 +294,7 @@ void Job::WriteBatch(Batch& batch, SpoolWriter* spool) {
     WriterFor(doc).Write(DocumentToJsonLine(doc, config_.output));
     ++docs_written_;
     ++length_histogram_[LengthBucket(doc.text)];
+    ++written_by_lang_[doc.lang.empty() ? "und" : doc.lang];
     if (!doc.input_path.empty()) ++docs_by_path_[doc.input_path];
     if (writer_->shards().size() == 1) MaybeCrash("after_first_shard");
   }
@@ -743,7 +756,10 @@ Json Job::BuildReport(double wall_seconds) const {
                          for (const auto& [bucket, n] : length_histogram_) h[BucketLabel(bucket)] = n;
                          return h;
                        }()},
-                      {"rejects_file_documents", rejects_writer_ ? rejects_writer_->lines() : 0}};
+                      {"rejects_file_documents", rejects_writer_ ? rejects_writer_->lines() : 0},
+                      {"languages", Json(written_by_lang_)}};
+  report["started"] = started_;
+  report["finished"] = UtcNow();
   report["totals"] = {{"documents_read", docs_read_},
                       {"documents_written", docs_written_.load()},
                       {"documents_rejected", docs_read_ - docs_written_.load()},
