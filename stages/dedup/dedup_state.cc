@@ -75,7 +75,10 @@ DedupState::DedupState(const std::string& dir, const std::string& params) {
     }
   } else {
     if (const std::string what = CheckIndexHeader(path_); !what.empty()) damaged(what);
-    if (const std::string what = WalkIndex(path_); !what.empty()) damaged(what);
+    if (!IndexUnchangedSinceVerified(path_)) {
+      if (const std::string what = WalkIndex(path_); !what.empty()) damaged(what);
+      RecordIndexVerified(path_);
+    }
   }
   if (mdb_env_create(&env_) != MDB_SUCCESS) fail("cannot create an LMDB environment");
   mdb_env_set_maxdbs(env_, 8);
@@ -263,6 +266,7 @@ void DedupState::Commit(const std::vector<PublishedDoc>& docs,
   Check(mdb_txn_commit(txn), "commit", (fs::path(path_) / "data.mdb").string());
   ++runs_;
   last_run_id_ = run_id;
+  RecordIndexVerified(path_);  // what we just wrote needs no walk next time
 }
 
 uint64_t DedupState::DiskBytes() const {

@@ -9,8 +9,12 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#include "pipeline/util/atomic_file.h"
 
 namespace textmill {
 namespace {
@@ -128,6 +132,39 @@ std::string CheckIndexHeader(const std::string& env_dir) {
     return "truncated: " + std::to_string(size) + " bytes, its last commit needs " + std::to_string(needed);
   }
   return "";
+}
+
+namespace {
+
+std::string FileStamp(const std::string& env_dir) {
+  struct stat st {};
+  const std::string data = (std::filesystem::path(env_dir) / "data.mdb").string();
+  if (::stat(data.c_str(), &st) != 0) return "";
+  return std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + "\n";
+}
+
+std::string VerifiedPath(const std::string& env_dir) {
+  return (std::filesystem::path(env_dir) / "verified").string();
+}
+
+}  // namespace
+
+bool IndexUnchangedSinceVerified(const std::string& env_dir) {
+  const std::string stamp = FileStamp(env_dir);
+  std::ifstream in(VerifiedPath(env_dir));
+  std::string recorded((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return !stamp.empty() && recorded == stamp;
+}
+
+void RecordIndexVerified(const std::string& env_dir) {
+  const std::string stamp = FileStamp(env_dir);
+  if (stamp.empty()) return;
+  try {
+    WriteFileAtomic(VerifiedPath(env_dir), stamp);
+  } catch (const std::exception&) {
+    // Only an optimisation: the next run walks the index again.
+  }
 }
 
 std::string WalkIndex(const std::string& env_dir) {

@@ -20,4 +20,11 @@ std::string CheckIndexHeader(const std::string& env_dir);
 // went wrong (an LMDB error, or the signal that ended the child).
 std::string WalkIndex(const std::string& env_dir);
 
+// The walk reads the whole index, which grows night by night; it is skipped
+// when data.mdb is the file the last walk or commit of textmill left (same
+// size and modification time, recorded in DIR/verified): any other writer,
+// a truncation or bytes written over it, changes its mtime.
+bool IndexUnchangedSinceVerified(const std::string& env_dir);
+void RecordIndexVerified(const std::string& env_dir);
+
 }  // namespace textmill
