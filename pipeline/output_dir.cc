@@ -1,11 +1,15 @@
 #include "pipeline/output_dir.h"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "pipeline/document.h"
 #include "pipeline/errors.h"
+#include "pipeline/io/input_files.h"
+#include "pipeline/run_state.h"
 #include "pipeline/util/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -125,6 +129,36 @@ OutputVerdict CheckOutputDir(const OutputGuardFacts& facts, std::string* message
   *message = where + " already holds the finished output of this command (same config, inputs and shard count): "
              "nothing to do, output left as it is (pass --overwrite to redo it)";
   return OutputVerdict::kNothingToDo;
+}
+
+OutputVerdict GuardOutputDir(const std::string& dir, int rank, int count, const std::string& job, bool overwrite,
+                             RunState* state, const InputListing& listing, std::string* message) {
+  OutputGuardFacts facts;
+  facts.dir = dir;
+  facts.rank = rank;
+  facts.count = count;
+  facts.job = job;
+  facts.overwrite = overwrite;
+  facts.has_state = state != nullptr;
+  if (state) {
+    const std::string output_abs = fs::absolute(dir).lexically_normal().string();
+    const std::string shard = std::to_string(rank) + "/" + std::to_string(count);
+    facts.resuming_here = state->PendingOutputDir(shard) == output_abs;
+    facts.finished_run = state->FinishedRunFor(output_abs, shard);
+    if (!facts.finished_run.empty()) {
+      InputListing probe = listing;
+      state->KeepNewInputs(probe);
+      facts.new_inputs = !probe.files.empty();
+    }
+  }
+  const OutputVerdict verdict = CheckOutputDir(facts, message);
+  if (verdict == OutputVerdict::kProceed && overwrite) {
+    // Another job's files go; a sibling rank of this job keeps its own.
+    const OutputDirInfo info = InspectOutputDir(dir, rank, count);
+    if (info.has_output) spdlog::warn("--overwrite: replacing the output in {}", dir);
+    RemoveOutputFiles(dir, info.job == job ? rank : -1, count);
+  }
+  return verdict;
 }
 
 }  // namespace textmill

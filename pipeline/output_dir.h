@@ -61,4 +61,13 @@ enum class OutputVerdict { kProceed, kNothingToDo };
 // (exit 2, before any work) when the directory holds another run's output.
 OutputVerdict CheckOutputDir(const OutputGuardFacts& facts, std::string* message);
 
+class RunState;
+struct InputListing;
+
+// The runner's use of the above: gathers the facts (from `state`, the
+// manifest, when given: the run holds its lock), decides, and with
+// `overwrite` removes the output it replaces (another job's, or this rank's).
+OutputVerdict GuardOutputDir(const std::string& dir, int rank, int count, const std::string& job, bool overwrite,
+                             RunState* state, const InputListing& listing, std::string* message);
+
 }  // namespace textmill

@@ -25,6 +25,7 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/io/input_files.h"
+#include "pipeline/manifest_check.h"
 
 struct sqlite3;
 
@@ -101,15 +102,6 @@ class RunState {
 // (another work dir) holds the lease; the same work dir may acquire it again.
 void AcquirePhasedLease(const std::string& dir, const std::string& work_dir);
 void ReleasePhasedLease(const std::string& dir);
-
-// Throws ConfigError naming `path` unless SQLite's quick_check of the open
-// manifest says ok (run at the start of every run, before any work).
-void CheckManifestIntegrity(sqlite3* db, const std::string& path);
-
-// Finished runs in DIR/manifest.sqlite that wrote documents (0 if there is
-// no manifest or it cannot be read; RunState reports a damaged one). The
-// dedup index of such a state dir cannot be empty.
-int64_t CountPublishingRuns(const std::string& dir);
 
 // 128-bit XXH3 of a file's content as hex ("" if unreadable).
 std::string HashFile(const std::string& path);

@@ -371,37 +371,20 @@ RunOutcome Job::Run() {
   std::unique_ptr<RunState> state;
   int64_t run_id = 0;
   const std::string output_abs = fs::absolute(config_.output.dir).lexically_normal().string();
-  OutputGuardFacts facts;
-  facts.dir = config_.output.dir;
-  facts.rank = options_.shard_rank;
-  facts.count = options_.shard_count;
-  facts.job = JobIdentity(config_, options_.shard_count, options_.state_dir);
-  facts.overwrite = options_.overwrite;
-  facts.has_state = !options_.state_dir.empty();
+  const std::string job = JobIdentity(config_, options_.shard_count, options_.state_dir);
   const std::string shard = std::to_string(options_.shard_rank) + "/" + std::to_string(options_.shard_count);
-  if (facts.has_state) {
+  if (!options_.state_dir.empty()) {
     state = std::make_unique<RunState>(options_.state_dir);  // the lock, before any output
     MaybePause("pause_after_lock");
-    facts.resuming_here = state->PendingOutputDir(shard) == output_abs;
-    facts.finished_run = state->FinishedRunFor(output_abs, shard);
-    if (!facts.finished_run.empty()) {
-      InputListing probe = listing_;
-      state->KeepNewInputs(probe);
-      facts.new_inputs = !probe.files.empty();
-    }
   }
-  if (std::string message; CheckOutputDir(facts, &message) == OutputVerdict::kNothingToDo) {
+  if (std::string message; GuardOutputDir(config_.output.dir, options_.shard_rank, options_.shard_count, job,
+                                          options_.overwrite, state.get(), listing_, &message) ==
+                           OutputVerdict::kNothingToDo) {
     spdlog::info("{}", message);
     RunOutcome outcome;
     std::ifstream in(fs::path(config_.output.dir) / ReportName());
     outcome.report = Json::parse(in, nullptr, false);
     return outcome;
-  }
-  if (options_.overwrite) {
-    // Another job's files go; a sibling rank of this job keeps its own.
-    const OutputDirInfo info = InspectOutputDir(config_.output.dir, options_.shard_rank, options_.shard_count);
-    if (info.has_output) spdlog::warn("--overwrite: replacing the output in {}", config_.output.dir);
-    RemoveOutputFiles(config_.output.dir, info.job == facts.job ? options_.shard_rank : -1, options_.shard_count);
   }
   if (state) {
     const int64_t index_last_run =
@@ -437,7 +420,7 @@ RunOutcome Job::Run() {
   spdlog::info("shard {}/{}: {} input files, {:.1f} MB", options_.shard_rank, options_.shard_count,
                listing_.files.size(), static_cast<double>(listing_.total_bytes()) / 1e6);
   OpenWriters();
-  WriteJobFile(config_.output.dir, facts.job, "textmill run, shard count " + std::to_string(options_.shard_count));
+  WriteJobFile(config_.output.dir, job, "textmill run, shard count " + std::to_string(options_.shard_count));
 
   const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
   // On the heap: it holds a simdjson parser and WARC buffers, too big for a stack frame.
