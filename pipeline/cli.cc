@@ -14,6 +14,7 @@
 #include "pipeline/config.h"
 #include "pipeline/errors.h"
 #include "pipeline/phases.h"
+#include "pipeline/progress.h"
 #include "pipeline/registry.h"
 #include "pipeline/util/hash.h"
 #include <sys/resource.h>
@@ -23,6 +24,7 @@
 #include "pipeline/util/atomic_file.h"
 #include <fstream>
 #include "pipeline/run_state.h"
+#include "pipeline/state_cmd.h"
 #include "stages/langid/langid.h"
 
 #include <tbb/blocked_range.h>
@@ -39,17 +41,21 @@ namespace {
 constexpr const char* kUsage = R"(textmill: scraped web pages -> clean text corpora (JSONL.zst)
 
 Usage:
-  textmill run -c CONFIG [-i PATH]... [-o DIR] [-j THREADS] [--shard R/N] [--state DIR] [--set KEY=VALUE]...
+  textmill run -c CONFIG [-i PATH...]... [-o DIR] [-j THREADS] [--shard R/N] [--state DIR [--restart]]
+               [--overwrite] [--set KEY=VALUE]... [PATH...]
   textmill phase PHASE -c CONFIG --work DIR [-i PATH]... [-o DIR] [--shard R/N] [--force]
       PHASE: process count sign dedup merge lines finalize report (see scripts/slurm/)
   textmill validate -c CONFIG [--set KEY=VALUE]...
   textmill langid [-c CONFIG] [--backend auto|combined|fasttext|cld2] [-j THREADS] < lines
-  textmill report RUN_DIR [-o report.html] [--state DIR]
+  textmill report RUN_DIR [-o report.html] [--state DIR [--nights N]]
+  textmill state check|runs STATE_DIR   (is the state dir sound? its runs)
   textmill --help | --version
 
 Exit codes: 0 done; 1 fatal error (output incomplete); 2 usage or config error
 (nothing was written); 3 done, but some inputs could not be read (see report.json);
-4 another run holds the --state directory's lock.
+4 another run holds the --state directory's lock. A rerun of a finished run
+does nothing and exits 0; an output dir holding another run's output is
+refused (exit 2) unless --overwrite.
 )";
 
 struct CommonArgs {
@@ -68,9 +74,19 @@ void AddCommonOptions(po::options_description& desc, CommonArgs& args) {
       ("help,h", "this help");
 }
 
+// stderr, after erasing the live progress line (else the log line would
+// start where the progress line ends).
+class StderrSink : public spdlog::sinks::stderr_color_sink_mt {
+ public:
+  void log(const spdlog::details::log_msg& msg) override {
+    ClearLiveLine();
+    spdlog::sinks::stderr_color_sink_mt::log(msg);
+  }
+};
+
 void SetUpLogging(const CommonArgs& args) {
   std::vector<spdlog::sink_ptr> sinks;
-  sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  sinks.push_back(std::make_shared<StderrSink>());
   if (!args.log_file.empty()) {
     sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(args.log_file));
   }
@@ -232,7 +248,8 @@ struct RunArgs {
 
 void AddRunOptions(po::options_description& desc, RunArgs& args) {
   desc.add_options()
-      ("input,i", po::value(&args.inputs)->composing(), "input file or directory (repeatable; replaces config inputs)")
+      ("input,i", po::value(&args.inputs)->composing()->multitoken(),
+       "input files or directories (-i A B, or repeated; replaces config inputs)")
       ("output,o", po::value(&args.output), "output directory (replaces output.dir)")
       ("threads,j", po::value(&args.threads), "worker threads, 0 = all cores (replaces threads)");
 }
@@ -356,6 +373,7 @@ int Run(const std::vector<std::string>& rest) {
   CommonArgs args;
   RunArgs run;
   std::string shard, state, progress = "auto";
+  double progress_seconds = 10;
   po::options_description desc("run options");
   AddCommonOptions(desc, args);
   AddRunOptions(desc, run);
@@ -363,9 +381,13 @@ int Run(const std::vector<std::string>& rest) {
       ("shard", po::value(&shard), "process slice R of N of the sorted input files: R/N")
       ("state", po::value(&state), "state directory: lock, manifest of processed inputs, dedup index (nightly use)")
       ("restart", "abandon an interrupted run in the state directory instead of resuming it")
-      ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)");
+      ("overwrite", "replace another run's output in the output directory (refused otherwise)")
+      ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)")
+      ("progress-interval", po::value(&progress_seconds), "seconds between progress log lines (default 10)");
+  po::positional_options_description positional;
+  positional.add("input", -1);  // bare paths after the options are inputs too
   po::variables_map flags;
-  if (!ParseArgs(rest, desc, &flags)) return kExitOk;
+  if (!ParseArgs(rest, desc, &flags, &positional)) return kExitOk;
   SetUpLogging(args);
 
   Config config = LoadRunConfig(args, run);
@@ -378,10 +400,12 @@ int Run(const std::vector<std::string>& rest) {
     throw ConfigError("--progress: expected auto, live, log or none");
   }
   options.live_progress = progress == "live" || (progress == "auto" && isatty(STDERR_FILENO));
-  if (progress == "none") options.progress_seconds = 1e9;
+  if (!(progress_seconds > 0)) throw ConfigError("--progress-interval: expected seconds > 0");
+  options.progress_seconds = progress == "none" ? 1e9 : progress_seconds;
 
   options.state_dir = state;
   options.restart = flags.count("restart") > 0;
+  options.overwrite = flags.count("overwrite") > 0;
   auto stages = BuildStages(config);  // config errors surface here, before any output
   const RunOutcome outcome = RunPipeline(config, std::move(stages), options);
   return outcome.exit_code;
@@ -424,6 +448,7 @@ int Main(int argc, char** argv) {
     if (command == "phase") return Phase(rest);
     if (command == "langid") return Langid(rest);
     if (command == "report") return Report(rest);
+    if (command == "state") return StateCommand(rest);
     std::cerr << "textmill: unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;
   } catch (const po::error& e) {

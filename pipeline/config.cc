@@ -106,6 +106,9 @@ void ReadOutput(OptionReader r, OutputOptions& out) {
   r.Get("rejects", out.rejects);
   r.Get("rejects_text", out.rejects_text);
   r.Get("route_by_lang", out.route_by_lang);
+  r.GetEnum("schema", out.schema, {"textmill", "dolma", "datatrove"});
+  r.Get("dataset", out.dataset);
+  r.Get("added", out.added);
   r.Finish();
 }
 
@@ -131,6 +134,24 @@ void ReadStages(const YAML::Node& list, std::vector<StageSpec>& out) {
   }
 }
 
+// Inputs and the output dir written in the file are relative to the file,
+// as a cron job runs it from anywhere; -i, -o and --set (applied after this)
+// stay relative to the working directory.
+void ResolveFilePaths(YAML::Node& tree, const std::filesystem::path& config_dir) {
+  if (!tree.IsMap()) return;
+  const auto resolve = [&](YAML::Node node) {
+    if (!node.IsScalar() || node.Scalar().empty()) return;
+    const std::filesystem::path value(node.Scalar());
+    if (!value.is_absolute()) node = (config_dir.empty() ? value : (config_dir / value).lexically_normal()).string();
+  };
+  const YAML::Node& view = tree;  // const lookups: a non-const operator[] could add keys
+  if (view["inputs"] && view["inputs"].IsSequence()) {
+    YAML::Node inputs = tree["inputs"];
+    for (size_t i = 0; i < inputs.size(); ++i) resolve(inputs[i]);
+  }
+  if (view["output"] && view["output"].IsMap() && view["output"]["dir"]) resolve(tree["output"]["dir"]);
+}
+
 }  // namespace
 
 Config LoadConfig(const std::string& path, const std::vector<std::string>& overrides) {
@@ -144,6 +165,7 @@ Config LoadConfig(const std::string& path, const std::vector<std::string>& overr
     throw ConfigError(path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
   if (config.tree.IsNull()) config.tree = YAML::Node(YAML::NodeType::Map);
+  ResolveFilePaths(config.tree, std::filesystem::path(path).parent_path());
   for (const std::string& assignment : overrides) ApplyOverride(config.tree, assignment);
 
   OptionReader root(config.tree, "");

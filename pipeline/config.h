@@ -31,7 +31,8 @@ struct ReaderOptions {
   // "too_large"; decompression stops there, so a zip bomb costs no memory.
   int64_t max_document_bytes = int64_t{64} << 20;
   // File name endings taken from a directory (each may also end in .gz/.zst).
-  std::vector<std::string> extensions = {"html", "htm", "xhtml", "txt", "text", "jsonl", "warc"};
+  // Every format the readers take: a folder of WARC or Dolma files must never give an empty corpus.
+  std::vector<std::string> extensions = {"html", "htm", "xhtml", "txt", "text", "jsonl", "ndjson", "json", "warc"};
   bool follow_symlinks = true;  // directory loops are detected and reported
   JsonlFields jsonl;
 };
@@ -45,6 +46,9 @@ struct OutputOptions {
   bool rejects = false;       // also write rejected documents to rejects/
   bool rejects_text = false;  // include their text (large) in rejects/
   bool route_by_lang = false;  // shards go to DIR/<lang>/ (needs a langid stage)
+  std::string schema = "textmill";  // textmill | dolma | datatrove (pipeline/document_json.h)
+  std::string dataset = "textmill";  // dolma: the `source` of every document
+  std::string added;  // dolma: the `added` timestamp ("": omitted: no wall clock, the output is deterministic)
 };
 
 struct StageSpec {

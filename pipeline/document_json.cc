@@ -28,6 +28,44 @@ std::string Dump(const Json& j) {
 
 std::string DocumentToJsonLine(const Document& doc) { return Dump(CommonFields(doc, true)); }
 
+std::string DocumentToJsonLine(const Document& doc, const OutputOptions& options) {
+  if (options.schema == "textmill") return DocumentToJsonLine(doc);
+  const double score = std::round(doc.lang_score * 1e4) / 1e4;
+  Json metadata = doc.metadata;
+  Json j = Json::object();
+  if (options.schema == "dolma") {
+    j["id"] = doc.id;
+    j["text"] = doc.text;
+    j["source"] = options.dataset;
+    const std::string added = !options.added.empty() ? options.added
+                              : metadata.contains("added") && metadata["added"].is_string()
+                                  ? metadata["added"].get<std::string>()
+                                  : std::string();
+    if (!added.empty()) j["added"] = added;
+    const std::string created = !doc.date.empty() ? doc.date
+                                : metadata.contains("created") && metadata["created"].is_string()
+                                    ? metadata["created"].get<std::string>()
+                                    : std::string();
+    if (!created.empty()) j["created"] = created;
+    metadata.erase("added");
+    metadata.erase("created");
+    if (!doc.url.empty()) metadata["url"] = doc.url;
+    if (!doc.lang.empty()) metadata["lang"] = doc.lang;
+    if (doc.lang_score >= 0) metadata["lang_score"] = score;
+    metadata["file_path"] = doc.source;
+  } else {  // datatrove
+    j["text"] = doc.text;
+    j["id"] = doc.id;
+    if (!doc.url.empty()) metadata["url"] = doc.url;
+    if (!doc.lang.empty()) metadata["language"] = doc.lang;
+    if (doc.lang_score >= 0) metadata["language_score"] = score;
+    metadata["file_path"] = doc.source;
+    if (!doc.date.empty()) metadata["date"] = doc.date;
+  }
+  j["metadata"] = std::move(metadata);
+  return Dump(j);
+}
+
 std::string RejectToJsonLine(const Document& doc, bool with_text) {
   Json j = CommonFields(doc, with_text);
   j["reject_reason"] = doc.reject_reason;

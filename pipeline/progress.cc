@@ -5,6 +5,22 @@
 #include <cstdio>
 
 namespace textmill {
+namespace {
+
+std::mutex& TerminalMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+bool live_line_shown = false;  // guarded by TerminalMutex()
+
+}  // namespace
+
+void ClearLiveLine() {
+  const std::lock_guard<std::mutex> lock(TerminalMutex());
+  if (!live_line_shown) return;
+  std::fputs("\r\033[K", stderr);
+  live_line_shown = false;
+}
 
 ProgressReporter::ProgressReporter(const ReadProgress& read, const std::atomic<int64_t>& docs_written,
                                    int64_t total_files, uint64_t total_bytes, bool live,
@@ -25,7 +41,7 @@ ProgressReporter::~ProgressReporter() {
   }
   wake_.notify_all();
   thread_.join();
-  if (live_) Print(true);
+  if (seconds_ < 1e8) Print(true);  // --progress none sets a period no run reaches
 }
 
 void ProgressReporter::Loop() {
@@ -39,13 +55,19 @@ void ProgressReporter::Print(bool final) {
   const double bytes = static_cast<double>(read_.bytes_read.load());
   const double mbps = elapsed > 0 ? bytes / 1e6 / elapsed : 0;
   const double left = static_cast<double>(total_bytes_) - bytes;
-  const double eta = (bytes > 0 && left > 0) ? left / (bytes / elapsed) : 0;
-  const std::string line = fmt::format("files {}/{}  docs {}  {:.1f} MB/s  ETA {:.0f}s",
-                                       read_.files_done.load(), total_files_, docs_written_.load(),
-                                       mbps, eta);
+  const std::string pass = final ? "done" : read_.pass.load();
+  std::string line = fmt::format("{}: files {}/{}  docs read {}, written {}  {:.1f} MB/s", pass,
+                                 read_.files_done.load(), total_files_, read_.docs_read.load(),
+                                 docs_written_.load(), mbps);
+  // Bytes measure the reading pass only; later passes have no byte count to extrapolate.
+  if (!final && pass == "reading" && bytes > 0 && left > 0) {
+    line += fmt::format("  ETA {:.0f}s", left / (bytes / elapsed));
+  }
   if (live_) {
+    const std::lock_guard<std::mutex> lock(TerminalMutex());
     std::fprintf(stderr, "\r%s\033[K%s", line.c_str(), final ? "\n" : "");
     std::fflush(stderr);
+    live_line_shown = !final;
   } else {
     spdlog::info("progress: {}", line);
   }

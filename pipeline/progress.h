@@ -1,5 +1,7 @@
-// Progress: a background thread that reports files, documents, MB/s and ETA
-// (from bytes) every few seconds, as a live line on a terminal or a log line.
+// Progress: a background thread that reports the pass (reading, deciding
+// duplicates, writing), files, documents read and written, MB/s and ETA (from
+// bytes) every few seconds, as a live line on a terminal or a log line; in
+// log mode a last line at the end, so even a short run logs one.
 #pragma once
 
 #include <atomic>
@@ -12,6 +14,11 @@
 #include "pipeline/io/document_source.h"
 
 namespace textmill {
+
+// Erases the live progress line if one is on the terminal, so that a log line
+// printed next starts at column 0 (the stderr log sink calls it; the line is
+// redrawn at the next tick).
+void ClearLiveLine();
 
 class ProgressReporter {
  public:

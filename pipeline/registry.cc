@@ -1,6 +1,8 @@
 #include "pipeline/registry.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <vector>
 
 #include "pipeline/errors.h"
 
@@ -8,12 +10,21 @@ namespace textmill {
 
 std::string StageContext::ResolvePath(const std::string& path) const {
   namespace fs = std::filesystem;
-  if (path.empty() || fs::path(path).is_absolute() || fs::exists(path)) return path;
-  const fs::path beside_config = fs::path(config_dir) / path;
-  if (fs::exists(beside_config)) return beside_config.string();
-  // configs/ names in a config that lives in configs/: try the parent too.
-  const fs::path beside_parent = fs::path(config_dir).parent_path() / path;
-  return fs::exists(beside_parent) ? beside_parent.string() : path;
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  std::error_code ec;
+  // The config's own directory first, so a job runs the same from any working
+  // directory (cron); configs/ names in a config that lives in configs/: its
+  // parent; then the installed data files; the working directory last.
+  std::vector<fs::path> candidates = {fs::path(config_dir) / path, fs::path(config_dir).parent_path() / path};
+  if (const char* data = std::getenv("TEXTMILL_DATA_DIR"); data && *data) candidates.push_back(fs::path(data) / path);
+#ifdef TEXTMILL_INSTALLED_DATA_DIR
+  candidates.push_back(fs::path(TEXTMILL_INSTALLED_DATA_DIR) / path);
+#endif
+  candidates.push_back(path);
+  for (const fs::path& candidate : candidates) {
+    if (fs::exists(candidate, ec)) return candidate.lexically_normal().string();
+  }
+  return path;
 }
 
 Registry& Registry::Global() {

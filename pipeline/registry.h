@@ -22,8 +22,9 @@ struct StageContext {
   std::string config_dir = ".";  // directory of the config file
   std::string state_dir;         // `run --state DIR`: indexes kept between runs
 
-  // A data file named in the config: as given if it exists (relative to the
-  // working directory), else relative to the config file's directory.
+  // A data file named in the config: absolute as given; a relative one is
+  // looked for beside the config file, beside its directory, in
+  // $TEXTMILL_DATA_DIR and the installed data dir, then in the working directory.
   std::string ResolvePath(const std::string& path) const;
 };
 using StageFactory = std::function<std::unique_ptr<Stage>(OptionReader&, const StageContext&)>;

@@ -113,9 +113,16 @@ std::string RenderReportHtml(const Json& report, const Json& trend) {
   const Json totals = report.value("totals", Json::object());
   const Json stages = report.value("stages", Json::array());
   std::vector<std::pair<std::string, double>> funnel, rejects, langs, lengths, trend_cols;
+  // The languages of what was written (report.json output.languages); reports
+  // of older versions and phased runs only have langid's counts, taken before
+  // dedup and later stages.
+  const Json written = report.contains("output") ? report["output"].value("languages", Json::object())
+                                                 : Json::object();
+  const bool written_langs = !written.empty();
+  for (const auto& [lang, n] : written.items()) langs.emplace_back(lang, n.get<double>());
   for (const Json& stage : stages) {
     funnel.emplace_back(stage.value("name", "?") + " (out)", stage.value("docs_out", 0.0));
-    if (stage.value("name", "") == "langid") {
+    if (stage.value("name", "") == "langid" && !written_langs) {
       const Json counters = stage.value("counters", Json::object());
       for (const auto& [key, value] : counters.items()) {
         if (key.rfind("lang.", 0) == 0) langs.emplace_back(key.substr(5), value.get<double>());
@@ -135,7 +142,10 @@ std::string RenderReportHtml(const Json& report, const Json& trend) {
     lengths.emplace_back(bucket, n.get<double>());
   }
   for (const Json& run : trend) {
-    trend_cols.emplace_back("run " + std::to_string(run.value("run", 0)), run.value("written", 0.0));
+    // The night's date (its runs are dated by start, in UTC as the manifest records them).
+    const std::string started = run.value("started", "");
+    trend_cols.emplace_back(started.size() >= 10 ? started.substr(0, 10) : "run " + std::to_string(run.value("run", 0)),
+                            run.value("written", 0.0));
   }
   std::string html =
       "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>textmill run report</title><style>"
@@ -153,11 +163,15 @@ std::string RenderReportHtml(const Json& report, const Json& trend) {
                    " s (" + Num(totals.value("input_mb_per_second", 0.0)) + " MB/s)");
   const Json inputs = report.value("inputs", Json::object());
   row("unreadable inputs", Num(static_cast<double>(inputs.value("unreadable", Json::array()).size())));
+  row("started", Escape(report.value("started", "?")));
+  row("finished", Escape(report.value("finished", "?")));
   row("exit code", Num(report.value("exit_code", 0.0)));
   html += "</table>";
   html += "<h2>Documents through the stages</h2>" + BarChart(funnel, "#3b7dd8");
   html += "<h2>Rejects by reason</h2>" + BarChart(rejects, "#d8573b");
-  html += "<h2>Languages</h2>" + BarChart(langs, "#3bab6b");
+  html += std::string(written_langs ? "<h2>Languages of written documents</h2>"
+                                    : "<h2>Languages (at the langid stage, before later stages)</h2>") +
+          BarChart(langs, "#3bab6b");
   html += "<h2>Text length of written documents (characters)</h2>" + ColumnChart(lengths, "#8a5cd1");
   html += "<h2>Documents written, last nights</h2>" + ColumnChart(trend_cols, "#d1a23b");
   html += "</body></html>\n";

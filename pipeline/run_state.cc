@@ -1,5 +1,7 @@
 #include "pipeline/run_state.h"
+#include "pipeline/manifest_check.h"
 #include "pipeline/util/atomic_file.h"
+#include "pipeline/util/io_error.h"
 
 #include <fstream>
 
@@ -29,7 +31,7 @@ std::string Now() {
 struct Statement {
   Statement(sqlite3* db, const char* sql) {
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-      throw RuntimeError(std::string("manifest: ") + sqlite3_errmsg(db));
+      throw RuntimeError("manifest: " + SqliteError(db));
     }
   }
   ~Statement() { sqlite3_finalize(stmt); }
@@ -44,7 +46,7 @@ struct Statement {
   bool Step() {
     const int rc = sqlite3_step(stmt);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      throw RuntimeError(std::string("manifest: ") + sqlite3_errmsg(sqlite3_db_handle(stmt)));
+      throw RuntimeError("manifest: " + SqliteError(sqlite3_db_handle(stmt)));
     }
     return rc == SQLITE_ROW;
   }
@@ -86,16 +88,40 @@ std::string LeaseHolder(const std::string& dir) {
   return holder;
 }
 
-// The flock every single-machine run holds; -1 (and LockedError) if taken.
-int TakeLock(const std::string& dir) {
+// The flocks every single-machine run holds: DIR/lock, which users see (and
+// `flock DIR/lock` takes from a script), and the directory itself, which
+// `rm DIR/lock` cannot take away from a live run (a new lock file would be a
+// new inode, so its flock alone would let a second run in). LockedError if
+// either is taken.
+struct HeldLock {
+  int file_fd = -1;
+  int dir_fd = -1;
+  void Release() {
+    if (file_fd >= 0) ::close(file_fd);
+    if (dir_fd >= 0) ::close(dir_fd);
+    file_fd = dir_fd = -1;
+  }
+};
+
+HeldLock TakeLock(const std::string& dir) {
   const std::string lock_path = (std::filesystem::path(dir) / "lock").string();
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw ConfigError("--state " + dir + ": cannot open " + lock_path);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
+  HeldLock held;
+  held.dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (held.dir_fd < 0) throw ConfigError("--state " + dir + ": cannot open the directory");
+  if (::flock(held.dir_fd, LOCK_EX | LOCK_NB) != 0) {
+    held.Release();
+    throw LockedError("--state " + dir + ": another textmill run holds the lock (on the directory " + dir + ")");
+  }
+  held.file_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (held.file_fd < 0) {
+    held.Release();
+    throw ConfigError("--state " + dir + ": cannot open " + lock_path);
+  }
+  if (::flock(held.file_fd, LOCK_EX | LOCK_NB) != 0) {
+    held.Release();
     throw LockedError("--state " + dir + ": another textmill run holds the lock (" + lock_path + ")");
   }
-  return fd;
+  return held;
 }
 
 // An exclusive flock on DIR/manifest.lock for the scope, waiting for it.
@@ -124,10 +150,10 @@ void AcquirePhasedLease(const std::string& dir, const std::string& work_dir) {
   if (ec) throw ConfigError("--state " + dir + ": cannot create: " + ec.message());
   // No single-machine run in progress while we look. The tasks of an array
   // start together and each holds the lock for a moment: retry for a while.
-  int lock_fd = -1;
+  HeldLock lock;
   for (int attempt = 0;; ++attempt) {
     try {
-      lock_fd = TakeLock(dir);
+      lock = TakeLock(dir);
       break;
     } catch (const LockedError&) {
       if (attempt >= 200) throw;
@@ -138,11 +164,11 @@ void AcquirePhasedLease(const std::string& dir, const std::string& work_dir) {
   if (holder.empty()) {
     WriteFileAtomic(LeasePath(dir), work_dir + "\n");
   } else if (holder != work_dir) {
-    ::close(lock_fd);
+    lock.Release();
     throw LockedError("--state " + dir + ": the phased run with work dir " + holder + " holds it (" + LeasePath(dir) +
                       "; remove that file only if that job is gone for good)");
   }
-  ::close(lock_fd);
+  lock.Release();
 }
 
 void ReleasePhasedLease(const std::string& dir) { std::filesystem::remove(LeasePath(dir)); }
@@ -152,47 +178,63 @@ RunState::RunState(const std::string& dir, bool take_lock) : dir_(dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) throw ConfigError("--state " + dir + ": cannot create: " + ec.message());
   if (take_lock) {
-    lock_fd_ = TakeLock(dir);
+    HeldLock lock = TakeLock(dir);
+    lock_fd_ = lock.file_fd;
+    dir_lock_fd_ = lock.dir_fd;
     if (const std::string holder = LeaseHolder(dir); !holder.empty()) {
-      ::close(lock_fd_);
-      lock_fd_ = -1;
+      lock.Release();
+      lock_fd_ = dir_lock_fd_ = -1;
       throw LockedError("--state " + dir + ": the phased run with work dir " + holder + " holds it (" +
                         LeasePath(dir) + ")");
     }
   }
-  const std::string db_path = (std::filesystem::path(dir) / "manifest.sqlite").string();
-  if (sqlite3_open(db_path.c_str(), &db_) != SQLITE_OK) {
-    throw ConfigError("--state " + dir + ": cannot open " + db_path + ": " + sqlite3_errmsg(db_));
-  }
-  sqlite3_busy_timeout(db_, 10000);
-  // Processes setting up the manifest at once (the tasks of a phased run on
-  // its first night) get "database is locked" from SQLite without waiting:
-  // switching a new database to WAL does not go through the busy handler.
-  // A lock file takes them one at a time; each holds it for milliseconds.
-  const SetupLock setup(dir);
+  // A constructor that throws runs no destructor: let go of the locks here.
   try {
-    Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-         "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT, status TEXT,"
-         " config_hash TEXT, shard TEXT, output_dir TEXT, documents_read INTEGER, documents_written INTEGER);"
-         "CREATE TABLE IF NOT EXISTS inputs(path TEXT, size INTEGER, mtime INTEGER, hash TEXT, run_id INTEGER,"
-         " documents INTEGER, PRIMARY KEY(path, hash));"
-         "CREATE TABLE IF NOT EXISTS run_inputs(run_id INTEGER, path TEXT, size INTEGER, mtime INTEGER, hash TEXT);");
-  } catch (const RuntimeError& e) {
-    throw ConfigError("--state " + dir + ": manifest.sqlite is not usable: " + e.what());
+    const std::string db_path = (std::filesystem::path(dir) / "manifest.sqlite").string();
+    CheckManifestFile(dir, db_path);
+    if (sqlite3_open(db_path.c_str(), &db_) != SQLITE_OK) {
+      throw ConfigError("--state " + dir + ": cannot open " + db_path + ": " + sqlite3_errmsg(db_));
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    CheckManifestIntegrity(db_, db_path);
+    // Processes setting up the manifest at once (the tasks of a phased run on
+    // its first night) get "database is locked" from SQLite without waiting:
+    // switching a new database to WAL does not go through the busy handler.
+    // A lock file takes them one at a time; each holds it for milliseconds.
+    const SetupLock setup(dir);
+    try {
+      Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+           "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT, status TEXT,"
+           " config_hash TEXT, shard TEXT, output_dir TEXT, documents_read INTEGER, documents_written INTEGER);"
+           "CREATE TABLE IF NOT EXISTS inputs(path TEXT, size INTEGER, mtime INTEGER, hash TEXT, run_id INTEGER,"
+           " documents INTEGER, PRIMARY KEY(path, hash));"
+           "CREATE TABLE IF NOT EXISTS run_inputs(run_id INTEGER, path TEXT, size INTEGER, mtime INTEGER, hash TEXT);");
+    } catch (const RuntimeError& e) {
+      if (std::string(e.what()).find("no space left") != std::string::npos) throw;
+      throw ConfigError("--state " + dir + ": manifest.sqlite is not usable: " + e.what());
+    }
+    MarkManifestCreated(dir);
+  } catch (...) {
+    if (db_) sqlite3_close(db_);
+    db_ = nullptr;
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+    if (dir_lock_fd_ >= 0) ::close(dir_lock_fd_);
+    lock_fd_ = dir_lock_fd_ = -1;
+    throw;
   }
 }
 
 RunState::~RunState() {
   if (db_) sqlite3_close(db_);
-  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flocks
+  if (dir_lock_fd_ >= 0) ::close(dir_lock_fd_);
 }
 
 void RunState::Exec(const std::string& sql) {
   char* error = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    const std::string message = error ? error : "error";
     sqlite3_free(error);
-    throw RuntimeError("manifest: " + message);
+    throw RuntimeError("manifest: " + SqliteError(db_));
   }
 }
 
@@ -246,6 +288,20 @@ RunState::Begun RunState::BeginRun(const std::string& config_hash, const std::st
   insert.Bind(1, Now()).Bind(2, config_hash).Bind(3, shard).Bind(4, output_dir).Step();
   begun.run_id = sqlite3_last_insert_rowid(db_);
   return begun;
+}
+
+std::string RunState::FinishedRunFor(const std::string& output_dir, const std::string& shard) {
+  Statement done(db_, "SELECT id, finished FROM runs WHERE status='done' AND output_dir=?1 AND shard=?2 "
+                      "ORDER BY id DESC LIMIT 1");
+  done.Bind(1, output_dir).Bind(2, shard);
+  if (!done.Step()) return "";
+  return "run " + std::to_string(done.Int(0)) + " (finished " + done.Text(1) + ")";
+}
+
+std::string RunState::PendingOutputDir(const std::string& shard) {
+  Statement pending(db_, "SELECT output_dir FROM runs WHERE status='running' AND shard=?1 ORDER BY id DESC LIMIT 1");
+  pending.Bind(1, shard);
+  return pending.Step() ? pending.Text(0) : "";
 }
 
 std::map<std::string, int64_t> RunState::KeepNewInputs(InputListing& listing) {

@@ -25,6 +25,7 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/io/input_files.h"
+#include "pipeline/manifest_check.h"
 
 struct sqlite3;
 
@@ -58,6 +59,12 @@ class RunState {
   Begun BeginRun(const std::string& config_hash, const std::string& shard, const std::string& output_dir,
                  bool restart, int64_t index_last_run);
 
+  // The last run recorded as done for `shard` writing to `output_dir`:
+  // "run N (finished T)", or "" if none.
+  std::string FinishedRunFor(const std::string& output_dir, const std::string& shard);
+  // The output dir of an interrupted (still 'running') run of `shard`, or "".
+  std::string PendingOutputDir(const std::string& shard);
+
   // Removes from `listing` the inputs an earlier run already processed
   // unchanged; returns counts by kind (new, changed, unchanged).
   std::map<std::string, int64_t> KeepNewInputs(InputListing& listing);
@@ -82,6 +89,7 @@ class RunState {
 
   std::string dir_;
   int lock_fd_ = -1;
+  int dir_lock_fd_ = -1;  // flock on the directory itself: survives `rm DIR/lock`
   sqlite3* db_ = nullptr;
   // Content hashes of the inputs kept by KeepNewInputs, by path.
   std::map<std::string, std::string> hashes_;

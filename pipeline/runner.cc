@@ -22,6 +22,7 @@
 #include "pipeline/io/input_files.h"
 #include "pipeline/io/shard_writer.h"
 #include "pipeline/phases.h"
+#include "pipeline/output_dir.h"
 #include "pipeline/progress.h"
 #include "pipeline/run_state.h"
 #include "pipeline/util/hash.h"
@@ -34,6 +35,16 @@ namespace fs = std::filesystem;
 
 namespace textmill {
 namespace {
+
+// Wall-clock time for report.json (never in the shards, which stay byte-identical).
+std::string UtcNow() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 // Text length buckets, powers of two of characters: 0 = under 128, 1 = 128-255, ...
 int LengthBucket(const std::string& text) {
@@ -92,10 +103,14 @@ class Job {
   void RunStage(size_t index, Batch& batch);
   void WriteBatch(Batch& batch, SpoolWriter* spool);
   void PrepareOutputDir();
+  // This task's slice of the inputs, without the output, state and work dirs.
+  // Throws ConfigError when there is no input file at all.
+  InputListing ListRunInputs() const;
   void OpenWriters();
   // Flushes the stages, closes the shards, writes config.yaml, the report and
   // the metrics.
   RunOutcome FinishOutput(std::chrono::steady_clock::time_point start);
+  void RecordFailure(RunOutcome& outcome, const std::string& error);
   std::string ReportName() const;
   size_t GlobalStageIndex() const;
   // Phased runs: what the process phase hands on to finalize's report.
@@ -132,6 +147,8 @@ class Job {
   std::vector<Json> unreadable_;
   std::map<std::string, int64_t> docs_by_path_;  // documents written per input file
   std::map<int, int64_t> length_histogram_;      // written documents by LengthBucket
+  std::map<std::string, int64_t> written_by_lang_;  // written documents by language
+  std::string started_ = UtcNow();                  // for the report: when this process began the run
   Json incremental_ = Json::object();
   Json carried_inputs_;  // finalize of a phased run: the process phase's input summary
 };
@@ -214,6 +231,14 @@ void Job::RunGlobalPasses(tbb::task_arena& arena, int threads, const Source& sou
   const std::string spool_dir = (fs::path(config_.output.dir) / ("." + ShardPrefix(options_.shard_rank) + ".spool")).string();
   std::error_code ec;
   fs::remove_all(spool_dir, ec);
+  // The spool goes however the passes end (a full disk included).
+  struct SpoolRemover {
+    const std::string& dir;
+    ~SpoolRemover() {
+      std::error_code rec;
+      fs::remove_all(dir, rec);
+    }
+  } remover{spool_dir};
   SpoolWriter spool(spool_dir);
   // Pass 1: the stages before the global one; it observes every survivor.
   RunPass(arena, threads, source, 0, global, [&stage](Document& doc) { stage.Observe(doc); },
@@ -221,6 +246,7 @@ void Job::RunGlobalPasses(tbb::task_arena& arena, int threads, const Source& sou
   spool.Close();
   stage.EndObserve(spool.documents());
   spdlog::info("{}: {} documents spooled; analysing", stage.Name(), spool.documents());
+  read_progress_.pass = "deciding duplicates";
   // Pass 2: analysis by ordinal, nothing written.
   {
     SpoolReader reader(spool_dir, config_.batch_size);
@@ -231,6 +257,7 @@ void Job::RunGlobalPasses(tbb::task_arena& arena, int threads, const Source& sou
   stage.Decide();
   tallies_[global].cpu_ns += ThreadCpuNanos() - cpu_start;
   // Pass 3: decisions applied, later stages, the writer.
+  read_progress_.pass = "writing";
   SpoolReader reader(spool_dir, config_.batch_size);
   RunPass(arena, threads, [&reader](Batch& b) { return reader.Next(b); }, global, stages_.size(), nullptr,
           [this](Batch& batch) { WriteBatch(batch, nullptr); });
@@ -264,9 +291,10 @@ void Job::WriteBatch(Batch& batch, SpoolWriter* spool) {
       if (rejects_writer_) rejects_writer_->Write(RejectToJsonLine(doc, config_.output.rejects_text));
       continue;
     }
-    WriterFor(doc).Write(DocumentToJsonLine(doc));
+    WriterFor(doc).Write(DocumentToJsonLine(doc, config_.output));
     ++docs_written_;
     ++length_histogram_[LengthBucket(doc.text)];
+    ++written_by_lang_[doc.lang.empty() ? "und" : doc.lang];
     if (!doc.input_path.empty()) ++docs_by_path_[doc.input_path];
     if (writer_->shards().size() == 1) MaybeCrash("after_first_shard");
   }
@@ -302,6 +330,18 @@ void Job::PrepareOutputDir() {
   }
 }
 
+InputListing Job::ListRunInputs() const {
+  std::vector<std::string> exclude = {config_.output.dir};
+  if (!options_.state_dir.empty()) exclude.push_back(options_.state_dir);
+  if (!options_.work_dir.empty()) exclude.push_back(options_.work_dir);
+  const InputListing all = ListInputs(config_.inputs, config_.reader, exclude);
+  for (const InputProblem& skipped : all.skipped_dirs) {
+    spdlog::info("not read as input: {} ({})", skipped.path, skipped.reason);
+  }
+  if (all.files.empty()) throw ConfigError(DescribeEmptyListing(config_.inputs, all));
+  return SelectShard(all, options_.shard_rank, options_.shard_count);
+}
+
 size_t Job::GlobalStageIndex() const {
   for (size_t i = 0; i < stages_.size(); ++i) {
     if (dynamic_cast<GlobalStage*>(stages_[i].get())) return i;
@@ -326,19 +366,31 @@ void Job::OpenWriters() {
 
 RunOutcome Job::Run() {
   const auto start = std::chrono::steady_clock::now();
-  listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank,
-                         options_.shard_count);
+  listing_ = ListRunInputs();
   const size_t global = GlobalStageIndex();
   std::unique_ptr<RunState> state;
   int64_t run_id = 0;
+  const std::string output_abs = fs::absolute(config_.output.dir).lexically_normal().string();
+  const std::string job = JobIdentity(config_, options_.shard_count, options_.state_dir);
+  const std::string shard = std::to_string(options_.shard_rank) + "/" + std::to_string(options_.shard_count);
   if (!options_.state_dir.empty()) {
     state = std::make_unique<RunState>(options_.state_dir);  // the lock, before any output
+    MaybePause("pause_after_lock");
+  }
+  if (std::string message; GuardOutputDir(config_.output.dir, options_.shard_rank, options_.shard_count, job,
+                                          options_.overwrite, state.get(), listing_, &message) ==
+                           OutputVerdict::kNothingToDo) {
+    spdlog::info("{}", message);
+    RunOutcome outcome;
+    std::ifstream in(fs::path(config_.output.dir) / ReportName());
+    outcome.report = Json::parse(in, nullptr, false);
+    return outcome;
+  }
+  if (state) {
     const int64_t index_last_run =
         global < stages_.size() ? static_cast<GlobalStage&>(*stages_[global]).LastCommittedRun() : 0;
-    const std::string shard = std::to_string(options_.shard_rank) + "/" + std::to_string(options_.shard_count);
-    const RunState::Begun begun = state->BeginRun(ConfigHash(config_), shard,
-                                                  fs::absolute(config_.output.dir).lexically_normal().string(),
-                                                  options_.restart, index_last_run);
+    const RunState::Begun begun = state->BeginRun(ConfigHash(config_), shard, output_abs, options_.restart,
+                                                  index_last_run);
     run_id = begun.run_id;
     if (begun.completed) {
       spdlog::info("state {}: run {} had finished its output in {} before it was interrupted; manifest completed, "
@@ -368,11 +420,16 @@ RunOutcome Job::Run() {
   spdlog::info("shard {}/{}: {} input files, {:.1f} MB", options_.shard_rank, options_.shard_count,
                listing_.files.size(), static_cast<double>(listing_.total_bytes()) / 1e6);
   OpenWriters();
+  WriteJobFile(config_.output.dir, job, "textmill run, shard count " + std::to_string(options_.shard_count));
 
   const int threads = config_.threads > 0 ? config_.threads : tbb::info::default_concurrency();
   // On the heap: it holds a simdjson parser and WARC buffers, too big for a stack frame.
   auto source = std::make_unique<DocumentSource>(listing_, config_.reader, config_.batch_size, &read_progress_);
-  const auto read_inputs = [&source](Batch& batch) { return source->Next(batch); };
+  const auto read_inputs = [this, &source](Batch& batch) {
+    const bool more = source->Next(batch);
+    read_progress_.docs_read += static_cast<int64_t>(batch.docs.size());
+    return more;
+  };
   {
     ProgressReporter progress(read_progress_, docs_written_,
                               static_cast<int64_t>(listing_.files.size()), listing_.total_bytes(),
@@ -388,10 +445,17 @@ RunOutcome Job::Run() {
   RunOutcome outcome = FinishOutput(start);
   // Indexes learn of this run only once its shards are complete, and the
   // manifest only once the index has it.
-  MaybeCrash("before_index_commit");
-  if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit(run_id);
-  MaybeCrash("before_manifest_commit");
-  if (state) state->FinishRun(run_id, listing_, docs_by_path_, docs_read_, docs_written_.load());
+  try {
+    MaybeCrash("before_index_commit");
+    MaybePause("pause_before_index_commit");
+    if (global < stages_.size()) static_cast<GlobalStage&>(*stages_[global]).Commit(run_id);
+    MaybeCrash("before_manifest_commit");
+    if (state) state->FinishRun(run_id, listing_, docs_by_path_, docs_read_, docs_written_.load());
+  } catch (const std::exception& e) {
+    RecordFailure(outcome, e.what());
+    throw;
+  }
+  MaybeCrash("after_manifest_commit");
 
   spdlog::info("done: {} documents read, {} written, {} rejected, {} unreadable inputs, {:.1f}s",
                docs_read_, docs_written_.load(), docs_read_ - docs_written_.load(), unreadable_.size(),
@@ -416,6 +480,21 @@ RunOutcome Job::FinishOutput(std::chrono::steady_clock::time_point start) {
   WriteFileAtomic((dir / ReportName()).string(), outcome.report.dump(2) + "\n");
   WriteMetrics(outcome, wall);
   return outcome;
+}
+
+// The report was written before the index and manifest commits; when one of
+// them fails the report and metrics must not say the run succeeded. Best
+// effort: the disk that failed may be the output's.
+void Job::RecordFailure(RunOutcome& outcome, const std::string& error) {
+  outcome.exit_code = 1;
+  outcome.report["exit_code"] = 1;
+  outcome.report["error"] = error;
+  try {
+    WriteFileAtomic((fs::path(config_.output.dir) / ReportName()).string(), outcome.report.dump(2) + "\n");
+    WriteMetrics(outcome, outcome.report["totals"]["wall_seconds"].get<double>());
+  } catch (const std::exception& e) {
+    spdlog::error("cannot record the failure in the report: {}", e.what());
+  }
 }
 
 // Phased runs. The process phase spools the survivors of the stages before
@@ -446,7 +525,7 @@ RunOutcome Job::RunPhase() {
 RunOutcome Job::RunProcessPhase(tbb::task_arena& arena, int threads, const PhaseFiles& files) {
   const size_t global = GlobalStageIndex();
   GlobalStage* stage = global < stages_.size() ? static_cast<GlobalStage*>(stages_[global].get()) : nullptr;
-  listing_ = SelectShard(ListInputs(config_.inputs, config_.reader), options_.shard_rank, options_.shard_count);
+  listing_ = ListRunInputs();
   Json incremental;
   Json hashes = Json::object();
   if (!options_.state_dir.empty()) {  // only what earlier runs have not taken (the manifest is only read)
@@ -613,6 +692,13 @@ Json Job::BuildReport(double wall_seconds) const {
                       {"bytes", input_bytes},
                       {"unreadable", unreadable_},
                       {"ignored_by_extension", carried ? carried_inputs_["ignored_by_extension"] : ignored},
+                      {"skipped_dirs", [this] {
+                         Json dirs = Json::array();
+                         for (const InputProblem& p : listing_.skipped_dirs) {
+                           dirs.push_back({{"path", p.path}, {"reason", p.reason}});
+                         }
+                         return dirs;
+                       }()},
                       {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()},
                       {"records", Json(read_progress_.record_counts)}};
   Json stages = Json::array();
@@ -653,7 +739,10 @@ Json Job::BuildReport(double wall_seconds) const {
                          for (const auto& [bucket, n] : length_histogram_) h[BucketLabel(bucket)] = n;
                          return h;
                        }()},
-                      {"rejects_file_documents", rejects_writer_ ? rejects_writer_->lines() : 0}};
+                      {"rejects_file_documents", rejects_writer_ ? rejects_writer_->lines() : 0},
+                      {"languages", Json(written_by_lang_)}};
+  report["started"] = started_;
+  report["finished"] = UtcNow();
   report["totals"] = {{"documents_read", docs_read_},
                       {"documents_written", docs_written_.load()},
                       {"documents_rejected", docs_read_ - docs_written_.load()},
@@ -709,6 +798,13 @@ std::string ConfigHash(const Config& config) {
   YAML::Emitter emitter;
   emitter << tree;
   return Hash128Hex(emitter.c_str());
+}
+
+std::string JobIdentity(const Config& config, int shard_count, const std::string& state_dir) {
+  std::string job = ConfigHash(config) + "|N=" + std::to_string(shard_count);
+  for (const std::string& in : config.inputs) job += "|" + fs::absolute(in).lexically_normal().string();
+  if (!state_dir.empty()) job += "|state=" + fs::absolute(state_dir).lexically_normal().string();
+  return Hash128Hex(job);
 }
 
 std::string ShardPrefix(int rank) {

@@ -24,6 +24,7 @@ struct RunOptions {
   double progress_seconds = 10;
   std::string state_dir;        // run --state: manifest, lock, incremental inputs
   bool restart = false;         // abandon an interrupted run instead of resuming it
+  bool overwrite = false;       // replace another run's output in the output dir (run --overwrite)
   // Phased runs (pipeline/phases.h): "process", "sign" or "finalize" runs that
   // document phase of task shard_rank over the work dir; empty: a whole run.
   std::string phase;
@@ -38,6 +39,10 @@ struct RunOutcome {
 // Hash of what decides the output: the config without inputs, output dir and
 // threads. A run interrupted under one config is not resumed under another.
 std::string ConfigHash(const Config& config);
+
+// Identity of a job: config hash, shard count, absolute inputs and state dir.
+// The ranks of one `--shard R/N` job share it (pipeline/output_dir.h).
+std::string JobIdentity(const Config& config, int shard_count, const std::string& state_dir);
 
 // Runs `stages` (already built, so config errors surfaced earlier). Throws
 // RuntimeError when the output cannot be written.

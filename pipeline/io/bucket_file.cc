@@ -1,6 +1,8 @@
 #include "pipeline/io/bucket_file.h"
 
 #include <cerrno>
+
+#include "pipeline/util/io_error.h"
 #include <cstring>
 #include <fstream>
 
@@ -28,7 +30,7 @@ BucketFileWriter::BucketFileWriter(std::string path, uint32_t buckets, size_t re
     : path_(std::move(path)), buckets_(buckets), record_size_(record_size), budget_(memory_budget), pending_(buckets) {
   const std::string temp = TempPathFor(path_);
   data_ = std::fopen(temp.c_str(), "wb");
-  if (!data_) throw RuntimeError("cannot write " + temp + ": " + std::strerror(errno));
+  if (!data_) throw RuntimeError(WriteError(temp, errno));
 }
 
 BucketFileWriter::~BucketFileWriter() {
@@ -55,7 +57,7 @@ void BucketFileWriter::SpillLocked() {
     index_.push_back(offset_);
     std::vector<char>& out = pending_[b];
     if (!out.empty() && std::fwrite(out.data(), 1, out.size(), data_) != out.size()) {
-      throw RuntimeError("cannot write " + TempPathFor(path_) + ": " + std::strerror(errno));
+      throw RuntimeError(WriteError(TempPathFor(path_), errno));
     }
     offset_ += out.size();
     out.clear();
@@ -72,7 +74,7 @@ void BucketFileWriter::Close() {
   const bool ok = std::fflush(data_) == 0;
   const bool closed = std::fclose(data_) == 0;
   data_ = nullptr;
-  if (!ok || !closed) throw RuntimeError("cannot write " + TempPathFor(path_) + ": " + std::strerror(errno));
+  if (!ok || !closed) throw RuntimeError(WriteError(TempPathFor(path_), errno));
   CommitTempFile(TempPathFor(path_), path_);
   std::string index(kIndexMagic, sizeof kIndexMagic);
   const uint64_t header[2] = {buckets_, record_size_};

@@ -179,7 +179,10 @@ bool DocumentSource::ReadJsonlLines(Batch& batch) {
       line = repaired;
     }
     std::string error;
-    if (!jsonl_parser_.Parse(line, doc, error)) {
+    int64_t json_repairs = 0;
+    const bool parsed = jsonl_parser_.Parse(line, doc, error, &json_repairs);
+    progress_->jsonl_utf8_repairs += json_repairs;
+    if (!parsed) {
       doc.raw.clear();
       doc.metadata = Json::object();
       doc.metadata["error"] = error;

@@ -28,6 +28,9 @@ struct ReadProgress {
   std::atomic<int64_t> files_done{0};
   std::atomic<int64_t> bytes_read{0};  // on-disk bytes
   std::atomic<int64_t> jsonl_utf8_repairs{0};  // invalid sequences repaired in JSONL lines
+  std::atomic<int64_t> docs_read{0};   // documents the runner took from the source
+  // What the run is doing, for the progress line: "reading", "deciding duplicates", "writing".
+  std::atomic<const char*> pass{"reading"};
   // Record counts by kind ("warc.response", "warc.skipped.http_404", ...).
   // Written by the reader thread only; read after the run.
   std::map<std::string, int64_t> record_counts;

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "pipeline/io/compression.h"
+#include "pipeline/util/utf8.h"
 
 namespace fs = std::filesystem;
 
@@ -22,9 +23,25 @@ std::string Extension(std::string_view name) {
   return ext;
 }
 
+// A textmill output directory: its job file (pipeline/output_dir.h), or, from
+// before job files, report.json beside config.yaml.
+std::string OutputDirReason(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / ".textmill-job.json", ec)) return "textmill output directory";
+  if (fs::exists(dir / "report.json", ec) && fs::exists(dir / "config.yaml", ec)) return "textmill output directory";
+  return "";
+}
+
 class Lister {
  public:
-  Lister(const ReaderOptions& options, InputListing& out) : options_(options), out_(out) {}
+  Lister(const ReaderOptions& options, InputListing& out, const std::vector<std::string>& exclude)
+      : options_(options), out_(out) {
+    for (const std::string& dir : exclude) {
+      std::error_code ec;
+      const fs::path canonical = fs::weakly_canonical(dir, ec);
+      if (!ec && !dir.empty()) exclude_.insert(canonical.string());
+    }
+  }
 
   void AddRoot(const std::string& root) {
     std::error_code ec;
@@ -32,6 +49,14 @@ class Lister {
     if (ec || !fs::exists(status)) {
       out_.unreadable.push_back({root, ec ? "cannot access: " + ec.message() : "no such file or directory"});
       return;
+    }
+    // A root inside an excluded dir (-i out/part-00000-00000.jsonl.zst) is skipped too.
+    const std::string canonical = fs::weakly_canonical(root, ec).string();
+    for (const std::string& excluded : exclude_) {
+      if (canonical == excluded || canonical.starts_with(excluded + "/")) {
+        out_.skipped_dirs.push_back({root, "inside this run's output or state directory " + excluded});
+        return;
+      }
     }
     if (fs::is_directory(status)) {
       std::set<std::string> stack;
@@ -54,6 +79,14 @@ class Lister {
       return;
     }
     if (!visited_.insert(canonical).second) return;  // reached twice through symlinks: list once
+    if (exclude_.count(canonical)) {
+      out_.skipped_dirs.push_back({dir.string(), "this run's output or state directory"});
+      return;
+    }
+    if (const std::string why = OutputDirReason(dir); !why.empty()) {
+      out_.skipped_dirs.push_back({dir.string(), why});
+      return;
+    }
     stack.insert(canonical);
     std::vector<fs::directory_entry> entries;
     fs::directory_iterator it(dir, ec);
@@ -100,7 +133,7 @@ class Lister {
     std::error_code ec;
     InputFile file;
     file.path = path.string();
-    file.relative = relative.generic_string();
+    file.relative = EscapeInvalidUtf8Path(relative.generic_string());  // `source` is JSON text
     file.size = fs::file_size(path, ec);
     file.compression = CompressionFromName(name);
     file.format = FormatFromName(name);
@@ -110,13 +143,15 @@ class Lister {
   const ReaderOptions& options_;
   InputListing& out_;
   std::set<std::string> visited_;
+  std::set<std::string> exclude_;  // canonical paths
 };
 
 }  // namespace
 
 InputFormat FormatFromName(std::string_view name) {
   const std::string ext = Extension(name);
-  if (ext == "jsonl" || ext == "ndjson") return InputFormat::kJsonl;
+  // Dolma's and datatrove's released shards are JSON Lines named .json(.gz).
+  if (ext == "jsonl" || ext == "ndjson" || ext == "json") return InputFormat::kJsonl;
   if (ext == "warc") return InputFormat::kWarc;
   if (ext == "html" || ext == "htm" || ext == "xhtml" || ext == "shtml") return InputFormat::kHtml;
   return InputFormat::kText;
@@ -128,9 +163,10 @@ uint64_t InputListing::total_bytes() const {
   return total;
 }
 
-InputListing ListInputs(const std::vector<std::string>& roots, const ReaderOptions& options) {
+InputListing ListInputs(const std::vector<std::string>& roots, const ReaderOptions& options,
+                        const std::vector<std::string>& exclude) {
   InputListing listing;
-  Lister lister(options, listing);
+  Lister lister(options, listing, exclude);
   for (const std::string& root : roots) lister.AddRoot(root);
   std::stable_sort(listing.files.begin(), listing.files.end(),
                    [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
@@ -138,6 +174,26 @@ InputListing ListInputs(const std::vector<std::string>& roots, const ReaderOptio
                    [](const InputProblem& a, const InputProblem& b) { return a.path < b.path; });
   for (size_t i = 0; i < listing.files.size(); ++i) listing.files[i].index = static_cast<uint32_t>(i);
   return listing;
+}
+
+std::string DescribeEmptyListing(const std::vector<std::string>& roots, const InputListing& listing) {
+  std::string roots_text;
+  for (const std::string& r : roots) roots_text += (roots_text.empty() ? "" : ", ") + r;
+  std::string message = "no input files in " + roots_text;
+  if (!listing.unreadable.empty()) {
+    message += "; " + std::to_string(listing.unreadable.size()) + " unreadable or missing (" +
+               listing.unreadable.front().path + ": " + listing.unreadable.front().reason + ")";
+  }
+  if (!listing.ignored.empty()) {
+    std::string counts;
+    for (const auto& [ext, n] : listing.ignored) counts += (counts.empty() ? "" : ", ") + ext + " " + std::to_string(n);
+    message += "; files ignored by extension: " + counts + " (reader.extensions lists the ones taken)";
+  }
+  if (!listing.skipped_dirs.empty()) {
+    message += "; skipped " + std::to_string(listing.skipped_dirs.size()) + " output/state dir(s) (" +
+               listing.skipped_dirs.front().path + ")";
+  }
+  return message;
 }
 
 InputListing SelectShard(const InputListing& all, int rank, int count) {
@@ -148,6 +204,7 @@ InputListing SelectShard(const InputListing& all, int rank, int count) {
   if (rank == 0) {
     slice.unreadable = all.unreadable;
     slice.ignored = all.ignored;
+    slice.skipped_dirs = all.skipped_dirs;
   }
   return slice;
 }

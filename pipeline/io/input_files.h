@@ -34,11 +34,20 @@ struct InputListing {
   std::vector<InputFile> files;                // sorted by path
   std::vector<InputProblem> unreadable;        // sorted by path
   std::map<std::string, int64_t> ignored;      // file extension -> count not taken
+  std::vector<InputProblem> skipped_dirs;      // output and state dirs met under the roots (never inputs)
   uint64_t total_bytes() const;
 };
 
-// Lists every root. Never throws for data problems.
-InputListing ListInputs(const std::vector<std::string>& roots, const ReaderOptions& options);
+// Lists every root. Never throws for data problems. Directories in `exclude`
+// (this run's output and state dirs) and textmill output directories (they
+// hold .textmill-job.json, or report.json beside config.yaml) are skipped:
+// a corpus is never read back as its own input.
+InputListing ListInputs(const std::vector<std::string>& roots, const ReaderOptions& options,
+                        const std::vector<std::string>& exclude = {});
+
+// "no input files in ...: 3 missing, ignored by extension: pdf 2, ..." for a
+// listing with no files (the run stops with exit 2).
+std::string DescribeEmptyListing(const std::vector<std::string>& roots, const InputListing& listing);
 
 // Keeps the files whose index in the sorted list is congruent to `rank` mod
 // `count` (round robin spreads big and small directories evenly). Problems stay

@@ -10,6 +10,7 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/util/atomic_file.h"
+#include "pipeline/util/io_error.h"
 
 namespace textmill {
 
@@ -18,7 +19,7 @@ class Compressor {
  public:
   Compressor(const std::string& path, const std::string& kind, int level) : path_(path) {
     file_ = std::fopen(path.c_str(), "wb");
-    if (!file_) throw RuntimeError("cannot create " + path + ": " + std::strerror(errno));
+    if (!file_) throw RuntimeError(WriteError(path, errno));
     if (kind == "zstd") {
       zstd_ = ZSTD_createCCtx();
       ZSTD_CCtx_setParameter(zstd_, ZSTD_c_compressionLevel, level);
@@ -44,13 +45,13 @@ class Compressor {
     Push({}, true);
     const bool failed = std::fclose(file_) != 0;
     file_ = nullptr;
-    if (failed) throw RuntimeError("cannot write " + path_ + ": " + std::strerror(errno));
+    if (failed) throw RuntimeError(WriteError(path_, errno));
   }
 
  private:
   void Put(const char* data, size_t n) {
     if (n && std::fwrite(data, 1, n, file_) != n) {
-      throw RuntimeError("cannot write " + path_ + ": " + std::strerror(errno));
+      throw RuntimeError(WriteError(path_, errno));
     }
   }
 

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+
+#include "pipeline/util/io_error.h"
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -31,8 +33,10 @@ static void SyncPath(const std::string& path) {
 void CommitTempFile(const std::string& temp_path, const std::string& final_path) {
   SyncPath(temp_path);
   if (std::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    throw RuntimeError("cannot rename " + temp_path + " to " + final_path + ": " +
-                       std::strerror(errno));
+    const int err = errno;
+    std::remove(temp_path.c_str());  // no temp file outlives a failed commit
+    if (IsNoSpace(err)) throw RuntimeError(WriteError(final_path, err));
+    throw RuntimeError("cannot rename " + temp_path + " to " + final_path + ": " + std::strerror(err));
   }
   // Make the rename itself durable.
   const std::string dir = std::filesystem::path(final_path).parent_path().string();
@@ -45,12 +49,13 @@ void WriteFileAtomic(const std::string& path, std::string_view content) {
   // shared temp name one task's rename would take the file from under another.
   const std::string temp = TempPathFor(path) + "." + std::to_string(::getpid());
   std::FILE* f = std::fopen(temp.c_str(), "wb");
-  if (!f) throw RuntimeError("cannot write " + temp + ": " + std::strerror(errno));
+  if (!f) throw RuntimeError(WriteError(temp, errno));
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
   const bool closed = std::fclose(f) == 0;
   if (!ok || !closed) {
+    const int err = errno;
     std::remove(temp.c_str());
-    throw RuntimeError("cannot write " + temp + ": " + std::strerror(errno));
+    throw RuntimeError(WriteError(path, err));
   }
   CommitTempFile(temp, path);
 }

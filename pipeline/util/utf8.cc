@@ -1,5 +1,7 @@
 #include "pipeline/util/utf8.h"
 
+#include <cstdio>
+
 #include <simdjson.h>
 #include <unicode/utf8.h>
 
@@ -44,6 +46,30 @@ int64_t RepairUtf8InPlace(std::string& s) {
   const int64_t repairs = RepairUtf8(s, repaired);
   s.swap(repaired);
   return repairs;
+}
+
+std::string EscapeInvalidUtf8Path(std::string_view path) {
+  if (IsValidUtf8(path)) return std::string(path);
+  std::string out;
+  out.reserve(path.size() + 16);
+  for (size_t i = 0; i < path.size();) {
+    const auto b = static_cast<unsigned char>(path[i]);
+    size_t len = 0;
+    if (b < 0x80) len = 1;
+    else if (b >= 0xC2 && b <= 0xDF) len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) len = 3;
+    else if (b >= 0xF0 && b <= 0xF4) len = 4;
+    if (len > 0 && i + len <= path.size() && IsValidUtf8(path.substr(i, len)) && b != '%') {
+      out.append(path.substr(i, len));
+      i += len;
+      continue;
+    }
+    char escape[4];
+    std::snprintf(escape, sizeof escape, "%%%02X", b);
+    out += escape;
+    ++i;
+  }
+  return out;
 }
 
 }  // namespace textmill

@@ -26,6 +26,12 @@ inline size_t CountCodePoints(std::string_view s) {
   return n;
 }
 
+// A file path as text that maps back to the bytes: valid UTF-8 is returned as
+// it is; otherwise every byte that is not part of a valid sequence becomes
+// %XX, and '%' itself %25 ("caf\xe9.html" -> "caf%E9.html"). For `source`,
+// which must name the file even when its name is not UTF-8.
+std::string EscapeInvalidUtf8Path(std::string_view path);
+
 // Appends the UTF-8 encoding of code point `c` to `out`.
 void AppendUtf8(char32_t c, std::string& out);
 

@@ -8,6 +8,9 @@
 #include <filesystem>
 
 #include "pipeline/errors.h"
+#include "pipeline/run_state.h"
+#include "pipeline/util/io_error.h"
+#include "stages/dedup/index_check.h"
 
 namespace textmill {
 namespace {
@@ -31,8 +34,11 @@ std::string OrdinalKey(uint32_t ordinal) {
   return k;
 }
 
-void Check(int rc, const std::string& what) {
-  if (rc != MDB_SUCCESS) throw RuntimeError("dedup index: " + what + ": " + mdb_strerror(rc));
+void Check(int rc, const std::string& what, const std::string& path = "") {
+  if (rc == MDB_SUCCESS) return;
+  // LMDB returns errno values for I/O failures; MDB_MAP_FULL cannot happen (1 TiB map).
+  if (IsNoSpace(rc) && !path.empty()) throw RuntimeError("dedup index: " + what + ": " + WriteError(path, rc));
+  throw RuntimeError("dedup index: " + what + ": " + mdb_strerror(rc));
 }
 
 std::string GetMeta(MDB_txn* txn, unsigned dbi, const std::string& key) {
@@ -53,6 +59,27 @@ DedupState::DedupState(const std::string& dir, const std::string& params) {
     env_ = nullptr;
     throw ConfigError("--state " + dir + ": " + message + " (the index was not changed)");
   };
+  // Damage stops the run here, before any work, with the file named: never a
+  // signal while mapping it, nor an index taken as new (stages/dedup/index_check.h).
+  const std::string data = (fs::path(path_) / "data.mdb").string();
+  const auto damaged = [&](const std::string& what) {
+    throw ConfigError("--state " + dir + ": the dedup index " + data + " is damaged: " + what +
+                      ". Restore the state dir from a backup (index and manifest together: each says what the "
+                      "other published); `textmill state check " + dir + "` checks a state dir");
+  };
+  const auto size = fs::exists(data, ec) ? fs::file_size(data, ec) : 0;
+  if (size == 0) {
+    if (const int64_t runs = CountPublishingRuns(dir); runs > 0) {
+      damaged(std::string(fs::exists(data, ec) ? "empty" : "missing") + ", but the manifest records " +
+              std::to_string(runs) + " finished run(s) that published documents");
+    }
+  } else {
+    if (const std::string what = CheckIndexHeader(path_); !what.empty()) damaged(what);
+    if (!IndexUnchangedSinceVerified(path_)) {
+      if (const std::string what = WalkIndex(path_); !what.empty()) damaged(what);
+      RecordIndexVerified(path_);
+    }
+  }
   if (mdb_env_create(&env_) != MDB_SUCCESS) fail("cannot create an LMDB environment");
   mdb_env_set_maxdbs(env_, 8);
   mdb_env_set_mapsize(env_, size_t{1} << 40);  // address space only; the file grows as needed
@@ -236,9 +263,10 @@ void DedupState::Commit(const std::vector<PublishedDoc>& docs,
     throw;
   }
   // mdb_txn_commit frees the transaction whether or not it succeeds.
-  Check(mdb_txn_commit(txn), "commit");
+  Check(mdb_txn_commit(txn), "commit", (fs::path(path_) / "data.mdb").string());
   ++runs_;
   last_run_id_ = run_id;
+  RecordIndexVerified(path_);  // what we just wrote needs no walk next time
 }
 
 uint64_t DedupState::DiskBytes() const {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The HTML report renders: two nights into a state dir, `textmill report`,
-# a screenshot in headless Chromium, and a check that it is not blank.
+# a screenshot in headless Chromium, and a check that it is not blank; the
+# language chart counts the written documents, the run's start and end are
+# shown, the trend is labelled by date.
 #   report_test.sh TEXTMILL_BIN
 set -euo pipefail
 bin=$1
@@ -15,6 +17,19 @@ cp -r examples/de examples/legacy examples/mirror "$work/in/"
 "$bin" run -c configs/default.yaml -i "$work/in" -o "$work/night2" --state "$work/state" --progress none --log-level warn
 "$bin" report "$work/night2" --state "$work/state" -o "$work/report.html" >/dev/null
 grep -q "<svg" "$work/report.html"
+# What was written is charted (not langid's count before dedup), with the run's
+# start and end, and the trend is labelled by date.
+python3 - "$work/night2/report.json" "$work/report.html" <<'PY'
+import json, re, sys
+report = json.load(open(sys.argv[1]))
+html = open(sys.argv[2]).read()
+langs = report["output"]["languages"]
+assert sum(langs.values()) == report["totals"]["documents_written"], (langs, report["totals"]["documents_written"])
+assert "<h2>Languages of written documents</h2>" in html, "language chart is not of the written documents"
+assert "<th>started</th>" in html and "<th>finished</th>" in html, "no start/end time"
+assert re.search(r">\d{4}-\d{2}-\d{2}</text>", html), "trend axis not labelled by date"
+assert ">run 1</text>" not in html, "trend axis labelled by run number"
+PY
 if grep -qiE "(src|href)=['\"]?https?:" "$work/report.html"; then
   echo "FAIL: the report loads something from the network"
   exit 1

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/util/utf8.h"
+
 namespace textmill {
 namespace {
 
@@ -41,6 +43,59 @@ TEST(JsonlRecordTest, BadRecordsAreErrors) {
     EXPECT_FALSE(parser.Parse(line, doc, error)) << line;
     EXPECT_FALSE(error.empty()) << line;
   }
+}
+
+// Lone surrogates and raw NULs made the whole record bad_json; they are
+// repaired like invalid UTF-8 (U+FFFD, counted) and the record is kept.
+TEST(JsonlRecordTest, LoneSurrogatesAndRawNulAreRepaired) {
+  JsonlRecordParser parser{JsonlFields{}};
+  Document doc;
+  std::string error;
+  int64_t repairs = 0;
+  ASSERT_TRUE(parser.Parse(R"({"id":"a","text":"x\ud800y \udc00z \ud83d\ude00"})", doc, error, &repairs)) << error;
+  EXPECT_EQ(doc.raw, "x\xEF\xBF\xBDy \xEF\xBF\xBDz \xF0\x9F\x98\x80");
+  EXPECT_EQ(repairs, 2);
+  const std::string with_nul = std::string(R"({"id":"b","text":"a)") + '\0' + "b\tc\"}";
+  Document doc2;
+  repairs = 0;
+  ASSERT_TRUE(parser.Parse(with_nul, doc2, error, &repairs)) << error;
+  EXPECT_EQ(doc2.raw, "a\xEF\xBF\xBD" "b\tc");
+  EXPECT_EQ(repairs, 2);
+  Document doc3;
+  EXPECT_FALSE(parser.Parse(R"({"id":"c","text":"unterminated)", doc3, error));
+}
+
+TEST(JsonlRecordTest, RepairLeavesValidJsonAlone) {
+  std::string out;
+  EXPECT_EQ(RepairJsonLine(R"({"a":"\u00e9\\ud800 \"q\""})", out), 0);
+  EXPECT_EQ(out, R"({"a":"\u00e9\\ud800 \"q\""})");
+}
+
+TEST(JsonlRecordTest, InvalidUtf8FileNamesStayTraceable) {
+  EXPECT_EQ(EscapeInvalidUtf8Path("dir/caf\xC3\xA9.html"), "dir/caf\xC3\xA9.html");
+  EXPECT_EQ(EscapeInvalidUtf8Path("dir/caf\xE9 100%.html"), "dir/caf%E9 100%25.html");
+}
+
+// Dolma: {"id", "text", "source", "added", "created", "metadata": {...}};
+// datatrove: {"text", "id", "metadata": {"url", "date", ...}}.
+TEST(JsonlRecordTest, NestedMetadataMergedAndDottedFieldNames) {
+  JsonlFields fields;
+  fields.url = "metadata.url";
+  fields.date = "created";
+  JsonlRecordParser parser{fields};
+  Document doc;
+  std::string error;
+  ASSERT_TRUE(parser.Parse(
+      R"({"id":"d1","text":"t","source":"cc","added":"2024-01-01","created":"2023-05-06",)"
+      R"("metadata":{"url":"https://a.example/","language":"en","source":"nested"}})",
+      doc, error))
+      << error;
+  EXPECT_EQ(doc.url, "https://a.example/");
+  EXPECT_EQ(doc.date, "2023-05-06");
+  EXPECT_FALSE(doc.metadata.contains("metadata"));
+  EXPECT_EQ(doc.metadata["language"], "en");
+  EXPECT_EQ(doc.metadata["source"], "cc");  // the top-level field wins
+  EXPECT_EQ(doc.metadata["added"], "2024-01-01");
 }
 
 }  // namespace

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
 #include "unit/test_util.h"
 
 namespace textmill {
@@ -21,6 +25,33 @@ TEST(RunStateTest, ManyProcessesOpenANewStateDirAtOnce) {
     });
     ASSERT_EQ(failures, 0) << "round " << round;
   }
+}
+
+// `rm DIR/lock` under a live run: the directory's own flock still holds.
+TEST(RunStateTest, LockSurvivesRemovingTheLockFile) {
+  testing::TempDir dir;
+  auto first = std::make_unique<RunState>(dir.path());
+  std::filesystem::remove(dir / "lock");
+  EXPECT_THROW(RunState second(dir.path()), LockedError);
+  first.reset();
+  EXPECT_NO_THROW(RunState third(dir.path()));
+}
+
+TEST(RunStateTest, DamagedManifestIsAConfigError) {
+  testing::TempDir dir;
+  { RunState state(dir.path()); }
+  const std::string manifest = dir / "manifest.sqlite";
+  const auto size = std::filesystem::file_size(manifest);
+  {
+    std::fstream f(manifest, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(size) - 4096);
+    for (int i = 0; i < 4096; ++i) f.put(static_cast<char>((i * 7919) & 0xff));
+  }
+  EXPECT_THROW(RunState state(dir.path()), ConfigError);
+  std::filesystem::resize_file(manifest, 0);  // emptied: not a new history
+  EXPECT_THROW(RunState state(dir.path()), ConfigError);
+  std::filesystem::remove(manifest);
+  EXPECT_THROW(RunState state(dir.path()), ConfigError);
 }
 
 }  // namespace
