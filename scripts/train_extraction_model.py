@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Trains the extraction block classifier (models/extraction_blocks.json).
+"""Trains the extraction block classifier (models/extraction_blocks.ubj).
 
-  scripts/train_extraction_model.py [--folds 5] [--out models/extraction_blocks.json]
+  scripts/train_extraction_model.py [--folds 5] [--out models/extraction_blocks.ubj]
                                     [--cv-dir bench-out/extraction-cv]
 
 Data: ../shared/bench/extraction-wcxb (1,476 pages of seven page types with
@@ -137,7 +137,7 @@ def main():
     ap.add_argument("--news", default=os.path.join(HERE, "..", "shared", "bench", "extraction"),
                     help="the news-article set to train on as well ('' for none)")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--out", default=os.path.join(HERE, "models", "extraction_blocks.json"))
+    ap.add_argument("--out", default=os.path.join(HERE, "models", "extraction_blocks.ubj"))
     ap.add_argument("--cv-dir", default=os.path.join(HERE, "bench-out", "extraction-cv"))
     ap.add_argument("--no-final", action="store_true", help="only cross-validate")
     a = ap.parse_args()
@@ -178,7 +178,7 @@ def main():
         test_pages = sorted(set(page_ids[te]))
         with open(os.path.join(a.cv_dir, f"fold{fold}.pages"), "w") as fh:
             fh.write("\n".join(test_pages) + "\n")
-        booster.save_model(os.path.join(a.cv_dir, f"fold{fold}.json"))
+        booster.save_model(os.path.join(a.cv_dir, f"fold{fold}.ubj"))
         print(f"fold {fold}: {len(test_pages)} test pages", file=sys.stderr)
 
     truth_tokens = {}
@@ -197,7 +197,7 @@ def main():
         best = max(best, (mean, float(threshold)))
     print(f"chosen threshold {best[1]:.2f} (CV estimate {best[0]:.4f})", file=sys.stderr)
     for fold in range(a.folds):
-        path = os.path.join(a.cv_dir, f"fold{fold}.json")
+        path = os.path.join(a.cv_dir, f"fold{fold}.ubj")
         booster = xgb.Booster(model_file=path)
         booster.set_attr(feature_names=",".join(names), threshold=f"{best[1]:.3f}")
         booster.save_model(path)

@@ -130,17 +130,21 @@ const RE2& PageTypePattern(size_t t) {
 }
 
 int TagFamily(const std::string& tag) {
-  for (size_t f = 0; f < kNumTagFamilies; ++f) {
-    const std::string_view names = kTagFamilies[f].second;
-    size_t pos = 0;
-    while (pos <= names.size()) {
-      size_t end = names.find(' ', pos);
-      if (end == std::string_view::npos) end = names.size();
-      if (names.substr(pos, end - pos) == tag) return static_cast<int>(f);
-      pos = end + 1;
+  static const std::unordered_map<std::string_view, int> families = [] {
+    std::unordered_map<std::string_view, int> map;
+    for (size_t f = 0; f < kNumTagFamilies; ++f) {
+      const std::string_view names = kTagFamilies[f].second;
+      for (size_t pos = 0; pos <= names.size();) {
+        size_t end = names.find(' ', pos);
+        if (end == std::string_view::npos) end = names.size();
+        map.emplace(names.substr(pos, end - pos), static_cast<int>(f));
+        pos = end + 1;
+      }
     }
-  }
-  return -1;
+    return map;
+  }();
+  const auto it = families.find(tag);
+  return it == families.end() ? -1 : it->second;
 }
 
 struct GroupStats {
@@ -300,6 +304,13 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
   }
   for (std::string& text : page.text) {
     while (!text.empty() && text.back() == ' ') text.pop_back();
+  }
+  // White space between inline elements (and the line breaks of a <pre>)
+  // belongs to the block of its element, so it is rendered with it.
+  for (size_t i = 0; i < n; ++i) {
+    if (!nodes[i].tag.empty() || page.block_of_text[i] >= 0) continue;
+    const auto it = block_of_owner.find(owner[i]);
+    if (it != block_of_owner.end()) page.block_of_text[i] = it->second;
   }
   const size_t num_blocks = page.owner.size();
   std::unordered_map<std::string, int> group_of_signature;

@@ -29,7 +29,8 @@ namespace textmill {
 struct PageBlocks {
   std::vector<int> owner;          // owner element of each block
   std::vector<std::string> text;   // each block's text, whitespace collapsed
-  std::vector<int> block_of_text;  // per tree node: its block for a text node, else -1
+  // Per tree node: the block of a text node (white space included), else -1.
+  std::vector<int> block_of_text;
   // Blocks whose owner, parent and grandparent have the same tags and hints
   // share a group (a post body, a card description): its index, by first use.
   std::vector<int> group;

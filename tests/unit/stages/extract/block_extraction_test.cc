@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
 
 #include "pipeline/errors.h"
 #include "stages/extract/block_features.h"
@@ -25,7 +28,7 @@ const BoilerplatePhrases& Phrases() {
 
 // Never destroyed (XGBoost's own statics may be gone by then at exit).
 const BlockModel& Model() {
-  static const BlockModel* model = BlockModel::Load(testing::SourceDir() + "/models/extraction_blocks.json").release();
+  static const BlockModel* model = BlockModel::Load(testing::SourceDir() + "/models/extraction_blocks.ubj").release();
   return *model;
 }
 
@@ -35,6 +38,9 @@ HtmlExtractResult ExtractWithModel(const std::string& html) {
 }
 
 size_t Find(const std::string& text, const std::string& needle) { return text.find(needle); }
+
+std::string ForumThread();
+std::string ForumThreadForFeatures() { return ForumThread(); }
 
 PageBlocks Blocks(const std::string& html) {
   const HtmlTree tree(html, 0);
@@ -73,6 +79,40 @@ TEST(BlockFeaturesTest, LinkRatioHintDistanceAndRepetition) {
   EXPECT_FLOAT_EQ(Feature(blocks, 1, "owner_h3"), 1.0F);
   EXPECT_FLOAT_EQ(Feature(blocks, 1, "rep_level"), 1.0F);  // the card repeats among its siblings
   EXPECT_NEAR(Feature(blocks, 1, "rep_count"), std::log1p(5.0F), 1e-5);
+}
+
+// Training reads its rows from textmill-block-features: they must be the
+// features the stage computes for the same page (decoded as `run` decodes it).
+TEST(BlockFeaturesTest, TrainingRowsEqualTheStagesFeatures) {
+  const std::string html = ForumThreadForFeatures();
+  const testing::TempDir dir;
+  testing::WriteFile(dir / "page.html.gz", testing::GzipCompress(html));
+  const std::string tool = std::filesystem::path(TEXTMILL_BINARY).parent_path() / "textmill-block-features";
+  const std::string command = tool + " " + (dir / "page.html.gz") + " > " + (dir / "rows.tsv");
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::istringstream rows(testing::ReadFile(dir / "rows.tsv"));
+  std::string line;
+  std::getline(rows, line);  // header
+  const PageBlocks blocks = Blocks(html);
+  const size_t width = FeatureNames().size();
+  size_t b = 0;
+  for (; std::getline(rows, line); ++b) {
+    std::istringstream fields(line);
+    std::string page, index;
+    std::getline(fields, page, '\t');
+    std::getline(fields, index, '\t');
+    EXPECT_EQ(page, "page");
+    EXPECT_EQ(index, std::to_string(b));
+    for (size_t f = 0; f < width; ++f) {
+      std::string value;
+      std::getline(fields, value, '\t');
+      ASSERT_LT(b, blocks.owner.size());
+      EXPECT_NEAR(std::stod(value), blocks.features[b * width + f], 1e-4 * (1 + std::fabs(std::stod(value))))
+          << "block " << b << " feature " << FeatureNames()[f];
+    }
+  }
+  EXPECT_EQ(b, blocks.owner.size());
+  EXPECT_GT(b, 10u);
 }
 
 TEST(StructuredDataTest, ReadsProductAndNestedGraph) {
@@ -281,13 +321,13 @@ TEST(BlockModelTest, MissingCorruptOrForeignModelIsAConfigErrorNamingThePath) {
     EXPECT_NE(std::string(e.what()).find(dir / "corrupt.json"), std::string::npos) << e.what();
   }
   // A valid XGBoost model whose feature list is not ours.
-  std::string model = testing::ReadFile(testing::SourceDir() + "/models/extraction_blocks.json");
-  const size_t at = model.find("\"feature_names\":\"chars,");
+  std::string model = testing::ReadFile(testing::SourceDir() + "/models/extraction_blocks.ubj");
+  const size_t at = model.find("chars,words,");
   ASSERT_NE(at, std::string::npos);
-  model.replace(at, 23, "\"feature_names\":\"CHARS,");
-  testing::WriteFile(dir / "foreign.json", model);
+  model.replace(at, 5, "CHARS");
+  testing::WriteFile(dir / "foreign.ubj", model);
   try {
-    BlockModel::Load(dir / "foreign.json");
+    BlockModel::Load(dir / "foreign.ubj");
     FAIL() << "no error for a model of other features";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("other block features"), std::string::npos) << e.what();
