@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cinttypes>
+#include <cstdio>
 #include <iterator>
 #include <limits>
 
@@ -91,21 +93,21 @@ std::vector<float> BlockModel::Predict(const float* features, size_t rows, size_
   if (rows == 0) return out;
   BoosterHandle& handle = boosters_->per_thread.local();
   if (!handle) handle = LoadBooster(bytes_, boosters_->path);
-  // A DMatrix per page: XGBoost 1.7's in-place dense prediction corrupted
-  // its heap when the booster was freed (seen in the unit tests).
-  DMatrixHandle matrix = nullptr;
-  if (XGDMatrixCreateFromMat(features, rows, cols, std::numeric_limits<float>::quiet_NaN(), &matrix) != 0) {
-    throw RuntimeError(std::string("extraction model input: ") + XGBGetLastError());
-  }
-  bst_ulong length = 0;
+  // In-place prediction from our row-major floats: no DMatrix copy of them.
+  char array[160];
+  std::snprintf(array, sizeof array,
+                R"({"data": [%ju, true], "shape": [%zu, %zu], "typestr": "<f4", "version": 3})",
+                static_cast<uintmax_t>(reinterpret_cast<uintptr_t>(features)), rows, cols);
+  static const char* kConfig =
+      R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0, "strict_shape": false, )"
+      R"("missing": NaN, "cache_id": 0})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dims = 0;
   const float* result = nullptr;
-  const int status = XGBoosterPredict(handle, matrix, 0, 0, 0, &length, &result);
-  if (status != 0 || length != rows) {
-    XGDMatrixFree(matrix);
+  if (XGBoosterPredictFromDense(handle, array, kConfig, nullptr, &shape, &dims, &result) != 0) {
     throw RuntimeError(std::string("extraction model prediction failed: ") + XGBGetLastError());
   }
   std::copy(result, result + rows, out.begin());
-  XGDMatrixFree(matrix);
   return out;
 }
 
