@@ -70,7 +70,6 @@ constexpr size_t kNumTagFamilies = std::size(kTagFamilies);
 constexpr const char* kOwnerTags[] = {"p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                                       "pre", "blockquote", "dd", "dt", "section", "article", "span",
                                       "figcaption", "caption", "label", "body"};
-constexpr size_t kNumOwnerTags = std::size(kOwnerTags);
 
 // Page types from structured data, as page-level flags.
 constexpr std::pair<const char*, const char*> kPageTypes[] = {
@@ -219,7 +218,7 @@ const std::vector<std::string>& FeatureNames() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n = {"chars", "words", "link_ratio", "commas", "stops", "digit_ratio",
                                   "upper_ratio", "alpha_ratio", "pipes", "avg_word", "ends_punct",
-                                  "text_pieces", "title_match", "desc_match", "structured_match", "pos_block", "pos_chars", "depth"};
+                                  "text_pieces", "title_match", "desc_match", "structured_match", "depth"};
     for (const char* tag : kOwnerTags) n.push_back(std::string("owner_") + tag);
     for (const auto& [name, pattern] : kHintFamilies) n.push_back(std::string("hint_") + name);
     for (const auto& [name, tags] : kTagFamilies) n.push_back(std::string("tag_") + name);
@@ -392,7 +391,6 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
 
   const size_t width = FeatureNames().size();
   page.features.assign(num_blocks * width, 0.0F);
-  double chars_before = 0;
   for (size_t b = 0; b < num_blocks; ++b) {
     float* row = page.features.data() + b * width;
     size_t f = 0;
@@ -415,8 +413,6 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     row[f++] = (normalized.size() >= 8 && !title.empty() && title.find(normalized) != std::string::npos) ? 1 : 0;
     row[f++] = SharesOpening(normalized, description) ? 1 : 0;
     row[f++] = SharesOpening(normalized, structured_text) ? 1 : 0;
-    row[f++] = Ratio(static_cast<double>(b), static_cast<double>(num_blocks));
-    row[f++] = Ratio(chars_before, page_chars);
     const size_t o = static_cast<size_t>(page.owner[b]);
     row[f++] = static_cast<float>(depth[o]);
     for (const char* tag : kOwnerTags) row[f++] = nodes[o].tag == tag ? 1 : 0;
@@ -473,7 +469,6 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     row[f++] = Log1p(static_cast<double>(num_blocks));
     row[f++] = Ratio(strict_chars, page_chars);
     for (const float flag : type_flags) row[f++] = flag;
-    chars_before += s.chars;
   }
   return page;
 }

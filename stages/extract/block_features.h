@@ -13,6 +13,9 @@
 // (scripts/train_extraction_model.py) reads the same rows through
 // `textmill-block-features`, so training and inference share one definition;
 // FeatureNames() is written into the model's metadata and checked at load.
+// There is no position feature (how far down the page a block is): with one,
+// the model learnt that late posts and cards are not content (grouped CV
+// without it: 0.861 vs 0.860), and a 100,000-card listing lost its last 70%.
 //
 // Thread-compatible: one call per page.
 #pragma once

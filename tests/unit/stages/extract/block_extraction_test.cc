@@ -283,13 +283,14 @@ TEST(BlockModelExtractionTest, HundredThousandCardsFinishWithinTheTimeLimit) {
   doc.raw = html;
   stage.ProcessDoc(doc);
   // Done within the stage's CPU limit (5 s by default; about 2 s in a Release
-  // build), not rejected as timeout, and the cards kept in order. Known
-  // limit: the model's position features drop the items of the last 70% of
-  // a 200,000-block page (see the closing note of issue 15).
+  // build), not rejected as timeout, and every card kept, in order, to the
+  // last. (This page is far outside what the model was trained on: it keeps
+  // the cards' titles but not their one-line descriptions.)
   ASSERT_FALSE(doc.rejected()) << doc.reject_reason;
+  const std::string lines = "\n" + doc.text + "\n";
   size_t previous = 0;
-  for (const int item : {0, 1, 5000, 20000}) {
-    const size_t at = doc.text.find("Spare part number " + std::to_string(item) + " for the model line.");
+  for (const int item : {0, 1, 5000, 50000, 99999}) {
+    const size_t at = lines.find("\nPart " + std::to_string(item) + "\n");
     ASSERT_NE(at, std::string::npos) << item;
     if (item > 0) {
       EXPECT_GT(at, previous);
