@@ -70,6 +70,8 @@ TEST(CharsetTest, BrokenDeclarationFallsBackToDetection) {
   const std::string html = "<meta charset=\"no-such-charset\"><p>" + Encode("Größe", "windows-1252");
   const DecodedText d = DecodeToUtf8(html, "", true);
   EXPECT_TRUE(IsValidUtf8(d.text));
+  EXPECT_NE(d.text.find("<p>Gr\xC3\xB6\xC3\x9F" "e"), std::string::npos) << d.text << " (" << d.charset << ")";
+  EXPECT_EQ(d.how, "detected");
 }
 
 TEST(CharsetTest, InvalidUtf8IsRepairedAndCounted) {

@@ -62,8 +62,9 @@ TEST(ConfigTest, UnknownStageAndStageOption) {
 }
 
 TEST(ConfigTest, MalformedYamlNamesLine) {
+  // The flow sequence opened on line 2 is found unclosed on line 3.
   const std::string error = ErrorOf("output:\n  dir: [unclosed\nthreads: 2\n");
-  EXPECT_NE(error.find("line"), std::string::npos) << error;
+  EXPECT_NE(error.find("line 3: end of sequence flow not found"), std::string::npos) << error;
 }
 
 TEST(ConfigTest, SetOverridesKeysAndStageOptions) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "unit/test_util.h"
 
@@ -17,11 +18,21 @@ TEST(ShardWriterTest, RotatesAtSizeAndCommitsAtomically) {
   const std::string line(300, 'a');
   for (int i = 0; i < 10; ++i) {
     writer.Write(line);
-    // Nothing that looks like a finished shard exists for the shard in progress.
+    // The shard in progress is a .tmp; only full shards (3 lines of 301 bytes
+    // fit in 1000, so i / 3 of them after line i) have their final names.
+    std::set<std::string> finished, expected;
+    int in_progress = 0;
     for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
       const std::string name = e.path().filename().string();
-      EXPECT_TRUE(name.starts_with("part-00003-") || name.ends_with(".tmp")) << name;
+      if (name.ends_with(".tmp")) {
+        ++in_progress;
+      } else {
+        finished.insert(name);
+      }
     }
+    for (int k = 0; k < i / 3; ++k) expected.insert("part-00003-0000" + std::to_string(k) + ".jsonl.zst");
+    EXPECT_EQ(finished, expected) << "after line " << i;
+    EXPECT_EQ(in_progress, 1) << "after line " << i;
   }
   writer.Close();
   ASSERT_EQ(writer.shards().size(), 4u);  // 3 lines of 301 bytes fit in 1000
