@@ -27,6 +27,12 @@ std::string StageContext::ResolvePath(const std::string& path) const {
   return path;
 }
 
+std::string StageContext::ResolveModelPath(const std::string& name) const {
+  namespace fs = std::filesystem;
+  const std::string path = fs::path(name).has_parent_path() ? name : (fs::path(models_dir) / name).string();
+  return ResolvePath(path);
+}
+
 Registry& Registry::Global() {
   static Registry registry;
   return registry;

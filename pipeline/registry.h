@@ -26,6 +26,10 @@ struct StageContext {
   // looked for beside the config file, beside its directory, in
   // $TEXTMILL_DATA_DIR and the installed data dir, then in the working directory.
   std::string ResolvePath(const std::string& path) const;
+
+  // A model file named in the config: a bare file name is looked up in
+  // models_dir, a path as given; then resolved as ResolvePath does.
+  std::string ResolveModelPath(const std::string& name) const;
 };
 using StageFactory = std::function<std::unique_ptr<Stage>(OptionReader&, const StageContext&)>;
 

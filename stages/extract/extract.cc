@@ -1,13 +1,9 @@
 #include "stages/extract/extract.h"
 
-#include <filesystem>
-
 #include "stages/extract/html_tree.h"
 #include "stages/extract/text_dump_cleaner.h"
 
 namespace textmill {
-
-namespace fs = std::filesystem;
 
 ExtractOptions ExtractOptions::Parse(OptionReader& reader) {
   ExtractOptions o;
@@ -31,9 +27,7 @@ ExtractStage::ExtractStage(const ExtractOptions& options, const StageContext& co
     phrases_ = std::make_unique<BoilerplatePhrases>(context.ResolvePath(options_.phrases));
   }
   if (!options_.model.empty() && options_.model != "none") {
-    std::string path = options_.model;
-    if (!fs::path(path).has_parent_path()) path = (fs::path(context.models_dir) / path).string();
-    model_ = BlockModel::Load(context.ResolvePath(path));
+    model_ = BlockModel::Load(context.ResolveModelPath(options_.model));
   }
 }
 
@@ -77,12 +71,8 @@ void ExtractStage::ExtractHtml(Document& doc) {
     doc.Reject("timeout");
     return;
   }
-  std::string method = result.method;
-  if (const size_t plus = method.find("+structured"); plus != std::string::npos) {
-    counters_.Add("structured_data_text");
-    method.resize(plus);
-  }
-  counters_.Add(method == "model" ? "by_model" : "fallback_" + method);
+  if (result.completed_from_structured_data) counters_.Add("structured_data_text");
+  counters_.Add(result.method == "model" ? "by_model" : "fallback_" + result.method);
   const StructuredData& structured = result.structured;
   if (structured.malformed > 0) counters_.Add("structured_data_malformed", structured.malformed);
   if (!structured.main_type.empty()) {

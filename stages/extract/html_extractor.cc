@@ -162,7 +162,7 @@ void AddStructuredText(const StructuredData& structured, const HtmlExtractOption
     result.text.append(trimmed);
     added = true;
   }
-  if (added) result.method += "+structured";
+  result.completed_from_structured_data = added;
 }
 
 }  // namespace

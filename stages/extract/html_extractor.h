@@ -26,7 +26,8 @@ namespace textmill {
 
 struct HtmlExtractResult {
   std::string text;
-  std::string method;  // "model" | "article" | "relaxed" | "body" | "visible", + "+structured"
+  std::string method;  // "model" | "article" | "relaxed" | "body" | "visible"
+  bool completed_from_structured_data = false;  // a short text got its JSON-LD description/body
   StructuredData structured;
 };
 

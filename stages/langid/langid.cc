@@ -28,9 +28,7 @@ LangidOptions LangidOptions::Parse(OptionReader& reader) {
 std::unique_ptr<LanguageIdentifier> MakeLanguageIdentifier(const LangidOptions& options,
                                                            const StageContext& context) {
   namespace fs = std::filesystem;
-  std::string model = options.model;
-  if (!fs::path(model).has_parent_path()) model = (fs::path(context.models_dir) / model).string();
-  model = context.ResolvePath(model);
+  const std::string model = context.ResolveModelPath(options.model);
   using Backend = LanguageIdentifier::Backend;
   Backend backend = Backend::kCombined;
   if (options.backend == "fasttext") backend = Backend::kFastText;
