@@ -110,6 +110,13 @@ def label_blocks(page_ids, texts, truth_dir):
     return labels, weights
 
 
+def pages_without_blocks(a, with_blocks):
+    ids = [p.split(".")[0] for p in os.listdir(os.path.join(a.bench, "pages"))]
+    if a.news:
+        ids += [p.split(".")[0] for p in os.listdir(os.path.join(a.news, "pages"))]
+    return sorted(set(ids) - with_blocks)
+
+
 def train(x, y, w, names, threshold=0.5):
     dtrain = xgb.DMatrix(x, label=y, weight=w, feature_names=names)
     booster = xgb.train(PARAMS, dtrain, num_boost_round=ROUNDS)
@@ -172,10 +179,17 @@ def main():
     # reported figure comes from textmill itself, eval_extraction_cv.sh).
     os.makedirs(a.cv_dir, exist_ok=True)
     scores = np.zeros(len(texts), dtype=np.float32)
-    for fold, (tr, te) in enumerate(GroupKFold(n_splits=a.folds).split(x, y, groups)):
+    blockless = pages_without_blocks(a, set(page_ids))
+    splits = list(GroupKFold(n_splits=a.folds).split(x, y, groups))
+    fold_of_site = {site: fold for fold, (_, te) in enumerate(splits) for site in set(groups[te])}
+    for fold, (tr, te) in enumerate(splits):
         booster = train(x[tr], y[tr], w[tr], names)
         scores[te] = booster.predict(xgb.DMatrix(x[te], feature_names=names))
-        test_pages = sorted(set(page_ids[te]))
+        test_pages = set(page_ids[te])
+        # A page with no blocks gave the model nothing to learn; it is scored
+        # in its site's fold (or the first), so every page is in the figure.
+        test_pages.update(p for p in blockless if fold_of_site.get(site_of(urls[p]), 0) == fold)
+        test_pages = sorted(test_pages)
         with open(os.path.join(a.cv_dir, f"fold{fold}.pages"), "w") as fh:
             fh.write("\n".join(test_pages) + "\n")
         booster.save_model(os.path.join(a.cv_dir, f"fold{fold}.ubj"))

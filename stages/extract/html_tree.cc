@@ -236,6 +236,8 @@ class HtmlTreeBuilder {
     std::string hints;
     const char* aria_hidden = nullptr;
     const char* style = nullptr;
+    bool hidden = false;
+    bool streamed_segment = false;
     for (size_t i = 0; atts && atts[i]; i += 2) {
       const char* name = reinterpret_cast<const char*>(atts[i]);
       const char* value = atts[i + 1] ? reinterpret_cast<const char*>(atts[i + 1]) : "";
@@ -244,6 +246,7 @@ class HtmlTreeBuilder {
           if (std::strcmp(name, "class") == 0) AppendHint(value, hints);
           break;
         case 'i':
+          if (std::strcmp(name, "id") == 0) streamed_segment = value[0] == 'S' && value[1] == ':';
           if (std::strcmp(name, "id") == 0 || std::strcmp(name, "itemprop") == 0) AppendHint(value, hints);
           if (std::strcmp(name, "itemtype") == 0 && meta_.item_types.size() < kMaxItemTypes) {
             meta_.item_types.emplace_back(value);
@@ -253,10 +256,7 @@ class HtmlTreeBuilder {
           if (std::strcmp(name, "role") == 0) AppendHint(value, hints);
           break;
         case 'h':
-          if (std::strcmp(name, "hidden") == 0) {
-            skip_depth_ = 1;
-            return;
-          }
+          if (std::strcmp(name, "hidden") == 0) hidden = true;
           break;
         case 'a':
           if (std::strcmp(name, "aria-hidden") == 0) aria_hidden = value;
@@ -268,7 +268,10 @@ class HtmlTreeBuilder {
           break;
       }
     }
-    if (HiddenByAttributes(aria_hidden, style)) {
+    // React's streaming server rendering (React 18, Next.js) sends each
+    // finished part of the page as <div hidden id="S:n"> and a script moves it
+    // into view: what the reader sees, often the whole main content.
+    if ((hidden && !streamed_segment) || HiddenByAttributes(aria_hidden, style)) {
       skip_depth_ = 1;
       return;
     }

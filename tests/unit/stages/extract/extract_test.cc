@@ -97,6 +97,28 @@ TEST(ExtractHtmlTest, ForumListingAndShortPagesAreNotEmpty) {
   EXPECT_NE(product.find("Boils water fast"), std::string::npos) << product;
 }
 
+TEST(ExtractHtmlTest, HiddenElementsOutReactStreamedSegmentsIn) {
+  // <div hidden> is not shown; React's streamed segment <div hidden id="S:0">
+  // is moved into view by a script and holds the page's content.
+  const std::string text = Extract(
+      "<html><body><div hidden><p>Secret preview text that no reader ever sees on the page at all.</p></div>"
+      "<main><template id=\"B:0\"></template></main><div hidden id=\"S:0\">" + kPara1 + kPara2 +
+      "</div></body></html>");
+  EXPECT_NE(text.find("The river rose"), std::string::npos) << text;
+  EXPECT_NE(text.find("Officials said"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Secret preview"), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
+  const HtmlTree tree(
+      "<html><head><meta name='description' content='  How to choose a first telescope: advice wanted.  '>"
+      "</head><body><div id='app'></div><script>render()</script></body></html>",
+      0);
+  const HtmlExtractResult result = ExtractMainText(tree, {}, &Phrases());
+  EXPECT_EQ(result.text, "How to choose a first telescope: advice wanted.");
+  EXPECT_EQ(result.method, "description");
+}
+
 TEST(ExtractHtmlTest, MetadataFromHead) {
   const HtmlTree tree(
       "<html lang='de'><head><title>T</title><meta property='og:title' content='OG Title'>"
