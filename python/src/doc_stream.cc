@@ -10,6 +10,50 @@
 #include "pipeline/util/utf8.h"
 
 namespace textmill::python {
+namespace {
+
+// `value` as a JSON string, byte for byte (invalid UTF-8 stays invalid: the
+// line is then repaired as a whole, as the CLI repairs a JSONL line).
+void AppendJsonString(std::string_view value, std::string& out) {
+  static const char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string JsonLine(const InputRecord& record) {
+  size_t size = record.rest.size() + 2;
+  for (const auto& [name, value] : record.strings) size += name.size() + value.size() + 8;
+  std::string line = "{";
+  line.reserve(size + size / 16);
+  for (const auto& [name, value] : record.strings) {
+    if (line.size() > 1) line += ',';
+    AppendJsonString(name, line);
+    line += ':';
+    AppendJsonString(value, line);
+  }
+  if (record.rest.size() > 2) {  // "{...}" with members
+    if (line.size() > 1) line += ',';
+    line.append(record.rest, 1);
+  } else {
+    line += '}';
+  }
+  return line;
+}
+
+}  // namespace
 
 DocStream::DocStream(const Config& config, const std::vector<Stage*>& stages, int threads, std::string source_name,
                      bool with_rejects)
@@ -28,7 +72,7 @@ DocStream::~DocStream() {
   if (thread_.joinable()) thread_.join();
 }
 
-void DocStream::Push(std::vector<std::string> records) {
+void DocStream::Push(std::vector<InputRecord> records) {
   std::lock_guard<std::mutex> lock(mutex_);
   Chunk& chunk = input_.emplace_back();
   chunk.first = pushed_records_;
@@ -115,7 +159,8 @@ void DocStream::ProcessChunk(Chunk& chunk) {
   // As DocumentSource::ReadJsonlLines reads a line of a JSONL file.
   for (size_t i = 0; i < chunk.records.size(); ++i) {
     Document& doc = batch.docs[i];
-    std::string& record = chunk.records[i];
+    std::string record = JsonLine(chunk.records[i]);
+    chunk.records[i] = InputRecord();
     doc.source = source_name_ + ":" + std::to_string(chunk.first + i + 1);
     if (static_cast<int64_t>(record.size()) > config_.reader.max_document_bytes) {
       doc.Reject("too_large");
@@ -134,7 +179,6 @@ void DocStream::ProcessChunk(Chunk& chunk) {
       }
     }
     if (doc.id.empty()) doc.id = IdFromSource(doc.source);
-    std::string().swap(record);
   }
   // As the runner runs a stage on a batch (Job::RunStage): a document a stage
   // rejects names that stage.

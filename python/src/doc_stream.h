@@ -2,8 +2,7 @@
 // records, on a TBB arena, in input order. The engine of Pipeline.process; no
 // Python in here, so it runs without the GIL.
 //
-// One producer thread Push()es chunks of records (JSON text, as a JSONL line)
-// and then Close()s; the same thread takes the output chunks back with Next(),
+// One producer thread Push()es chunks of records and then Close()s; the same thread takes the output chunks back with Next(),
 // in input order. A thread of the stream's own runs a tbb::parallel_pipeline
 // (serial reader of the pushed chunks, the stages in parallel, a serial
 // in-order hand-back), so the producer may go on converting Python objects
@@ -29,6 +28,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <tbb/enumerable_thread_specific.h>
@@ -39,6 +39,14 @@
 #include "pipeline/stage.h"
 
 namespace textmill::python {
+
+// One input record, taken apart so the producer (which holds the GIL) does
+// not JSON-escape a page: its string fields as UTF-8 bytes, the rest as JSON.
+// The stream's threads splice them into the JSONL line the CLI would read.
+struct InputRecord {
+  std::vector<std::pair<std::string, std::string>> strings;  // name, value (text, html)
+  std::string rest = "{}";  // the other fields, a JSON object
+};
 
 struct OutputDoc {
   std::string line;  // the output record (or, for a reject, the rejects/ record)
@@ -58,7 +66,7 @@ class DocStream {
   DocStream(const DocStream&) = delete;
   DocStream& operator=(const DocStream&) = delete;
 
-  void Push(std::vector<std::string> records);
+  void Push(std::vector<InputRecord> records);
   void Close();
   size_t Outstanding() const;  // chunks pushed and not yet taken by Next()
   size_t MaxOutstanding() const { return static_cast<size_t>(tokens_) * 2; }
@@ -75,7 +83,7 @@ class DocStream {
  private:
   struct Chunk {
     uint64_t first = 0;  // index of its first record in the stream
-    std::vector<std::string> records;
+    std::vector<InputRecord> records;
     std::vector<OutputDoc> out;
   };
   void RunPipeline();

@@ -144,6 +144,7 @@ class ProcessIterator {
  public:
   ProcessIterator(const Pipeline& pipeline, py::iterable docs, bool with_rejects, std::string source)
       : input_(py::iter(docs)),
+        fields_(pipeline.config().reader.jsonl),
         with_rejects_(with_rejects),
         stream_(std::make_unique<DocStream>(pipeline.config(), pipeline.stages(), pipeline.threads(),
                                             std::move(source), with_rejects)) {}
@@ -192,7 +193,7 @@ class ProcessIterator {
   // deadlock rule in doc_stream.h) or the input ends.
   void Feed() {
     while (!input_done_ && stream_->Outstanding() < stream_->MaxOutstanding()) {
-      std::vector<std::string> records;
+      std::vector<InputRecord> records;
       while (records.size() < kChunkRecords) {
         PyObject* item = PyIter_Next(input_.ptr());
         if (!item) {
@@ -206,11 +207,28 @@ class ProcessIterator {
           throw py::value_error(where + ": expected a dict, not " +
                                 std::string(py::str(py::type::of(doc).attr("__name__"))));
         }
-        records.push_back(DumpJson(doc, where.c_str()));
+        records.push_back(ToRecord(doc, where));
       }
       if (!records.empty()) stream_->Push(std::move(records));
     }
     if (input_done_) stream_->Close();
+  }
+
+  // The record's text and html strings as bytes, the rest as JSON: escaping
+  // a page into JSON here, under the GIL, would be the slowest step of all.
+  InputRecord ToRecord(py::handle doc, const std::string& where) const {
+    InputRecord record;
+    const py::object rest = py::reinterpret_steal<py::object>(PyDict_Copy(doc.ptr()));
+    if (!rest) throw py::error_already_set();
+    for (const std::string* name : {&fields_.text, &fields_.html}) {
+      if (name->find('.') != std::string::npos) continue;  // a nested field: JSON does it
+      PyObject* value = PyDict_GetItemString(rest.ptr(), name->c_str());  // borrowed
+      if (!value || !PyUnicode_Check(value)) continue;  // not a str: the parser's verdict, as in the CLI
+      record.strings.emplace_back(*name, TextArgument(value, where.c_str()));
+      if (PyDict_DelItemString(rest.ptr(), name->c_str()) != 0) throw py::error_already_set();
+    }
+    if (PyDict_Size(rest.ptr()) > 0) record.rest = DumpJson(rest, where.c_str());
+    return record;
   }
 
   void Stop() {
@@ -221,6 +239,7 @@ class ProcessIterator {
   }
 
   py::iterator input_;
+  JsonlFields fields_;
   bool with_rejects_;
   bool input_done_ = false;
   uint64_t count_ = 0;

@@ -35,7 +35,7 @@ def bench_records(pages, count=50):
 def compare(cli, tmp_path, records, config):
     """process() over `records` == `textmill run` over the same records in input.jsonl."""
     input_path = tmp_path / "input.jsonl"
-    with input_path.open("w", encoding="utf-8") as out:
+    with input_path.open("w", encoding="utf-8", errors="surrogatepass") as out:  # lone surrogates as the binding passes them
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     config_path = write_config(tmp_path / "config.yaml", config)
@@ -58,6 +58,23 @@ def test_examples_match_cli(cli, tmp_path, schema):
 def test_50_bench_pages_match_cli(cli, tmp_path, bench_pages):
     docs, rejects = compare(cli, tmp_path, bench_records(bench_pages), per_document_config())
     assert len(docs) + len(rejects) == 50 and len(docs) >= 30
+
+
+def test_awkward_records_match_cli(cli, tmp_path):
+    """Escapes, control characters, lone surrogates, both text and html, odd ids and fields: as the CLI reads them."""
+    body = "The council met on Tuesday and voted on the budget for the bridge. " * 8
+    page = f'<html><body><article><p>"Quoted" back\\slash \x00 nul \x01 ctrl \t tab {body}</p></article></body></html>'
+    records = [
+        {"id": "quotes", "html": page},
+        {"id": 42, "text": body + "\n\n" + body, "html": page},
+        {"id": "surrogate", "text": body + " \ud800 " + body},
+        {"html": page, "url": 3},
+        {"id": "meta", "text": body, "metadata": {"lang_hint": "en", "n": [1, 2.5, None]}, "source": "cc", "x": True},
+        {"id": "nulls", "text": None, "html": page, "date": None},
+        {"id": "empty", "text": ""},
+        {"id": "unicode", "text": "Größe, 東京, Ελληνικά \u2028 " + body},
+    ]
+    compare(cli, tmp_path, records, per_document_config())
 
 
 def test_dict_config_equals_file_config(tmp_path):
