@@ -130,6 +130,7 @@ void ReadStages(const YAML::Node& list, std::vector<StageSpec>& out) {
       throw ConfigError(where + ": expected a stage name, or a map of one stage name to its options");
     }
     spec.path = "stages[" + std::to_string(i) + "]." + spec.name;
+    spec.line = LineOf(item);
     out.push_back(std::move(spec));
   }
 }
@@ -155,12 +156,18 @@ void ResolveFilePaths(YAML::Node& tree, const std::filesystem::path& config_dir)
 }  // namespace
 
 Config LoadConfig(const std::string& path, const std::vector<std::string>& overrides) {
-  Config config;
-  config.path = path;
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot read config file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return LoadConfigText(text.str(), path, overrides);
+}
+
+Config LoadConfigText(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides) {
+  Config config;
+  config.path = path;
   try {
-    config.tree = YAML::Load(in);
+    config.tree = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
     throw ConfigError(path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
@@ -189,7 +196,8 @@ std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config) {
   std::vector<std::unique_ptr<Stage>> stages;
   for (const StageSpec& spec : config.stages) {
     OptionReader options(spec.options, spec.path);
-    stages.push_back(Registry::Global().Create(spec.name, options, context, spec.path));
+    const std::string where = spec.line.empty() ? spec.path : spec.path + " (" + spec.line + ")";
+    stages.push_back(Registry::Global().Create(spec.name, options, context, where));
   }
   return stages;
 }

@@ -55,6 +55,7 @@ struct StageSpec {
   std::string name;
   YAML::Node options;  // may be null
   std::string path;    // "stages[2].normalize", for messages
+  std::string line;    // "line 14" of the item, "" without a position
 };
 
 struct Config {
@@ -73,6 +74,11 @@ struct Config {
 // Loads `path`, applies `overrides` ("a.b.c=value"; for stages, "stages.NAME.key"
 // or "stages.INDEX.key") and checks top-level keys. Throws ConfigError.
 Config LoadConfig(const std::string& path, const std::vector<std::string>& overrides);
+
+// The same for YAML text already in memory (the Python binding's dict config,
+// as JSON): `path` names it in messages, and its directory anchors relative
+// inputs and data files as a file's would ("" or a bare name: the working dir).
+Config LoadConfigText(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides);
 
 // Builds every stage of the config in order from Registry::Global() (call
 // RegisterBuiltinStages() first). Throws ConfigError.

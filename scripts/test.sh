@@ -2,7 +2,10 @@
 # Builds and runs the whole test suite twice: the Release build (build/, g++)
 # and an address+undefined sanitizer build (build-fuzz/, clang, which also
 # holds the libFuzzer targets). Then runs each fuzz target for a bounded time
-# (FUZZ_SECONDS, default 10).
+# (FUZZ_SECONDS, default 10). The Python package's pytest suite (python/tests,
+# also the ctest test python.pytest) runs as a step of its own against the
+# Release build; not under the sanitizers (an ASan extension would need the
+# ASan runtime preloaded into the interpreter).
 #   scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +15,10 @@ step() { echo "== [$(( SECONDS / 60 ))m$(( SECONDS % 60 ))s] $*"; }
 step "Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build
-(cd build && ctest --output-on-failure -j"$jobs")
+(cd build && ctest --output-on-failure -j"$jobs" -LE python)
+
+step "Python package (pytest, /usr/bin/python3, the Release build)"
+PYTHONPATH=build/python TEXTMILL_BINARY=build/textmill /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests
 
 step "address,undefined sanitizer build (clang, with libFuzzer coverage) and tests"
 # One clang build serves the tests under ASan/UBSan and the fuzz targets below.
