@@ -2,7 +2,7 @@
 # Cross-validated extraction score on the WCXB dev set, grouped by site: each
 # page is extracted by the fold model that never saw its site, with textmill
 # itself, and the union is scored per page type.
-#   scripts/train_extraction_model.py      # writes bench-out/extraction-cv/fold*.{ubj,pages}
+#   scripts/train_extraction_model.py      # writes bench-out/extraction-cv/fold*.{ubj,page_types.ubj,pages}
 #   scripts/eval_extraction_cv.sh [OUT_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,10 +11,10 @@ out=${1:-$here/bench-out/extraction-wcxb-cv}
 bench=${SHARED_DIR:-$here/../shared}/bench/extraction-wcxb
 news=${SHARED_DIR:-$here/../shared}/bench/extraction
 bin=${TEXTMILL:-$here/build/textmill}
-ls "$cv"/fold*.ubj >/dev/null 2>&1 || { echo "no fold models in $cv: run scripts/train_extraction_model.py" >&2; exit 2; }
+ls "$cv"/fold?.ubj >/dev/null 2>&1 || { echo "no fold models in $cv: run scripts/train_extraction_model.py" >&2; exit 2; }
 rm -rf "$out" "$out.work" "$out.news"
 mkdir -p "$out" "$out.work"
-for model in "$cv"/fold*.ubj; do
+for model in "$cv"/fold?.ubj; do
   fold=$(basename "$model" .ubj)
   pages=$out.work/$fold
   mkdir -p "$pages"
@@ -26,7 +26,8 @@ for model in "$cv"/fold*.ubj; do
     fi
   done < "$cv/$fold.pages"
   "$bin" run -c "$here/configs/extraction_eval.yaml" -i "$pages" -o "$out.work/$fold.run" --progress none \
-    --log-level warn --set "stages.extract.model=$model" ${EXTRA_SET:-}
+    --log-level warn --set "stages.extract.model=$model" \
+    --set "stages.extract.page_type_model=${model%.ubj}.page_types.ubj" ${EXTRA_SET:-}
 done
 python3 - "$out.work" "$out" <<'PY'
 import glob, json, os, sys

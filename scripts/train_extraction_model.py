@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Trains the extraction block classifier (models/extraction_blocks.ubj).
+"""Trains the extraction block classifier (models/extraction_blocks.ubj) and
+the page-type classifier (models/extraction_page_types.ubj).
 
   scripts/train_extraction_model.py [--folds 5] [--out models/extraction_blocks.ubj]
                                     [--cv-dir bench-out/extraction-cv]
@@ -18,7 +19,10 @@ Cross-validation is grouped by site (registrable host): a site's pages are
 never in both the training and the test folds. --cv-dir writes one model per
 fold and the page ids it must be scored on; scripts/eval_extraction_cv.sh runs
 textmill with each and scores the union, the figure to report.
-Deterministic: fixed seed, sorted inputs, one thread.
+The page-type classifier reads one row per page (`textmill-block-features
+--pages`), is cross-validated on the same folds of sites, and carries the
+block threshold for each type it predicts, chosen on the held-out pages.
+Deterministic: fixed seed, sorted inputs.
 Needs Debian's python3-xgboost and python3-sklearn (/usr/bin/python3).
 """
 import argparse
@@ -52,6 +56,24 @@ PARAMS = {
 }
 ROUNDS = 200
 
+# The page-type classifier: one row per page (textmill-block-features --pages),
+# the WCXB set's seven kinds; the news set's pages are articles.
+PAGE_TYPES = ["article", "collection", "documentation", "forum", "listing", "product", "service"]
+PAGE_PARAMS = {
+    "objective": "multi:softprob",
+    "num_class": len(PAGE_TYPES),
+    "eval_metric": "mlogloss",
+    "tree_method": "hist",
+    "max_depth": 4,
+    "eta": 0.1,
+    "subsample": 0.8,
+    "colsample_bytree": 0.5,
+    "seed": 1,
+    "nthread": 2,
+}
+PAGE_ROUNDS = 150
+THRESHOLDS = [round(t, 2) for t in np.arange(0.2, 0.71, 0.05)]
+
 
 def site_of(url):
     host = (urlsplit(url).hostname or "").lower()
@@ -78,6 +100,14 @@ def read_rows(bench, binary, pages_dir="pages"):
         groups.append(int(row[-2]))
         texts.append(row[-1])
     return names, np.array(page_ids), texts, np.array(feats, dtype=np.float32), np.array(groups)
+
+
+def read_page_rows(bench, binary, pages_dir="pages"):
+    pages = sorted(os.path.join(bench, pages_dir, p) for p in os.listdir(os.path.join(bench, pages_dir)))
+    out = subprocess.run([binary, "--pages"] + pages, check=True, capture_output=True, text=True).stdout
+    lines = [line.split("\t") for line in out.split("\n") if line]
+    ids = [line[0] for line in lines[1:]]
+    return lines[0][1:], ids, np.array([[float(v) for v in line[1:]] for line in lines[1:]], dtype=np.float32)
 
 
 def label_blocks(page_ids, texts, truth_dir):
@@ -124,6 +154,32 @@ def train(x, y, w, names, threshold=0.5):
     return booster
 
 
+def kept_texts(texts, indices, scores, threshold):
+    """The blocks textmill keeps at `threshold`: a block of 40 bytes or more
+    repeating one already kept is left out, as html_extractor.cc does."""
+    said, kept = set(), []
+    for i in indices:
+        if scores[i] < threshold:
+            continue
+        if len(texts[i].encode()) >= 40:
+            if texts[i] in said:
+                continue
+            said.add(texts[i])
+        kept.append(texts[i])
+    return kept
+
+
+def train_page_types(x, labels, names, thresholds):
+    booster = xgb.train(PAGE_PARAMS, xgb.DMatrix(x, label=labels, feature_names=names), num_boost_round=PAGE_ROUNDS)
+    set_page_type_attrs(booster, names, thresholds)
+    return booster
+
+
+def set_page_type_attrs(booster, names, thresholds):
+    booster.set_attr(feature_names=",".join(names), classes=",".join(PAGE_TYPES),
+                     thresholds=",".join(f"{t:.3f}" for t in thresholds))
+
+
 def page_f1(kept_texts, truth_tokens):
     pred = Counter(tokenize(" ".join(kept_texts)))
     truth = Counter(truth_tokens)
@@ -147,6 +203,9 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "models", "extraction_blocks.ubj"))
     ap.add_argument("--cv-dir", default=os.path.join(HERE, "bench-out", "extraction-cv"))
     ap.add_argument("--no-final", action="store_true", help="only cross-validate")
+    ap.add_argument("--reuse-block-models", action="store_true",
+                    help="keep the block models in --cv-dir and --out (trained on these same rows) and "
+                         "train only the page-type classifier")
     a = ap.parse_args()
 
     names, page_ids, texts, x, block_groups = read_rows(a.bench, a.binary)
@@ -183,7 +242,10 @@ def main():
     splits = list(GroupKFold(n_splits=a.folds).split(x, y, groups))
     fold_of_site = {site: fold for fold, (_, te) in enumerate(splits) for site in set(groups[te])}
     for fold, (tr, te) in enumerate(splits):
-        booster = train(x[tr], y[tr], w[tr], names)
+        if a.reuse_block_models:
+            booster = xgb.Booster(model_file=os.path.join(a.cv_dir, f"fold{fold}.ubj"))
+        else:
+            booster = train(x[tr], y[tr], w[tr], names)
         scores[te] = booster.predict(xgb.DMatrix(x[te], feature_names=names))
         test_pages = set(page_ids[te])
         # A page with no blocks gave the model nothing to learn; it is scored
@@ -202,25 +264,65 @@ def main():
     by_page = {}
     for i, pid in enumerate(page_ids):
         by_page.setdefault(pid, []).append(i)
-    best = (0.0, 0.5)
-    for threshold in np.arange(0.2, 0.71, 0.05):
-        f1s = [page_f1([texts[i] for i in idx if scores[i] >= threshold], truth_tokens[pid])
-               for pid, idx in by_page.items()]
-        mean = float(np.mean(f1s))
-        print(f"threshold {threshold:.2f}: CV mean page F1 (block estimate) {mean:.4f}", file=sys.stderr)
-        best = max(best, (mean, float(threshold)))
-    print(f"chosen threshold {best[1]:.2f} (CV estimate {best[0]:.4f})", file=sys.stderr)
+    # Held-out page F1 at every candidate threshold (block-text estimate).
+    f1_at = {pid: [page_f1(kept_texts(texts, idx, scores, t), truth_tokens[pid]) for t in THRESHOLDS]
+             for pid, idx in by_page.items()}
+    means = np.mean(list(f1_at.values()), axis=0)
+    for t, mean in zip(THRESHOLDS, means):
+        print(f"threshold {t:.2f}: CV mean page F1 (block estimate) {mean:.4f}", file=sys.stderr)
+    threshold = THRESHOLDS[int(np.argmax(means))]
+    print(f"chosen threshold {threshold:.2f} (CV estimate {means.max():.4f})", file=sys.stderr)
     for fold in range(a.folds):
         path = os.path.join(a.cv_dir, f"fold{fold}.ubj")
         booster = xgb.Booster(model_file=path)
-        booster.set_attr(feature_names=",".join(names), threshold=f"{best[1]:.3f}")
+        booster.set_attr(feature_names=",".join(names), threshold=f"{threshold:.3f}")
+        booster.save_model(path)
+
+    # Page types, cross-validated on the same folds of sites; then the block
+    # threshold for each predicted type, chosen on the held-out pages.
+    p_names, p_ids, p_x = read_page_rows(a.bench, a.binary)
+    if a.news:
+        n_names, n_ids, n_x = read_page_rows(a.news, a.binary)
+        p_ids, p_x = p_ids + n_ids, np.vstack([p_x, n_x])
+    with open(os.path.join(a.bench, "groups.tsv"), encoding="utf-8") as fh:
+        kinds = dict(line.split() for line in fh if line.strip())
+    p_type = np.array([PAGE_TYPES.index(kinds.get(p, "article")) for p in p_ids])
+    p_fold = np.array([fold_of_site.get(site_of(urls[p]), 0) for p in p_ids])
+    probs = np.zeros((len(p_ids), len(PAGE_TYPES)), dtype=np.float32)
+    for fold in range(a.folds):
+        tr, te = p_fold != fold, p_fold == fold
+        booster = train_page_types(p_x[tr], p_type[tr], p_names, [threshold] * len(PAGE_TYPES))
+        probs[te] = booster.predict(xgb.DMatrix(p_x[te], feature_names=p_names))
+        booster.save_model(os.path.join(a.cv_dir, f"fold{fold}.page_types.ubj"))
+    predicted = dict(zip(p_ids, probs.argmax(axis=1)))
+    print(f"page type CV accuracy {np.mean(probs.argmax(axis=1) == p_type):.3f}", file=sys.stderr)
+    thresholds = []
+    for k, kind in enumerate(PAGE_TYPES):
+        pages = [pid for pid in f1_at if predicted.get(pid) == k]
+        # Too few pages to choose from: the threshold for all pages.
+        best = (threshold if len(pages) < 20 else
+                THRESHOLDS[int(np.argmax(np.mean([f1_at[pid] for pid in pages], axis=0)))])
+        thresholds.append(best)
+        print(f"pages typed {kind}: {len(pages)}, block threshold {best:.2f}", file=sys.stderr)
+    overall = np.mean([f1_at[pid][THRESHOLDS.index(thresholds[predicted[pid]])] for pid in f1_at])
+    print(f"CV mean page F1 with per-type thresholds (block estimate) {overall:.4f}", file=sys.stderr)
+    for fold in range(a.folds):
+        path = os.path.join(a.cv_dir, f"fold{fold}.page_types.ubj")
+        booster = xgb.Booster(model_file=path)
+        set_page_type_attrs(booster, p_names, thresholds)
         booster.save_model(path)
 
     if not a.no_final:
-        booster = train(x, y, w, names, best[1])
+        if a.reuse_block_models:
+            booster = xgb.Booster(model_file=a.out)
+            booster.set_attr(threshold=f"{threshold:.3f}")
+        else:
+            booster = train(x, y, w, names, threshold)
         os.makedirs(os.path.dirname(a.out), exist_ok=True)
         booster.save_model(a.out)
-        print(f"wrote {a.out}", file=sys.stderr)
+        page_out = a.out.replace("_blocks.ubj", "_page_types.ubj")
+        train_page_types(p_x, p_type, p_names, thresholds).save_model(page_out)
+        print(f"wrote {a.out} and {page_out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #include "stages/extract/extract.h"
 
 #include "stages/extract/html_tree.h"
+#include "stages/extract/page_type.h"
 #include "stages/extract/text_dump_cleaner.h"
 
 namespace textmill {
@@ -13,6 +14,7 @@ ExtractOptions ExtractOptions::Parse(OptionReader& reader) {
   reader.Get("clean_text_dumps", o.clean_text_dumps);
   reader.Get("phrases", o.phrases);
   reader.Get("model", o.model);
+  reader.Get("page_type_model", o.page_type_model);
   int64_t max_mib = o.max_html_bytes >> 20;
   reader.Get("max_html_mib", max_mib, 1, 4096);
   o.max_html_bytes = max_mib << 20;
@@ -27,7 +29,11 @@ ExtractStage::ExtractStage(const ExtractOptions& options, const StageContext& co
     phrases_ = std::make_unique<BoilerplatePhrases>(context.ResolvePath(options_.phrases));
   }
   if (!options_.model.empty() && options_.model != "none") {
-    model_ = BlockModel::Load(context.ResolveModelPath(options_.model));
+    model_ = TreeModel::Load(context.ResolveModelPath(options_.model), FeatureNames());
+    // Page types refine the block model; without it they have nothing to do.
+    if (!options_.page_type_model.empty() && options_.page_type_model != "none") {
+      page_model_ = TreeModel::Load(context.ResolveModelPath(options_.page_type_model), PageFeatureNames());
+    }
   }
 }
 
@@ -66,13 +72,17 @@ void ExtractStage::ExtractHtml(Document& doc) {
     doc.Reject("timeout");
     return;
   }
-  HtmlExtractResult result = ExtractMainText(tree, options_.html, phrases_.get(), model_.get());
+  HtmlExtractResult result = ExtractMainText(tree, options_.html, phrases_.get(), model_.get(), page_model_.get());
   if (deadline && ThreadCpuNow() > deadline) {
     doc.Reject("timeout");
     return;
   }
   if (result.completed_from_structured_data) counters_.Add("structured_data_text");
   counters_.Add(result.method == "model" ? "by_model" : "fallback_" + result.method);
+  if (!result.page_type.empty()) {
+    counters_.Add("page_type_" + result.page_type);
+    doc.metadata["page_type"] = result.page_type;
+  }
   const StructuredData& structured = result.structured;
   if (structured.malformed > 0) counters_.Add("structured_data_malformed", structured.malformed);
   if (!structured.main_type.empty()) {

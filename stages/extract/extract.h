@@ -10,12 +10,15 @@
 // metadata.html_lang, metadata.date (from meta tags); frees raw.
 // Rejects: no_content (nothing left), too_large (HTML over max_html_mib when
 // oversize: reject), timeout (a page over timeout_ms of CPU time).
-// metadata.structured {type, name, description} from schema.org JSON-LD.
+// metadata.structured {type, name, description} from schema.org JSON-LD;
+// metadata.page_type (article, collection, documentation, forum, listing,
+// product, service; other: no blocks) with the page-type model.
 // Counters: html_pages, text_pages, truncated; by_model (the block classifier
 // chose the text), fallback_article, fallback_relaxed, fallback_body (the rule
 // chain did: the model kept nothing, or there is no model), fallback_visible
 // (all visible text: nothing else found any); structured_data_text (a short
-// page completed from its structured data), structured_data_malformed.
+// page completed from its structured data), structured_data_malformed,
+// page_type_<type>, fallback_description (a script-built page's meta description).
 #pragma once
 
 #include <memory>
@@ -36,6 +39,9 @@ struct ExtractOptions {
   // The learned block classifier, in models_dir unless a path; "none" = the
   // rule-based extractor alone.
   std::string model = "extraction_blocks.ubj";
+  // The page-type classifier (page_type.h): metadata.page_type and the block
+  // threshold for that kind of page; "none" = one threshold for all pages.
+  std::string page_type_model = "extraction_page_types.ubj";
   int64_t max_html_bytes = int64_t{16} << 20;
   std::string oversize = "truncate";  // truncate | reject
   int64_t timeout_ms = 5000;          // CPU time per document; 0 = none
@@ -55,7 +61,8 @@ class ExtractStage : public Stage {
 
   ExtractOptions options_;
   std::unique_ptr<BoilerplatePhrases> phrases_;
-  std::unique_ptr<BlockModel> model_;
+  std::unique_ptr<TreeModel> model_;
+  std::unique_ptr<TreeModel> page_model_;
   mutable Counters counters_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "pipeline/util/strings.h"
 #include "pipeline/util/utf8.h"
+#include "stages/extract/page_type.h"
 #include "stages/extract/rule_extractor.h"
 #include "stages/extract/text_renderer.h"
 
@@ -117,7 +118,7 @@ void KeepWholeGroups(const PageBlocks& blocks, const std::vector<float>& scores,
 }
 
 // The text of the blocks the model keeps.
-std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const BlockModel& model,
+std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const TreeModel& model, float threshold,
                       const std::vector<uint8_t>& flags, const HtmlExtractOptions& options) {
   const size_t width = FeatureNames().size();
   const size_t rows = blocks.owner.size();
@@ -127,7 +128,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Bloc
   std::vector<uint8_t> keep_block(rows, 0);
   std::unordered_set<std::string_view> said;
   for (size_t b = 0; b < rows; ++b) {
-    if (scores[b] < model.threshold()) continue;
+    if (scores[b] < threshold) continue;
     const std::string& text = blocks.text[b];
     if (text.size() >= kMinRepeatedBlockBytes && !said.insert(text).second) continue;
     keep_block[b] = 1;
@@ -173,13 +174,20 @@ PageBlocks ComputePageBlocks(const HtmlTree& tree, const HtmlExtractOptions& opt
 }
 
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
-                                  const BoilerplatePhrases* phrases, const BlockModel* model) {
+                                  const BoilerplatePhrases* phrases, const TreeModel* model,
+                                  const TreeModel* page_model) {
   const std::vector<uint8_t> flags = RuleHintFlags(tree.nodes());
   StructuredData structured = ReadStructuredData(tree.meta());
   HtmlExtractResult best;
   if (model) {
     const PageBlocks blocks = BlocksWithFlags(tree, flags, options, structured);
-    best.text = DropBoilerplateLines(ModelText(tree, blocks, *model, flags, options), phrases);
+    float threshold = model->threshold();
+    if (page_model) {
+      const PageType type = ClassifyPage(*page_model, blocks, threshold);
+      best.page_type = type.name;
+      threshold = type.block_threshold;
+    }
+    best.text = DropBoilerplateLines(ModelText(tree, blocks, *model, threshold, flags, options), phrases);
     best.method = "model";
   }
   if (best.text.empty()) best = RuleChain(tree, flags, options, phrases);

@@ -1,6 +1,6 @@
 // Main-content extraction from an HtmlTree.
 //
-// With the learned model (block_model.h), every block of the page (the inline
+// With the learned model (tree_model.h), every block of the page (the inline
 // text of one block element, block_features.h) is scored as content or not
 // and the kept blocks are rendered in document order with their structure
 // (text_renderer.h); a block repeating one already kept is left out. The
@@ -16,7 +16,7 @@
 #include <string>
 
 #include "stages/extract/block_features.h"
-#include "stages/extract/block_model.h"
+#include "stages/extract/tree_model.h"
 #include "stages/extract/boilerplate_phrases.h"
 #include "stages/extract/html_tree.h"
 #include "stages/extract/rule_extractor.h"
@@ -28,14 +28,17 @@ struct HtmlExtractResult {
   std::string text;
   std::string method;  // "model" | "article" | "relaxed" | "body" | "visible"
   bool completed_from_structured_data = false;  // a short text got its JSON-LD description/body
+  std::string page_type;  // with a page-type model (page_type.h): its class, "other" without blocks
   StructuredData structured;
 };
 
 // With a `model`, the blocks it scores as content are rendered; the rule
 // chain (article, relaxed, body) is the fallback when that leaves nothing,
-// and the whole method without a model.
+// and the whole method without a model. With a `page_model` too, the page's
+// type chooses the block threshold.
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
-                                  const BoilerplatePhrases* phrases, const BlockModel* model = nullptr);
+                                  const BoilerplatePhrases* phrases, const TreeModel* model = nullptr,
+                                  const TreeModel* page_model = nullptr);
 
 // The blocks of a page with their features, as ExtractMainText computes them
 // for the model (also used by textmill-block-features for training).

@@ -11,9 +11,10 @@
 
 #include "pipeline/errors.h"
 #include "stages/extract/block_features.h"
-#include "stages/extract/block_model.h"
+#include "stages/extract/tree_model.h"
 #include "stages/extract/extract.h"
 #include "stages/extract/html_extractor.h"
+#include "stages/extract/page_type.h"
 #include "stages/extract/html_tree.h"
 #include "stages/extract/structured_data.h"
 #include "unit/test_util.h"
@@ -28,27 +29,33 @@ const BoilerplatePhrases& Phrases() {
 
 // The shipped model, loaded once for the suite and freed before the
 // process exits (XGBoost's own statics may be gone by then).
-class BlockModelExtractionTest : public ::testing::Test {
+class BlockExtractionTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    model_ = BlockModel::Load(testing::SourceDir() + "/models/extraction_blocks.ubj").release();
+    model_ = TreeModel::Load(testing::SourceDir() + "/models/extraction_blocks.ubj", FeatureNames()).release();
+    page_model_ =
+        TreeModel::Load(testing::SourceDir() + "/models/extraction_page_types.ubj", PageFeatureNames()).release();
   }
   static void TearDownTestSuite() {
     delete model_;
-    model_ = nullptr;
+    delete page_model_;
+    model_ = page_model_ = nullptr;
   }
-  static const BlockModel* model_;
+  static const TreeModel* model_;
+  static const TreeModel* page_model_;
 
  public:
-  static const BlockModel* model() { return model_; }
+  static const TreeModel* model() { return model_; }
+  static const TreeModel* page_model() { return page_model_; }
 };
-const BlockModel* BlockModelExtractionTest::model_ = nullptr;
+const TreeModel* BlockExtractionTest::model_ = nullptr;
+const TreeModel* BlockExtractionTest::page_model_ = nullptr;
 
-const BlockModel& Model() { return *BlockModelExtractionTest::model(); }
+const TreeModel& Model() { return *BlockExtractionTest::model(); }
 
 HtmlExtractResult ExtractWithModel(const std::string& html) {
   const HtmlTree tree(html, 0);
-  return ExtractMainText(tree, HtmlExtractOptions{}, &Phrases(), &Model());
+  return ExtractMainText(tree, HtmlExtractOptions{}, &Phrases(), &Model(), BlockExtractionTest::page_model());
 }
 
 size_t Find(const std::string& text, const std::string& needle) { return text.find(needle); }
@@ -158,7 +165,7 @@ TEST(StructuredDataTest, MalformedAndDeepJsonLdIsSkippedAndCounted) {
   EXPECT_TRUE(data.main_type.empty());
 }
 
-TEST_F(BlockModelExtractionTest, ButtonWithUnclosedDivDoesNotSwallowThePage) {
+TEST_F(BlockExtractionTest, ButtonWithUnclosedDivDoesNotSwallowThePage) {
   // libxml2 ignores </button> while the <div> inside it is open.
   const std::string text = ExtractWithModel(
       "<html><body><header><button aria-label='Menu'><div>Menu</button></header><article><h1>Planting "
@@ -196,10 +203,11 @@ std::string ForumThread() {
          "<footer>Car Forum is run by volunteers. Terms. Privacy.</footer></body></html>";
 }
 
-TEST_F(BlockModelExtractionTest, ForumThreadKeepsEveryPostInOrder) {
+TEST_F(BlockExtractionTest, ForumThreadKeepsEveryPostInOrder) {
   const HtmlExtractResult result = ExtractWithModel(ForumThread());
   const std::string& text = result.text;
   EXPECT_EQ(result.method, "model");
+  EXPECT_EQ(result.page_type, "forum");
   const size_t first = Find(text, "I replaced the thermostat");
   const size_t second = Find(text, "Check the opening temperature");
   const size_t third = Find(text, "Also bleed the cooling system");
@@ -217,7 +225,7 @@ TEST_F(BlockModelExtractionTest, ForumThreadKeepsEveryPostInOrder) {
   EXPECT_EQ(Find(text, "run by volunteers"), std::string::npos) << text;
 }
 
-TEST_F(BlockModelExtractionTest, ForumPostsSurviveKeepCommentsFalse) {
+TEST_F(BlockExtractionTest, ForumPostsSurviveKeepCommentsFalse) {
   // A thread is not an article with comments: class names with "comment"
   // must not drop the posts when keep_comments is false (the default).
   std::string html = ForumThread();
@@ -229,13 +237,13 @@ TEST_F(BlockModelExtractionTest, ForumPostsSurviveKeepCommentsFalse) {
   EXPECT_NE(Find(text, "Thanks both, the new one"), std::string::npos) << text;
 }
 
-TEST_F(BlockModelExtractionTest, DocumentationKeepsCodeVerbatimDropsSidebar) {
+TEST_F(BlockExtractionTest, DocumentationKeepsCodeVerbatimDropsSidebar) {
   std::string sidebar = "<nav class='sidebar'><ul>";
   for (const char* page : {"Installation", "Configuration", "Plugins", "Command line", "FAQ", "Changelog"}) {
     sidebar += std::string("<li><a href='/docs/") + page + "'>" + page + "</a></li>";
   }
   sidebar += "</ul></nav>";
-  const std::string text = ExtractWithModel(
+  const HtmlExtractResult result = ExtractWithModel(
       "<html><body><header><a href='/'>mytool</a><select class='version-picker'><option>v2.1</option>"
       "</select></header><div class='layout'>" + sidebar +
       "<main class='docs-content'><h1>Configuration</h1><p>mytool reads its settings from a YAML file given "
@@ -243,7 +251,9 @@ TEST_F(BlockModelExtractionTest, DocumentationKeepsCodeVerbatimDropsSidebar) {
       "example</h2><pre><code>threads: 4\noutput:\n  dir: out/\n  compression: zstd</code></pre><p>Keys that "
       "mytool does not know are an error, so a typo is caught before the run starts.</p><a class='edit-link' "
       "href='https://example.com/edit/config.md'>Edit this page</a></main><aside class='toc'><p>On this "
-      "page</p><ul><li><a href='#example'>An example</a></li></ul></aside></div></body></html>").text;
+      "page</p><ul><li><a href='#example'>An example</a></li></ul></aside></div></body></html>");
+  const std::string& text = result.text;
+  EXPECT_EQ(result.page_type, "documentation");
   EXPECT_NE(Find(text, "threads: 4\noutput:\n  dir: out/\n  compression: zstd"), std::string::npos) << text;
   EXPECT_NE(Find(text, "reads its settings from a YAML file"), std::string::npos) << text;
   EXPECT_NE(Find(text, "a typo is caught"), std::string::npos) << text;
@@ -251,7 +261,7 @@ TEST_F(BlockModelExtractionTest, DocumentationKeepsCodeVerbatimDropsSidebar) {
   EXPECT_EQ(Find(text, "Edit this page"), std::string::npos) << text;
 }
 
-TEST_F(BlockModelExtractionTest, ListingKeepsEachItemsTitleAndDescription) {
+TEST_F(BlockExtractionTest, ListingKeepsEachItemsTitleAndDescription) {
   std::string items;
   const char* titles[] = {"Cast iron skillet, 26 cm", "Enamelled Dutch oven", "Carbon steel wok",
                           "Stainless saucepan set", "Ceramic baking dish"};
@@ -261,12 +271,15 @@ TEST_F(BlockModelExtractionTest, ListingKeepsEachItemsTitleAndDescription) {
              "cooking, and it goes from the hob to the oven without a second thought.</p><span "
              "class='price'>$" + std::to_string(30 + i * 5) + "</span></li>";
   }
-  const std::string text = ExtractWithModel(
+  const HtmlExtractResult result = ExtractWithModel(
       "<html><body><nav><a href='/'>Shop</a><a href='/cart'>Cart</a></nav><h1>Cookware</h1>"
       "<div class='filters'><h4>Filter by</h4><ul><li><a href='?m=iron'>Cast iron (12)</a></li><li><a "
       "href='?m=steel'>Steel (30)</a></li></ul><select class='sort'><option>Sort by price</option></select>"
       "</div><ul class='product-grid'>" + items + "</ul><div class='pagination'><a href='?p=2'>2</a><a "
-      "href='?p=3'>3</a><a href='?p=2'>Next</a></div></body></html>").text;
+      "href='?p=3'>3</a><a href='?p=2'>Next</a></div></body></html>");
+  const std::string& text = result.text;
+  // A shop's category grid: WCXB calls it a collection, a listing is close.
+  EXPECT_TRUE(result.page_type == "collection" || result.page_type == "listing") << result.page_type;
   size_t previous = 0;
   for (int i = 0; i < 5; ++i) {
     const size_t at = Find(text, "Item " + std::to_string(i) + " is made to last");
@@ -279,7 +292,7 @@ TEST_F(BlockModelExtractionTest, ListingKeepsEachItemsTitleAndDescription) {
   EXPECT_EQ(Find(text, "Cast iron (12)"), std::string::npos) << text;
 }
 
-TEST_F(BlockModelExtractionTest, HundredThousandCardsFinishWithinTheTimeLimit) {
+TEST_F(BlockExtractionTest, HundredThousandCardsFinishWithinTheTimeLimit) {
   std::string html = "<html><body><h1>All parts</h1><div class='grid'>";
   for (int i = 0; i < 100000; ++i) {
     html += "<div class='card'><a href='/p/" + std::to_string(i) + "'>Part " + std::to_string(i) +
@@ -315,7 +328,7 @@ TEST_F(BlockModelExtractionTest, HundredThousandCardsFinishWithinTheTimeLimit) {
   }
 }
 
-TEST(BlockModelTest, MissingCorruptOrForeignModelIsAConfigErrorNamingThePath) {
+TEST(TreeModelTest, MissingCorruptOrForeignModelIsAConfigErrorNamingThePath) {
   const testing::TempDir dir;
   // Through the command line too: exit 2 before any work, naming the file.
   std::string output;
@@ -325,14 +338,14 @@ TEST(BlockModelTest, MissingCorruptOrForeignModelIsAConfigErrorNamingThePath) {
             2);
   EXPECT_NE(output.find(dir / "absent.json"), std::string::npos) << output;
   try {
-    BlockModel::Load(dir / "absent.json");
+    TreeModel::Load(dir / "absent.json", FeatureNames());
     FAIL() << "no error for a missing model";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find(dir / "absent.json"), std::string::npos) << e.what();
   }
   testing::WriteFile(dir / "corrupt.json", "{\"learner\": [1, 2");
   try {
-    BlockModel::Load(dir / "corrupt.json");
+    TreeModel::Load(dir / "corrupt.json", FeatureNames());
     FAIL() << "no error for a corrupt model";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find(dir / "corrupt.json"), std::string::npos) << e.what();
@@ -344,11 +357,49 @@ TEST(BlockModelTest, MissingCorruptOrForeignModelIsAConfigErrorNamingThePath) {
   model.replace(at, 5, "CHARS");
   testing::WriteFile(dir / "foreign.ubj", model);
   try {
-    BlockModel::Load(dir / "foreign.ubj");
+    TreeModel::Load(dir / "foreign.ubj", FeatureNames());
     FAIL() << "no error for a model of other features";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("other block features"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("other features"), std::string::npos) << e.what();
   }
+  // The block model is not a page-type model: other features.
+  try {
+    TreeModel::Load(testing::SourceDir() + "/models/extraction_blocks.ubj", PageFeatureNames());
+    FAIL() << "the block model loaded as a page-type model";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("other features"), std::string::npos) << e.what();
+  }
+}
+
+TEST(PageTypeTest, PageFeaturesAreMeansOfTheBlockFeatures) {
+  const PageBlocks blocks = Blocks("<html><body><p>A short one.</p><p>" + std::string(300, 'x') +
+                                   "</p><p>Third block here.</p></body></html>");
+  ASSERT_EQ(blocks.text.size(), 3u);
+  const std::vector<float> page = PageFeatures(blocks);
+  const size_t width = FeatureNames().size();
+  ASSERT_EQ(page.size(), PageFeatureNames().size());
+  ASSERT_EQ(page.size(), 2 * width + 2);
+  double bytes = 0;
+  for (const std::string& text : blocks.text) bytes += static_cast<double>(text.size());
+  for (size_t f = 0; f < width; ++f) {
+    double weighted = 0, mean = 0;
+    for (size_t b = 0; b < 3; ++b) {
+      weighted += blocks.features[b * width + f] * static_cast<double>(blocks.text[b].size()) / bytes;
+      mean += blocks.features[b * width + f] / 3.0;
+    }
+    EXPECT_NEAR(page[f], weighted, 1e-3 * (1 + std::abs(weighted))) << FeatureNames()[f];
+    EXPECT_NEAR(page[width + f], mean, 1e-3 * (1 + std::abs(mean))) << FeatureNames()[f];
+  }
+  EXPECT_NEAR(page[2 * width], std::log1p(3.0), 1e-5);
+  EXPECT_NEAR(page[2 * width + 1], std::log1p(bytes), 1e-4);
+}
+
+TEST_F(BlockExtractionTest, PagesWithoutBlocksAreOtherWithTheBlockModelsThreshold) {
+  const PageType type = ClassifyPage(*page_model(), PageBlocks{}, 0.42F);
+  EXPECT_EQ(type.name, "other");
+  EXPECT_FLOAT_EQ(type.block_threshold, 0.42F);
+  EXPECT_EQ(page_model()->classes().size(), page_model()->class_thresholds().size());
+  EXPECT_EQ(page_model()->classes().size(), 7u);
 }
 
 }  // namespace

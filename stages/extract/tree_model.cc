@@ -1,17 +1,18 @@
-#include "stages/extract/block_model.h"
+#include "stages/extract/tree_model.h"
 
 #include <tbb/enumerable_thread_specific.h>
 #include <xgboost/c_api.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <cinttypes>
 #include <cstdio>
 #include <iterator>
 #include <limits>
+#include <stdexcept>
 
 #include "pipeline/errors.h"
-#include "stages/extract/block_features.h"
 
 namespace textmill {
 namespace {
@@ -24,7 +25,7 @@ BoosterHandle LoadBooster(const std::string& bytes, const std::string& path) {
       XGBoosterSetParam(handle, "nthread", "1") != 0) {
     const std::string error = XGBGetLastError();
     XGBoosterFree(handle);
-    throw ConfigError(path + ": not a valid extraction model (" + error.substr(0, 200) +
+    throw ConfigError(path + ": not a valid XGBoost model (" + error.substr(0, 200) +
                       "); it ships in the repository's models/ folder, or make one with "
                       "scripts/train_extraction_model.py");
   }
@@ -38,15 +39,26 @@ std::string Attribute(BoosterHandle handle, const char* key) {
   return value;
 }
 
-std::string JoinedFeatureNames() {
+std::string Joined(const std::vector<std::string>& names) {
   std::string joined;
-  for (const std::string& name : FeatureNames()) joined += (joined.empty() ? "" : ",") + name;
+  for (const std::string& name : names) joined += (joined.empty() ? "" : ",") + name;
   return joined;
+}
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (!text.empty() && start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    parts.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return parts;
 }
 
 }  // namespace
 
-struct BlockModel::Boosters {
+struct TreeModel::Boosters {
   std::string path;
   tbb::enumerable_thread_specific<BoosterHandle> per_thread{nullptr};
   ~Boosters() {
@@ -56,15 +68,15 @@ struct BlockModel::Boosters {
   }
 };
 
-BlockModel::~BlockModel() = default;
+TreeModel::~TreeModel() = default;
 
-std::unique_ptr<BlockModel> BlockModel::Load(const std::string& path) {
+std::unique_ptr<TreeModel> TreeModel::Load(const std::string& path, const std::vector<std::string>& feature_names) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
     throw ConfigError(path + ": extraction model not found; it ships in the repository's models/ folder "
-                             "(set stages.extract.model, or model: none for the rules alone)");
+                             "(stages.extract.model and page_type_model name the files; none turns one off)");
   }
-  std::unique_ptr<BlockModel> model(new BlockModel());
+  std::unique_ptr<TreeModel> model(new TreeModel());
   model->boosters_ = std::make_unique<Boosters>();
   model->boosters_->path = path;
   std::ifstream in(path, std::ios::binary);
@@ -80,16 +92,29 @@ std::unique_ptr<BlockModel> BlockModel::Load(const std::string& path) {
   const std::string names = Attribute(handle, "feature_names");
   const std::string threshold = Attribute(handle, "threshold");
   model->boosters_->per_thread.local() = handle;
-  if (names != JoinedFeatureNames()) {
-    throw ConfigError(path + ": the model was trained on other block features than this textmill computes; "
+  if (names != Joined(feature_names)) {
+    throw ConfigError(path + ": the model was trained on other features than this textmill computes; "
                              "retrain it with scripts/train_extraction_model.py");
   }
-  if (!threshold.empty()) model->threshold_ = std::stof(threshold);
+  try {
+    if (!threshold.empty()) model->threshold_ = std::stof(threshold);
+    model->classes_ = SplitCommas(Attribute(handle, "classes"));
+    for (const std::string& value : SplitCommas(Attribute(handle, "thresholds"))) {
+      model->class_thresholds_.push_back(std::stof(value));
+    }
+  } catch (const std::logic_error&) {  // std::stof: not a number
+    throw ConfigError(path + ": a threshold in the model is not a number; retrain it");
+  }
+  if (model->class_thresholds_.size() != model->classes_.size()) {
+    throw ConfigError(path + ": the model has " + std::to_string(model->classes_.size()) + " classes but " +
+                      std::to_string(model->class_thresholds_.size()) + " thresholds; retrain it");
+  }
   return model;
 }
 
-std::vector<float> BlockModel::Predict(const float* features, size_t rows, size_t cols) const {
-  std::vector<float> out(rows, 0.0F);
+std::vector<float> TreeModel::Predict(const float* features, size_t rows, size_t cols) const {
+  const size_t outputs = classes_.empty() ? 1 : classes_.size();
+  std::vector<float> out(rows * outputs, 0.0F);
   if (rows == 0) return out;
   BoosterHandle& handle = boosters_->per_thread.local();
   if (!handle) handle = LoadBooster(bytes_, boosters_->path);
@@ -105,9 +130,15 @@ std::vector<float> BlockModel::Predict(const float* features, size_t rows, size_
   bst_ulong dims = 0;
   const float* result = nullptr;
   if (XGBoosterPredictFromDense(handle, array, kConfig, nullptr, &shape, &dims, &result) != 0) {
-    throw RuntimeError(std::string("extraction model prediction failed: ") + XGBGetLastError());
+    throw RuntimeError(std::string("model prediction failed: ") + XGBGetLastError());
   }
-  std::copy(result, result + rows, out.begin());
+  size_t values = 1;
+  for (bst_ulong d = 0; d < dims; ++d) values *= static_cast<size_t>(shape[d]);
+  if (values != out.size()) {
+    throw RuntimeError("extraction model gave " + std::to_string(values) + " scores for " + std::to_string(rows) +
+                       " rows of " + std::to_string(outputs) + " classes");
+  }
+  std::copy(result, result + values, out.begin());
   return out;
 }
 

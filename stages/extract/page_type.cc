@@ -1,0 +1,53 @@
+#include "stages/extract/page_type.h"
+
+#include <cmath>
+
+namespace textmill {
+
+const std::vector<std::string>& PageFeatureNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const std::string& name : FeatureNames()) out.push_back("weighted_" + name);
+    for (const std::string& name : FeatureNames()) out.push_back("mean_" + name);
+    out.push_back("log_blocks");
+    out.push_back("log_text_bytes");
+    return out;
+  }();
+  return names;
+}
+
+std::vector<float> PageFeatures(const PageBlocks& blocks) {
+  const size_t width = FeatureNames().size();
+  const size_t rows = blocks.text.size();
+  std::vector<double> weighted(width, 0.0), mean(width, 0.0);
+  double total_bytes = 0;
+  for (const std::string& text : blocks.text) total_bytes += static_cast<double>(text.size());
+  for (size_t b = 0; b < rows; ++b) {
+    const double share = total_bytes > 0 ? static_cast<double>(blocks.text[b].size()) / total_bytes : 0.0;
+    const float* row = blocks.features.data() + b * width;
+    for (size_t f = 0; f < width; ++f) {
+      weighted[f] += share * row[f];
+      mean[f] += row[f];
+    }
+  }
+  std::vector<float> out;
+  out.reserve(2 * width + 2);
+  for (const double value : weighted) out.push_back(static_cast<float>(value));
+  for (const double value : mean) out.push_back(rows ? static_cast<float>(value / static_cast<double>(rows)) : 0.0F);
+  out.push_back(static_cast<float>(std::log1p(static_cast<double>(rows))));
+  out.push_back(static_cast<float>(std::log1p(total_bytes)));
+  return out;
+}
+
+PageType ClassifyPage(const TreeModel& model, const PageBlocks& blocks, float default_threshold) {
+  if (blocks.text.empty() || model.classes().empty()) return {"other", default_threshold};
+  const std::vector<float> features = PageFeatures(blocks);
+  const std::vector<float> scores = model.Predict(features.data(), 1, features.size());
+  size_t best = 0;
+  for (size_t k = 1; k < scores.size(); ++k) {
+    if (scores[k] > scores[best]) best = k;
+  }
+  return {model.classes()[best], model.class_thresholds()[best]};
+}
+
+}  // namespace textmill
