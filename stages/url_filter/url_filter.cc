@@ -99,6 +99,7 @@ Json UrlFilterStage::Stats() const {
                     {"public_suffix_entries", b.public_suffix_entries + a.public_suffix_entries},
                     {"skipped_lines", b.skipped + a.skipped + words_->skipped()},
                     {"garbage_lines", b.garbage + a.garbage + words_->garbage()},
+                    {"memory_bytes", block_->MemoryBytes() + allow_->MemoryBytes() + words_->MemoryBytes()},
                     {"memory_mb", std::round(mb * 100) / 100},
                     {"load_seconds", std::round(load_seconds_ * 1000) / 1000}};
   int64_t blocked = 0;

@@ -255,3 +255,22 @@ TEST(UrlFilterStage, WithoutListsItIsOff) {
 
 }  // namespace
 }  // namespace textmill
+
+namespace textmill {
+namespace {
+
+// A list that does not exist stops the run before any work: exit 2, naming it.
+TEST(UrlFilterRun, MissingListIsExit2NamingIt) {
+  TempDir dir;
+  WriteFile(dir / "in/a.jsonl", "{\"id\": \"a\", \"text\": \"hello\", \"url\": \"http://a.example/\"}\n");
+  WriteFile(dir / "config.yaml", "stages:\n  - url_filter:\n      block_lists: [no-such-list.txt]\n");
+  std::string output;
+  EXPECT_EQ(testing::RunTextmill({"run", "-c", dir / "config.yaml", "-i", dir / "in", "-o", dir / "out",
+                                  "--progress", "none"},
+                                 &output),
+            2);
+  EXPECT_NE(output.find("no-such-list.txt"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace textmill
