@@ -50,6 +50,16 @@ class HashTable64 {
     }
   }
 
+  // The stored keys, in table order (a key 0 is stored, and listed, as 1).
+  std::vector<uint64_t> Keys() const {
+    std::vector<uint64_t> keys;
+    keys.reserve(size_);
+    for (const uint64_t k : keys_) {
+      if (k != 0) keys.push_back(k);
+    }
+    return keys;
+  }
+
   size_t size() const { return size_; }
   size_t MemoryBytes() const { return keys_.capacity() * sizeof(uint64_t) + values_.capacity() * sizeof(uint16_t); }
 

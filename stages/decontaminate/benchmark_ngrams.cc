@@ -52,6 +52,12 @@ BenchmarkNgrams::BenchmarkNgrams(const std::vector<std::string>& paths, const st
       LoadFile(file.string(), root_name + "/" + file.lexically_relative(root).string(), option);
     }
   }
+  // 16 bits an n-gram: a key of no benchmark passes the bitmap 1 time in 16.
+  int bits = 6;
+  while (bits < 40 && (size_t{1} << bits) < 16 * table_.size()) ++bits;
+  filter_.assign((size_t{1} << bits) / 64, 0);
+  filter_shift_ = 64 - bits;
+  for (uint64_t key : table_.Keys()) filter_[(key >> filter_shift_) >> 6] |= uint64_t{1} << ((key >> filter_shift_) & 63);
 }
 
 void BenchmarkNgrams::LoadFile(const std::string& path, const std::string& label, const std::string& option) {
