@@ -46,7 +46,7 @@ DecontaminateOptions DecontaminateOptions::Parse(OptionReader& reader) {
   reader.Get("benchmarks", o.benchmarks);
   reader.Get("field", o.field);
   reader.Get("ngram", o.ngram, 1, 64);
-  reader.GetEnum("mode", o.mode, {"drop", "cut"});
+  reader.GetEnum("mode", o.mode, {"drop", "cut", "annotate"});
   reader.Get("margin_chars", o.margin_chars, 0, 1 << 20);
   reader.Get("min_piece_chars", o.min_piece_chars, 0, 1 << 20);
   reader.Get("max_pieces", o.max_pieces, 1, 1 << 20);
@@ -113,8 +113,14 @@ void DecontaminateStage::ProcessDoc(Document& doc) {
   std::set<uint16_t> files;
   for (const NgramHit& hit : hits) files.insert(hit.file);
   for (const uint16_t file : files) counters_.Add("benchmark." + ngrams_->files()[file].label);
+  Json names = Json::array();
+  for (const uint16_t file : files) names.push_back(ngrams_->files()[file].label);
   if (options_.mode == "drop") {
     doc.Reject("benchmark_overlap");
+    return;
+  }
+  if (options_.mode == "annotate") {
+    doc.metadata["decontaminate"] = {{"ngrams", hits.size()}, {"benchmarks", names}};
     return;
   }
   int pieces = 0;
@@ -126,8 +132,6 @@ void DecontaminateStage::ProcessDoc(Document& doc) {
   }
   counters_.Add("docs_cut");
   counters_.Add("chars_removed", static_cast<int64_t>(CodePoints(doc.text) - CodePoints(kept)));
-  Json names = Json::array();
-  for (const uint16_t file : files) names.push_back(ngrams_->files()[file].label);
   doc.metadata["decontaminate"] = {{"ngrams", hits.size()}, {"benchmarks", names}};
   doc.text = std::move(kept);
 }

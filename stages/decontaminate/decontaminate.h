@@ -10,11 +10,12 @@
 // pieces shorter than `min_piece_chars` (200) are dropped, and a document cut
 // into more than `max_pieces` (10) pieces is rejected whole (as is one with
 // nothing left). Kept pieces are joined by a blank line; the document gets
-// metadata.decontaminate {ngrams, benchmarks}. GPT-3 also ignored n-grams
+// metadata.decontaminate {ngrams, benchmarks}. mode annotate: only that
+// metadata, the text is kept (to measure before choosing). GPT-3 also ignored n-grams
 // frequent in the training data (in more than 10 documents): not done here,
 // it needs a pass over the whole corpus first.
 //
-// Reads: text. Writes: text and metadata.decontaminate (cut mode).
+// Reads: text. Writes: text (cut mode), metadata.decontaminate (cut, annotate).
 // Rejects: benchmark_overlap. Counters: docs_contaminated, ngram_hits,
 // docs_cut, chars_removed, benchmark.<file> (documents matching it; an
 // n-gram in several files counts for the first); under `benchmarks`, per
@@ -36,7 +37,7 @@ struct DecontaminateOptions {
   std::vector<std::string> benchmarks;  // files and folders
   std::string field = "text";           // of JSON Lines records
   int ngram = 13;                       // words per n-gram
-  std::string mode = "drop";            // drop | cut
+  std::string mode = "drop";            // drop | cut | annotate
   int margin_chars = 200;               // cut: removed on each side of a match (GPT-3)
   int min_piece_chars = 200;            // cut: shorter pieces are dropped (GPT-3)
   int max_pieces = 10;                  // cut: more pieces reject the document (GPT-3)

@@ -101,6 +101,17 @@ TEST(Decontaminate, CutRemovesTheSpanWithItsMargin) {
   EXPECT_EQ(stage.Stats()["docs_cut"], 1);
 }
 
+TEST(Decontaminate, AnnotateKeepsTheText) {
+  TempDir dir;
+  DecontaminateStage stage = MakeStage(dir, "annotate");
+  Document doc;
+  doc.text = "x alpha beta gamma y";
+  stage.ProcessDoc(doc);
+  EXPECT_FALSE(doc.rejected());
+  EXPECT_EQ(doc.text, "x alpha beta gamma y");
+  EXPECT_EQ(doc.metadata["decontaminate"]["benchmarks"][0], "bench/qa.jsonl");
+}
+
 TEST(Decontaminate, CutDropsShortPiecesAndRejectsTooManyPieces) {
   TempDir dir;
   DecontaminateStage short_pieces = MakeStage(dir, "cut", 0, /*min_piece=*/10);
