@@ -169,6 +169,17 @@ std::string RenderReportHtml(const Json& report, const Json& trend) {
   html += "</table>";
   html += "<h2>Documents through the stages</h2>" + BarChart(funnel, "#3b7dd8");
   html += "<h2>Rejects by reason</h2>" + BarChart(rejects, "#d8573b");
+  // A stage's own table: the `summary` object of its counters, if it has one.
+  for (const Json& stage : stages) {
+    const Json summary = stage.value("counters", Json::object()).value("summary", Json());
+    if (!summary.is_object()) continue;
+    html += "<h2>Stage " + Escape(stage.value("name", "?")) + "</h2><table>";
+    for (const auto& [key, value] : summary.items()) {
+      row(Escape(key), value.is_number() ? Num(value.get<double>())
+                                         : Escape(value.is_string() ? value.get<std::string>() : value.dump()));
+    }
+    html += "</table>";
+  }
   html += std::string(written_langs ? "<h2>Languages of written documents</h2>"
                                     : "<h2>Languages (at the langid stage, before later stages)</h2>") +
           BarChart(langs, "#3bab6b");

@@ -20,11 +20,11 @@ if [ "${1:-}" = build ]; then
   exit 0
 fi
 seconds=${1:-20}
-cmake --build build-fuzz --target fuzz_html_extract fuzz_text_dump fuzz_jsonl_record fuzz_charset_decode fuzz_warc_reader
+cmake --build build-fuzz --target fuzz_html_extract fuzz_text_dump fuzz_jsonl_record fuzz_charset_decode fuzz_warc_reader fuzz_url_parts
 
 seeds=build-fuzz/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{html,text,jsonl,charset,warc}
+mkdir -p "$seeds"/{html,text,jsonl,charset,warc,url}
 cp examples/*/*.html "$seeds/html/"
 find "$shared/bench/extraction/pages" -name "*.html" 2>/dev/null | sort | sed -n 1,20p | xargs -r cp -t "$seeds/html/"
 cp examples/dumps/*.txt "$seeds/text/"
@@ -36,6 +36,9 @@ for f in "$shared"/bench/inputs/warc/*.warc.gz; do
   [ -f "$f" ] && gzip -dc "$f" 2>/dev/null | head -c 200000 > "$seeds/warc/$(basename "$f" .gz)" || true
 done
 cp "$shared"/bench/inputs/warc/*.warc "$seeds/warc/" 2>/dev/null || true
+# URL seeds: the golden case's URLs and list lines, one a file.
+split -l 1 tests/golden/url_filter/lists/plain.txt "$seeds/url/list-"
+grep -o '"url": "[^"]*"' tests/golden/url_filter/input/pages.jsonl | cut -d'"' -f4 | split -l 1 - "$seeds/url/url-"
 
 run() {  # target seed-dir
   echo "== fuzz $1 for ${seconds}s"
@@ -55,4 +58,5 @@ run text_dump text
 run jsonl_record jsonl
 run charset_decode charset
 run warc_reader warc
+run url_parts url
 echo "fuzz: all targets ran ${seconds}s without a crash"

@@ -23,6 +23,8 @@ packages=(
   # text, HTML, compression, config, hashing
   libicu-dev libuchardet-dev libxml2-dev libre2-dev libxxhash-dev libzstd-dev zlib1g-dev
   libyaml-cpp-dev libsimdjson-dev nlohmann-json3-dev liblmdb-dev libbrotli-dev libsqlite3-dev
+  # url_filter: public suffix list, IDN hosts
+  libpsl-dev libidn2-dev
   # nightly runs: flock (util-linux), the HTML report check in headless Chromium
   util-linux sqlite3 chromium
   # language identification, and the Hunspell dictionaries that split close languages
