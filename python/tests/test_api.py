@@ -62,7 +62,7 @@ def test_identify_language():
 
 def test_pipeline_from_default_config_skips_dedup():
     pipe = textmill.Pipeline(REPO / "configs" / "default.yaml")  # os.PathLike
-    assert pipe.stages == ["ingest", "extract", "normalize", "langid", "quality", "pii"]
+    assert pipe.stages == ["ingest", "url_filter", "extract", "normalize", "langid", "quality", "pii", "decontaminate"]
     assert pipe.skipped_stages == ["dedup"]
     assert pipe.config["output"]["schema"] == "textmill"
 
