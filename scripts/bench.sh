@@ -29,7 +29,8 @@ measure() {
   shift
   /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" >/dev/null 2>"$work/$name.log"
 }
-# Each measurement runs ROUNDS times (default 2) and keeps the fastest: the
+# Each measurement runs ROUNDS times (default 2) and keeps the fastest (with
+# --overwrite: a rerun into a published output dir is otherwise a no-op): the
 # machines are shared and single runs vary a lot.
 measure_best() {
   local name=$1
@@ -46,11 +47,11 @@ measure_best() {
 measure cat bash -c "find '$html' -type f -print0 | xargs -0 cat"
 measure zstd zstd -dc "$work/all.zst"
 rm -rf "$work/out1" "$work/out2"
-measure_best textmill_j1 "$bin" run -c "$config" -i "$html" -o "$work/out1" -j 1 --progress none
-measure textmill_j2 "$bin" run -c "$config" -i "$html" -o "$work/out2" -j 2 --progress none
+measure_best textmill_j1 "$bin" run -c "$config" -i "$html" -o "$work/out1" -j 1 --progress none --overwrite
+measure textmill_j2 "$bin" run -c "$config" -i "$html" -o "$work/out2" -j 2 --progress none --overwrite
 # The quality rules' cost: the same run with every rule set switched off.
 rm -rf "$work/out1nq"
-measure_best textmill_j1_no_quality "$bin" run -c "$config" -i "$html" -o "$work/out1nq" -j 1 --progress none \
+measure_best textmill_j1_no_quality "$bin" run -c "$config" -i "$html" -o "$work/out1nq" -j 1 --progress none --overwrite \
   --set stages.quality.gopher_quality.enabled=false --set stages.quality.gopher_repetition.enabled=false \
   --set stages.quality.c4.enabled=false --set stages.quality.fineweb.enabled=false
 
