@@ -62,12 +62,13 @@ RunOutcome PipelineRun::RunProcessPhase(const PhaseFiles& files) {
   {
     ProgressReporter progress(read_progress_, output_.written_counter(), static_cast<int64_t>(listing_.files.size()),
                               listing_.total_bytes(), options_.live_progress, options_.progress_seconds);
-    const StagePasses::DocHook observe = stage ? StagePasses::DocHook([stage](Document& doc) { stage->Observe(doc); }) : StagePasses::DocHook();
+    const StagePasses::DocHook observe =
+        stage ? StagePasses::DocHook([stage](Document& doc) { stage->Observe(doc); }) : StagePasses::DocHook();
     passes_.Run([&source](Batch& b) { return source->Next(b); }, 0, global, observe,
-            [&](Batch& batch) {
-              for (const Document& doc : batch.docs) (doc.rejected() ? rejects : spool).Write(doc);
-            },
-            stage ? global : 0);
+                [&](Batch& batch) {
+                  for (const Document& doc : batch.docs) (doc.rejected() ? rejects : spool).Write(doc);
+                },
+                stage ? global : 0);
   }
   spool.Close();
   rejects.Close();
@@ -79,7 +80,8 @@ RunOutcome PipelineRun::RunProcessPhase(const PhaseFiles& files) {
     carry["incremental"] = incremental;
     carry["input_hashes"] = hashes;
     Json processed = Json::array();
-    for (const InputFile& f : listing_.files) processed.push_back({{"path", f.path}, {"size", f.size}, {"mtime", f.mtime}});
+    for (const InputFile& f : listing_.files)
+      processed.push_back({{"path", f.path}, {"size", f.size}, {"mtime", f.mtime}});
     carry["processed_files"] = processed;
   }
   WriteFileAtomic(files.carry, carry.dump() + "\n");
@@ -98,11 +100,11 @@ void PipelineRun::ReadSpool(const std::string& dir, uint64_t expected, size_t fi
   SpoolReader reader(dir, config_.batch_size);
   uint64_t read = 0;
   passes_.Run([&reader](Batch& b) { return reader.Next(b); }, first, last, hook,
-          [&](Batch& batch) {
-            read += batch.docs.size();
-            sink(batch);
-          },
-          first < stages_.size() ? first : 0);
+              [&](Batch& batch) {
+                read += batch.docs.size();
+                sink(batch);
+              },
+              first < stages_.size() ? first : 0);
   if (read != expected) {
     throw RuntimeError("spool " + dir + ": " + std::to_string(read) + " documents, the process phase wrote " +
                        std::to_string(expected) + " (rerun that slice's process phase with --force)");
@@ -117,9 +119,10 @@ RunOutcome PipelineRun::RunSignPhase(const PhaseFiles& files, Json& carry) {
   auto& stage = static_cast<GlobalStage&>(*stages_[global]);
   stage.BeginPhase(Context());
   stage.EndObserve(carry["spooled"].get<uint64_t>());  // sizes the per-document slots Analyze fills
-  ReadSpool(files.spool, carry["spooled"].get<uint64_t>(), global, global,
-            [&stage](Document& doc) { stage.Analyze(doc); }, [](Batch&) {});
-  passes_.Charge(global, [&stage] { stage.Decide(); });  // writes what the sign phase hands on
+  ReadSpool(
+      files.spool, carry["spooled"].get<uint64_t>(), global, global, [&stage](Document& doc) { stage.Analyze(doc); },
+      [](Batch&) {});
+  passes_.Charge(global, [&stage] { stage.Decide(); });            // writes what the sign phase hands on
   carry["sign_cpu_ns"] = passes_.tallies()[global].cpu_ns.load();  // set, not added: a rerun replaces it
   WriteFileAtomic(files.carry, carry.dump() + "\n");
   return outcome;
@@ -174,7 +177,8 @@ void PipelineRun::CarryIn(const Json& carry, size_t global) {
   read_progress_.jsonl_utf8_repairs = carry["jsonl_utf8_repairs"].get<int64_t>();
   read_progress_.record_counts = carry["records"].get<std::map<std::string, int64_t>>();
   const Json& tallies = carry["tallies"];
-  if (tallies.size() != stages_.size()) throw RuntimeError("the process phase ran another stage list (config changed?)");
+  if (tallies.size() != stages_.size())
+    throw RuntimeError("the process phase ran another stage list (config changed?)");
   for (size_t i = 0; i <= global && i < stages_.size(); ++i) {
     StageTally& t = passes_.tallies()[i];
     if (i < global) {  // the global stage and later ones count their documents here

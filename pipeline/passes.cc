@@ -61,15 +61,15 @@ void StagePasses::RunStage(size_t index, Batch& batch) {
 void StagePasses::Run(const Source& source, size_t first, size_t last, const DocHook& hook, const Sink& sink,
                       size_t hook_stage) {
   arena_.execute([&] {
-    auto chain = tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order,
-                                                  [&](tbb::flow_control& fc) -> BatchPtr {
-                                                    auto batch = std::make_unique<Batch>();
-                                                    if (!source(*batch)) {
-                                                      fc.stop();
-                                                      return nullptr;
-                                                    }
-                                                    return batch;
-                                                  });
+    auto chain =
+        tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> BatchPtr {
+          auto batch = std::make_unique<Batch>();
+          if (!source(*batch)) {
+            fc.stop();
+            return nullptr;
+          }
+          return batch;
+        });
     // Fuse runs of parallel stages into one filter; each serial stage gets its own.
     size_t i = first;
     while (i < last) {
@@ -95,7 +95,7 @@ void StagePasses::Run(const Source& source, size_t first, size_t last, const Doc
               });
     }
     auto pipeline = chain & tbb::make_filter<BatchPtr, void>(tbb::filter_mode::serial_in_order,
-                                                               [&](BatchPtr batch) { sink(*batch); });
+                                                             [&](BatchPtr batch) { sink(*batch); });
     tbb::parallel_pipeline(static_cast<size_t>(threads_) * 4, pipeline);
   });
 }

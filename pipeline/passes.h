@@ -9,6 +9,8 @@
 // tallies, which the report reads. Not thread-safe: one pass at a time.
 #pragma once
 
+#include <tbb/task_arena.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -16,8 +18,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <tbb/task_arena.h>
 
 #include "pipeline/batch.h"
 #include "pipeline/stage.h"

@@ -62,8 +62,8 @@ class PipelineRun {
   RunOutcome RunProcessPhase(const PhaseFiles& files);
   RunOutcome RunSignPhase(const PhaseFiles& files, Json& carry);
   RunOutcome RunFinalizePhase(const PhaseFiles& files, const Json& carry);
-  void ReadSpool(const std::string& dir, uint64_t expected, size_t first, size_t last,
-                 const StagePasses::DocHook& hook, const StagePasses::Sink& sink);
+  void ReadSpool(const std::string& dir, uint64_t expected, size_t first, size_t last, const StagePasses::DocHook& hook,
+                 const StagePasses::Sink& sink);
   // What the process phase hands on to finalize's report, and taking it back.
   Json CarryOut(size_t global) const;
   void CarryIn(const Json& carry, size_t global);

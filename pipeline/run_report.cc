@@ -65,15 +65,15 @@ Json BuildReport(const RunFacts& facts, double wall_seconds) {
   report["started"] = facts.started;
   report["finished"] = UtcNow();
   const int64_t read = output.documents_read(), written = output.documents_written();
-  report["totals"] = {{"documents_read", read},
-                      {"documents_written", written},
-                      {"documents_rejected", read - written},
-                      {"rejects_by_reason", by_reason},
-                      {"input_bytes", input_bytes},
-                      {"wall_seconds", wall_seconds},
-                      {"stage_cpu_seconds", cpu_total},
-                      {"input_mb_per_second",
-                       wall_seconds > 0 ? static_cast<double>(input_bytes) / 1e6 / wall_seconds : 0.0}};
+  report["totals"] = {
+      {"documents_read", read},
+      {"documents_written", written},
+      {"documents_rejected", read - written},
+      {"rejects_by_reason", by_reason},
+      {"input_bytes", input_bytes},
+      {"wall_seconds", wall_seconds},
+      {"stage_cpu_seconds", cpu_total},
+      {"input_mb_per_second", wall_seconds > 0 ? static_cast<double>(input_bytes) / 1e6 / wall_seconds : 0.0}};
   return report;
 }
 

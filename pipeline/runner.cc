@@ -64,7 +64,7 @@ std::string PipelineRun::MetricsName() const {
 }
 
 RunFacts PipelineRun::Facts() const {
-  return RunFacts{config_,  options_.shard_rank, options_.shard_count, stages_,       passes_.tallies(), output_,
+  return RunFacts{config_,  options_.shard_rank, options_.shard_count, stages_,         passes_.tallies(), output_,
                   listing_, read_progress_,      incremental_,         carried_inputs_, started_};
 }
 
@@ -100,9 +100,9 @@ RunOutcome PipelineRun::Run() {
     state = std::make_unique<RunState>(options_.state_dir);  // the lock, before any output
     MaybePause("pause_after_lock");
   }
-  if (std::string message; GuardOutputDir(config_.output.dir, options_.shard_rank, options_.shard_count, job,
-                                          options_.overwrite, state.get(), listing_, &message) ==
-                           OutputVerdict::kNothingToDo) {
+  if (std::string message;
+      GuardOutputDir(config_.output.dir, options_.shard_rank, options_.shard_count, job, options_.overwrite,
+                     state.get(), listing_, &message) == OutputVerdict::kNothingToDo) {
     spdlog::info("{}", message);
     RunOutcome outcome;
     outcome.report = ReadReport(fs::path(config_.output.dir) / ReportName());
@@ -110,13 +110,14 @@ RunOutcome PipelineRun::Run() {
   }
   if (state) {
     const int64_t index_last_run = Global() ? Global()->LastCommittedRun() : 0;
-    const RunState::Begun begun = state->BeginRun(ConfigHash(config_), shard, output_abs, options_.restart,
-                                                  index_last_run);
+    const RunState::Begun begun =
+        state->BeginRun(ConfigHash(config_), shard, output_abs, options_.restart, index_last_run);
     run_id = begun.run_id;
     if (begun.completed) {
-      spdlog::info("state {}: run {} had finished its output in {} before it was interrupted; manifest completed, "
-                   "nothing else to do",
-                   options_.state_dir, run_id, config_.output.dir);
+      spdlog::info(
+          "state {}: run {} had finished its output in {} before it was interrupted; manifest completed, "
+          "nothing else to do",
+          options_.state_dir, run_id, config_.output.dir);
       RunOutcome outcome;
       outcome.report = ReadReport(fs::path(config_.output.dir) / ReportName());
       if (outcome.report.is_object() && outcome.report.contains("exit_code")) {
@@ -185,17 +186,18 @@ void PipelineRun::RunGlobalPasses(const StagePasses::Source& source, size_t glob
   SpoolWriter spool(spool_dir);
   // Observe: the stages before the global one; it observes every survivor,
   // which is spooled (and counted when it comes back in the apply pass).
-  passes_.Run(source, 0, global, [&stage](Document& doc) { stage.Observe(doc); },
-              [this, &spool](Batch& batch) {
-                for (Document& doc : batch.docs) {
-                  if (doc.rejected()) {
-                    output_.Write(doc);
-                  } else {
-                    spool.Write(doc);
-                  }
-                }
-              },
-              global);
+  passes_.Run(
+      source, 0, global, [&stage](Document& doc) { stage.Observe(doc); },
+      [this, &spool](Batch& batch) {
+        for (Document& doc : batch.docs) {
+          if (doc.rejected()) {
+            output_.Write(doc);
+          } else {
+            spool.Write(doc);
+          }
+        }
+      },
+      global);
   spool.Close();
   stage.EndObserve(spool.documents());
   spdlog::info("{}: {} documents spooled; analysing", stage.Name(), spool.documents());
@@ -228,8 +230,7 @@ RunOutcome PipelineRun::FinishOutput(std::chrono::steady_clock::time_point start
   emitter << config_.tree;
   WriteFileAtomic((dir / "config.yaml").string(), std::string(emitter.c_str()) + "\n");
   WriteFileAtomic((dir / ReportName()).string(), outcome.report.dump(2) + "\n");
-  WriteMetrics(Facts(), outcome.report, outcome.exit_code, wall,
-               MetricsName());
+  WriteMetrics(Facts(), outcome.report, outcome.exit_code, wall, MetricsName());
   return outcome;
 }
 

@@ -37,7 +37,8 @@ Json DedupStage::CountPhase(const PhaseContext& context) const {
     records = ReadBucketRecords<LineRecord>(RankFiles(PhaseFile("observed"), context.count),
                                             static_cast<uint32_t>(context.rank), static_cast<uint32_t>(context.count));
   }
-  const std::vector<uint64_t> keys = KeysWithOwners(records, static_cast<uint32_t>(2 * options_.line_min_docs), state_.get());
+  const std::vector<uint64_t> keys =
+      KeysWithOwners(records, static_cast<uint32_t>(2 * options_.line_min_docs), state_.get());
   WriteRecords(PhaseFile(Numbered("first", 'b', context.rank)), keys);
   return {{"observed_records", records.size()}, {"first_cut_lines", keys.size()}};
 }
@@ -64,14 +65,16 @@ Json DedupStage::PairsPhase(const PhaseContext& context) const {
     auto records = ReadBucketRecords<BandRecord>(RankFiles(PhaseFile("band"), context.count), range, ranges);
     band_records = static_cast<int64_t>(records.size());
     std::sort(records.begin(), records.end(), [](const BandRecord& a, const BandRecord& b) {
-      return std::make_tuple(a.band & ~kHasShingles, a.key, a.input_order) < std::make_tuple(b.band & ~kHasShingles, b.key, b.input_order);
+      return std::make_tuple(a.band & ~kHasShingles, a.key, a.input_order) <
+             std::make_tuple(b.band & ~kHasShingles, b.key, b.input_order);
     });
     SignatureFiles signatures(PhaseFile("sig"), context.count, options_.num_perm);
     size_t start = 0;
     while (start < records.size()) {
       size_t end = start + 1;
       const auto same_bucket = [&](size_t k) {
-        return (records[k].band & ~kHasShingles) == (records[start].band & ~kHasShingles) && records[k].key == records[start].key;
+        return (records[k].band & ~kHasShingles) == (records[start].band & ~kHasShingles) &&
+               records[k].key == records[start].key;
       };
       while (end < records.size() && same_bucket(end)) ++end;
       const size_t limit = std::min(end, start + kMaxComparedPerBucket);
@@ -82,8 +85,8 @@ Json DedupStage::PairsPhase(const PhaseContext& context) const {
           const BandRecord& c = records[j];
           if (!(c.band & kHasShingles) || joined.Find(a.input_order) == joined.Find(c.input_order)) continue;
           ++comparisons;
-          if (EstimatedJaccard(signatures.Get(a.rank, a.spool_position), signatures.Get(c.rank, c.spool_position), options_.num_perm) >=
-              options_.threshold) {
+          if (EstimatedJaccard(signatures.Get(a.rank, a.spool_position), signatures.Get(c.rank, c.spool_position),
+                               options_.num_perm) >= options_.threshold) {
             joined.Union(a.input_order, c.input_order);
             edges.push_back({a.input_order, c.input_order});
           }
@@ -93,7 +96,10 @@ Json DedupStage::PairsPhase(const PhaseContext& context) const {
     }
   }
   WriteRecords(PhaseFile(Numbered("edges", 'b', context.rank)), edges);
-  return {{"exact_records", exact_records}, {"band_records", band_records}, {"comparisons", comparisons}, {"pairs", edges.size()}};
+  return {{"exact_records", exact_records},
+          {"band_records", band_records},
+          {"comparisons", comparisons},
+          {"pairs", edges.size()}};
 }
 
 Json DedupStage::MergePhase(const PhaseContext& context) const {
@@ -148,9 +154,12 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
   std::unordered_map<uint64_t, std::string> published_of_root;
   for (const uint64_t input_order : input_orders) {  // ascending
     const Member& m = members.at(input_order);
-    if (m.rank < 0) throw RuntimeError("dedup merge: document " + std::to_string(input_order) + " has no metadata (sign phase incomplete?)");
+    if (m.rank < 0)
+      throw RuntimeError("dedup merge: document " + std::to_string(input_order) +
+                         " has no metadata (sign phase incomplete?)");
     const uint64_t root = clusters.Find(input_order);
-    if (const auto match = published.find(input_order); match != published.end()) published_of_root.try_emplace(root, match->second.first);
+    if (const auto match = published.find(input_order); match != published.end())
+      published_of_root.try_emplace(root, match->second.first);
     auto [it, inserted] = keeper_of_root.try_emplace(root, input_order);
     const Member& k = members.at(it->second);
     if (!inserted && std::tie(m.date, input_order) < std::tie(k.date, it->second)) it->second = input_order;
@@ -195,7 +204,8 @@ Json DedupStage::LinesPhase(const PhaseContext& context) const {
   std::vector<LineRecord> records;
   if (options_.lines) {
     std::unordered_map<uint64_t, uint64_t> cluster_of;
-    for (const ClusterRecord& c : ReadRecords<ClusterRecord>(PhaseFile("clusters.bin"))) cluster_of[c.input_order] = c.cluster;
+    for (const ClusterRecord& c : ReadRecords<ClusterRecord>(PhaseFile("clusters.bin")))
+      cluster_of[c.input_order] = c.cluster;
     records = ReadBucketRecords<LineRecord>(RankFiles(PhaseFile("lines"), context.count),
                                             static_cast<uint32_t>(context.rank), static_cast<uint32_t>(context.count));
     // Copies of one article count once: owners are clusters, not documents.

@@ -1,13 +1,13 @@
 #include "stages/dedup/phase_records.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <tuple>
-#include <unistd.h>
 
 #include "pipeline/errors.h"
 #include "stages/dedup/bucket_file.h"
@@ -15,31 +15,32 @@
 namespace textmill {
 
 SignatureFiles::~SignatureFiles() {
-    for (const auto& [data, size] : maps_) {
-      if (data && size) munmap(const_cast<uint32_t*>(data), size);
-    }
+  for (const auto& [data, size] : maps_) {
+    if (data && size) munmap(const_cast<uint32_t*>(data), size);
   }
+}
 
 const uint32_t* SignatureFiles::Get(uint32_t rank, uint32_t spool_position) {
-    auto& [data, size] = maps_.at(rank);
-    if (!data) Map(rank);
-    const size_t record = static_cast<size_t>(num_perm_) * sizeof(uint32_t);
-    if ((static_cast<size_t>(spool_position) + 1) * record > size) {
-      throw RuntimeError(Numbered(stem_, 'r', static_cast<int>(rank)) + ": no signature " + std::to_string(spool_position));
-    }
-    return data + static_cast<size_t>(spool_position) * static_cast<size_t>(num_perm_);
+  auto& [data, size] = maps_.at(rank);
+  if (!data) Map(rank);
+  const size_t record = static_cast<size_t>(num_perm_) * sizeof(uint32_t);
+  if ((static_cast<size_t>(spool_position) + 1) * record > size) {
+    throw RuntimeError(Numbered(stem_, 'r', static_cast<int>(rank)) + ": no signature " +
+                       std::to_string(spool_position));
   }
+  return data + static_cast<size_t>(spool_position) * static_cast<size_t>(num_perm_);
+}
 
 void SignatureFiles::Map(uint32_t rank) {
-    const std::string path = Numbered(stem_, 'r', static_cast<int>(rank));
-    const int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
-    const off_t size = ::lseek(fd, 0, SEEK_END);
-    void* data = size > 0 ? ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
-    ::close(fd);
-    if (data == MAP_FAILED) throw RuntimeError("cannot map " + path + ": " + std::strerror(errno));
-    maps_[rank] = {static_cast<const uint32_t*>(data), static_cast<size_t>(size)};
-  }
+  const std::string path = Numbered(stem_, 'r', static_cast<int>(rank));
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  void* data = size > 0 ? ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
+  ::close(fd);
+  if (data == MAP_FAILED) throw RuntimeError("cannot map " + path + ": " + std::strerror(errno));
+  maps_[rank] = {static_cast<const uint32_t*>(data), static_cast<size_t>(size)};
+}
 
 std::vector<std::string> RankFiles(const std::string& stem, int count) {
   std::vector<std::string> paths;

@@ -62,7 +62,9 @@ inline uint64_t Mix64(uint64_t x) {  // splitmix64's finalizer: spreads band key
   return x ^ (x >> 31);
 }
 
-inline std::string Numbered(const std::string& stem, char kind, int n) { return stem + "-" + kind + std::to_string(n) + ".bin"; }
+inline std::string Numbered(const std::string& stem, char kind, int n) {
+  return stem + "-" + kind + std::to_string(n) + ".bin";
+}
 
 // Union-find over sparse 64-bit ids (input_orders); the root is the smallest id.
 class SparseUnionFind {
@@ -104,7 +106,8 @@ class SparseUnionFind {
 // task reads only the signatures its buckets name.
 class SignatureFiles {
  public:
-  SignatureFiles(std::string stem, int count, int num_perm) : stem_(std::move(stem)), maps_(count), num_perm_(num_perm) {}
+  SignatureFiles(std::string stem, int count, int num_perm)
+      : stem_(std::move(stem)), maps_(count), num_perm_(num_perm) {}
   ~SignatureFiles();
   SignatureFiles(const SignatureFiles&) = delete;
   SignatureFiles& operator=(const SignatureFiles&) = delete;

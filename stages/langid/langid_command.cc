@@ -1,11 +1,10 @@
 // `textmill langid`: the langid stage's language identifier as a command
 // (Registry::AddCommand), for evaluations (scripts/eval_langid.sh) and ad hoc use.
+#include <fmt/format.h>
 #include <tbb/blocked_range.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
-
-#include <fmt/format.h>
 
 #include <boost/program_options.hpp>
 #include <filesystem>
@@ -31,12 +30,10 @@ int RunLangidCommand(const std::vector<std::string>& rest) {
   std::vector<std::string> sets;
   int threads = 0;
   po::options_description desc("langid options");
-  desc.add_options()
-      ("config,c", po::value(&config_path), "YAML config (its langid stage options are used)")
-      ("set", po::value(&sets)->composing(), "override a config key: KEY=VALUE")
-      ("backend", po::value(&backend), "auto|combined|fasttext|cld2 (overrides the config)")
-      ("threads,j", po::value(&threads), "worker threads, 0 = all cores")
-      ("help,h", "this help");
+  desc.add_options()("config,c", po::value(&config_path), "YAML config (its langid stage options are used)")(
+      "set", po::value(&sets)->composing(), "override a config key: KEY=VALUE")(
+      "backend", po::value(&backend), "auto|combined|fasttext|cld2 (overrides the config)")(
+      "threads,j", po::value(&threads), "worker threads, 0 = all cores")("help,h", "this help");
   po::variables_map vm;
   po::store(po::command_line_parser(rest).options(desc).run(), vm);
   if (vm.count("help")) {
