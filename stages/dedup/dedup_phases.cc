@@ -19,6 +19,11 @@
 // document against published ones (published-rR), merge makes a published
 // copy win. Only the report task writes it.
 //
+// Why four range phases and not one: signatures are computed on the text
+// without the repeated lines, so the line counts of the whole corpus must
+// exist before any signature (count, after the observe pass), and the final
+// line counts need the clusters (merge, then lines).
+//
 // process, sign, finalize and report are the core's steps (PhaseStep);
 // count, pairs, merge and lines the range phases this stage declares
 // (RangePhases, in dedup_range_phases.cc). Records name documents by
