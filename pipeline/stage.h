@@ -116,6 +116,8 @@ class GlobalStage : public Stage {
   // kApply it loads the decisions the range phases took for Process; in
   // kPublish Commit publishes from the files.
   virtual void BeginPhase(const PhaseContext& context) = 0;
+  // The stage's range phases, in the order they run after their pass; the
+  // phase plan (pipeline/phases.h) places them by `after` and `single_task`.
   virtual std::vector<RangePhase> RangePhases() = 0;
 };
 
