@@ -10,7 +10,6 @@
 namespace textmill {
 
 struct Batch {
-  uint64_t sequence = 0;  // position in input order, for diagnostics
   std::vector<Document> docs;
   // Input files that ended inside this batch; the writer counts them as done.
   int files_completed = 0;

@@ -45,8 +45,8 @@ struct OutputOptions {
   int64_t shard_max_documents = 0;                 // also rotate after this many documents; 0 = no limit
   bool rejects = false;       // also write rejected documents to rejects/
   bool rejects_text = false;  // include their text (large) in rejects/
-  bool route_by_lang = false;  // shards go to DIR/<lang>/ (needs a langid stage)
-  std::string schema = "textmill";  // textmill | dolma | datatrove (pipeline/document_json.h)
+  bool route_by_lang = false;  // shards go to DIR/<lang>/ (needs a stage that sets lang)
+  std::string schema = "textmill";  // textmill | dolma | datatrove (pipeline/io/document_codec.h)
   std::string dataset = "textmill";  // dolma: the `source` of every document
   std::string added;  // dolma: the `added` timestamp ("": omitted: no wall clock, the output is deterministic)
 };

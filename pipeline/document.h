@@ -50,7 +50,7 @@ struct Document {
 
   // Position in input order among the documents that reached a global stage
   // (see GlobalStage); set when the runner reads its spool.
-  uint64_t ordinal = 0;
+  uint64_t spool_position = 0;
   // Position in the whole job's input order, whatever the shard: the input
   // file's index in the sorted listing (high 32 bits) and the record's index
   // in that file. Phased runs (`textmill phase`) order documents by it.

@@ -1,6 +1,7 @@
-// Ingest: the built-in first stage. Decompresses per-file inputs, rejects what
-// is not text, converts the charset to UTF-8 (see io/charset.h) and decides
-// HTML vs text by a content sniff.
+// Ingest: the core's first stage of every run (the runner puts it first; it is
+// not in the registry, and no config names it). Decompresses per-file inputs,
+// rejects what is not text, converts the charset to UTF-8 (see io/charset.h)
+// and decides HTML vs text by a content sniff.
 //
 // Reads: raw, raw_compression, declared_charset, kind.
 // Writes: raw (UTF-8 HTML) or text (UTF-8 text), kind, metadata.charset (when

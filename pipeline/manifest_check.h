@@ -25,7 +25,7 @@ void MarkManifestCreated(const std::string& dir);
 
 // Finished runs in DIR/manifest.sqlite that wrote documents (0 if there is
 // no manifest or it cannot be read; RunState reports a damaged one). The
-// dedup index of such a state dir cannot be empty.
+// index of a global stage in such a state dir cannot be empty.
 int64_t CountPublishingRuns(const std::string& dir);
 
 // SQLite's last error on `db`, or "no space left on DIR (writing ...)" when

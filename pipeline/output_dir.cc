@@ -108,8 +108,8 @@ OutputVerdict CheckOutputDir(const OutputGuardFacts& facts, std::string* message
     }
     throw ConfigError(where + " holds the published output of " + facts.finished_run +
                       ", and some inputs are new: give this run a new output directory (scripts/nightly.sh makes "
-                      "one per run), or pass --overwrite to replace that output (its documents stay in the dedup "
-                      "index, so they would not be written again)");
+                      "one per run), or pass --overwrite to replace that output (its documents stay published in "
+                      "the state dir's indexes, so they would not be written again)");
   }
   if (facts.resuming_here) return OutputVerdict::kProceed;  // the interrupted run's partial output is ours
   const OutputDirInfo info = InspectOutputDir(facts.dir, facts.rank, facts.count);

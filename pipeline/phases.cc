@@ -41,22 +41,42 @@ void AddInto(Json& into, const Json& from) {
 
 }  // namespace
 
-const std::vector<std::string>& PhaseNames() {
-  static const std::vector<std::string> names = {"process", "count", "sign", "dedup",
-                                                 "merge",   "lines", "finalize", "report"};
+PhasePlan MakePhasePlan(const std::vector<RangePhase>* range_phases) {
+  PhasePlan plan;
+  const auto add_range_phases = [&](DocumentPass after) {
+    if (!range_phases) return;
+    for (const RangePhase& phase : *range_phases) {
+      if (phase.after == after) plan.push_back({phase.name, PhaseStep::kRange, phase.single_task, phase.run});
+    }
+  };
+  plan.push_back({"process", PhaseStep::kObserve, false, nullptr});
+  add_range_phases(DocumentPass::kObserve);
+  if (range_phases) plan.push_back({"sign", PhaseStep::kAnalyze, false, nullptr});
+  add_range_phases(DocumentPass::kAnalyze);
+  plan.push_back({"finalize", PhaseStep::kApply, false, nullptr});
+  plan.push_back({"report", PhaseStep::kPublish, true, nullptr});
+  return plan;
+}
+
+PhasePlan PlanPhases(const std::vector<std::unique_ptr<Stage>>& stages) {
+  GlobalStage* global = FindGlobalStage(stages);
+  if (!global) return MakePhasePlan(nullptr);
+  const std::vector<RangePhase> range_phases = global->RangePhases();
+  return MakePhasePlan(&range_phases);
+}
+
+const PlannedPhase* FindPhase(const PhasePlan& plan, std::string_view name) {
+  for (const PlannedPhase& phase : plan) {
+    if (phase.name == name) return &phase;
+  }
+  return nullptr;
+}
+
+std::string PhaseNameList(const PhasePlan& plan) {
+  std::string names;
+  for (const PlannedPhase& phase : plan) names += (names.empty() ? "" : ", ") + phase.name;
   return names;
 }
-
-bool IsPhase(std::string_view name) {
-  for (const std::string& n : PhaseNames()) {
-    if (n == name) return true;
-  }
-  return false;
-}
-
-bool IsSingleTaskPhase(std::string_view name) { return name == "merge" || name == "report"; }
-
-bool IsDocumentPhase(std::string_view name) { return name == "process" || name == "sign" || name == "finalize"; }
 
 std::string CompletionPath(const std::string& work_dir, std::string_view phase, int rank) {
   return (fs::path(work_dir) / "done" / (std::string(phase) + "." + std::to_string(rank))).string();
@@ -71,13 +91,12 @@ void RecordPhaseTaskDone(const std::string& work_dir, std::string_view phase, in
   WriteFileAtomic(CompletionPath(work_dir, phase, rank), info.dump(2) + "\n");
 }
 
-void RequirePreviousPhase(const std::string& work_dir, std::string_view phase, int count) {
-  const auto& names = PhaseNames();
+void RequirePreviousPhase(const PhasePlan& plan, const std::string& work_dir, std::string_view phase, int count) {
   size_t i = 0;
-  while (i < names.size() && names[i] != phase) ++i;
-  if (i == 0 || i == names.size()) return;
-  const std::string& previous = names[i - 1];
-  const int tasks = IsSingleTaskPhase(previous) ? 1 : count;
+  while (i < plan.size() && plan[i].name != phase) ++i;
+  if (i == 0 || i == plan.size()) return;
+  const std::string& previous = plan[i - 1].name;
+  const int tasks = plan[i - 1].single_task ? 1 : count;
   std::string missing;
   int missing_count = 0;
   for (int r = 0; r < tasks; ++r) {
@@ -94,12 +113,15 @@ void RequirePreviousPhase(const std::string& work_dir, std::string_view phase, i
   }
 }
 
-void CheckPlan(const std::string& work_dir, const std::string& config_hash, int count) {
+void CheckPlan(const PhasePlan& phases, const std::string& work_dir, const std::string& config_hash, int count) {
   const std::string path = (fs::path(work_dir) / "plan.json").string();
-  const Json plan = {{"config_hash", config_hash}, {"tasks", count}};
+  Json plan = {{"config_hash", config_hash}, {"tasks", count}};
   Json existing = ReadJson(path);
   if (existing.is_null()) {
     fs::create_directories(work_dir);
+    Json listed = Json::array();
+    for (const PlannedPhase& phase : phases) listed.push_back({{"name", phase.name}, {"tasks", phase.single_task ? 1 : count}});
+    plan["phases"] = listed;
     WriteFileAtomic(path, plan.dump(2) + "\n");  // identical from every task: a race is harmless
     return;
   }
@@ -136,7 +158,7 @@ Json MergeReports(const std::vector<Json>& reports) {
   return merged;
 }
 
-Json MergePhasedRun(const std::string& output_dir, const std::string& work_dir, int count) {
+Json MergePhasedRun(const PhasePlan& plan, const std::string& output_dir, const std::string& work_dir, int count) {
   std::vector<Json> reports;
   for (int r = 0; r < count; ++r) {
     char name[48];
@@ -150,9 +172,10 @@ Json MergePhasedRun(const std::string& output_dir, const std::string& work_dir, 
   // What each phase cost, from the completion records.
   Json phases = Json::object();
   double task_seconds = 0;
-  for (const std::string& phase : PhaseNames()) {
-    if (phase == "report") continue;
-    const int tasks = IsSingleTaskPhase(phase) ? 1 : count;
+  for (const PlannedPhase& planned : plan) {
+    if (planned.step == PhaseStep::kPublish) continue;  // this phase: still running
+    const std::string& phase = planned.name;
+    const int tasks = planned.single_task ? 1 : count;
     Json summary = {{"tasks", tasks}, {"cpu_seconds", 0.0}, {"wall_seconds", 0.0}, {"max_task_rss_mib", 0.0}};
     Json stats = Json::object();
     for (int r = 0; r < tasks; ++r) {

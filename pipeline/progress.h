@@ -1,5 +1,5 @@
-// Progress: a background thread that reports the pass (reading, deciding
-// duplicates, writing), files, documents read and written, MB/s and ETA (from
+// Progress: a background thread that reports the pass (reading, analysing,
+// writing), files, documents read and written, MB/s and ETA (from
 // bytes) every few seconds, as a live line on a terminal or a log line; in
 // log mode a last line at the end, so even a short run logs one.
 #pragma once

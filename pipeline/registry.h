@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,20 @@ struct StageContext {
 };
 using StageFactory = std::function<std::unique_ptr<Stage>(OptionReader&, const StageContext&)>;
 
+// A stage's part of `textmill state check STATE_DIR`: checks the files the
+// stage keeps in the state dir, prints one line per file to `out`, and
+// returns false when one is damaged.
+using StateCheck = std::function<bool(const std::string& state_dir, std::ostream& out)>;
+
+// A subcommand a stage adds to the CLI, `textmill NAME ARGS...`, so that the
+// face reaches the stage through the registry, not by including it. The CLI
+// sets up logging (warnings and worse, on stderr) before `run`, and maps its
+// exceptions to exit codes as for its own commands.
+struct StageCommand {
+  std::string usage;  // the command's line in `textmill --help`, after "textmill "
+  std::function<int(const std::vector<std::string>& args)> run;  // returns the exit code
+};
+
 class Registry {
  public:
   static Registry& Global();
@@ -42,8 +57,15 @@ class Registry {
                                 const StageContext& context, const std::string& where) const;
   std::vector<std::string> Names() const;
 
+  void AddStateCheck(StateCheck check) { state_checks_.push_back(std::move(check)); }
+  const std::vector<StateCheck>& StateChecks() const { return state_checks_; }
+  void AddCommand(const std::string& name, StageCommand command) { commands_[name] = std::move(command); }
+  const std::map<std::string, StageCommand>& Commands() const { return commands_; }
+
  private:
   std::map<std::string, StageFactory> factories_;
+  std::vector<StateCheck> state_checks_;
+  std::map<std::string, StageCommand> commands_;
 };
 
 // Defined in stages/register_builtin.cc: adds every built-in stage. Idempotent.

@@ -10,7 +10,8 @@
 // A night processes only inputs that are new or changed (size/mtime differ
 // and the content hash is new). Crash safety: a run is recorded as running
 // before any output, with the inputs it takes; the order at the end is
-// shards, report, dedup index (which records the run id), manifest. A rerun
+// shards, report, the global stage's index (which records the run id),
+// manifest (pipeline/publish.h). A rerun
 // after a crash: if the index already holds the interrupted run, its output
 // was complete and only the manifest is completed; otherwise the run is redone
 // from the start (same config, shard count and output dir, or --restart), its
@@ -54,7 +55,7 @@ class RunState {
     bool completed = false;  // an interrupted run had finished its output: manifest completed, nothing to do
   };
   // Starts (or resumes) the run for `shard`. `index_last_run` is the last run
-  // id the dedup index committed (0 if none): an interrupted run the index
+  // id the global stage's index committed (0 if none): an interrupted run the index
   // already holds is completed in the manifest instead of redone.
   Begun BeginRun(const std::string& config_hash, const std::string& shard, const std::string& output_dir,
                  bool restart, int64_t index_last_run);

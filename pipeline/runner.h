@@ -1,10 +1,10 @@
-// Runner: runs one job (or one --shard R/N slice of it) from inputs to shards.
+// Runner: runs one run (or one --shard R/N slice of it, or one document phase
+// of a phased run) from inputs to shards; pipeline_run.h lists its parts.
 //
-// The pipeline is a tbb::parallel_pipeline inside a task_arena of `threads`:
-// a serial-in-order reader, consecutive parallel stages fused into one parallel
-// filter, one serial-in-order filter per serial stage (decisions that must see
-// documents in input order), and a serial-in-order writer. Output order is input
-// order, so 1 thread and N threads write identical bytes.
+// The stages run in passes (passes.h): a tbb::parallel_pipeline of a
+// serial-in-order reader, the parallel stages fused into one parallel filter,
+// one serial-in-order filter per serial stage, and a serial-in-order writer.
+// Output order is input order, so 1 thread and N threads write identical bytes.
 #pragma once
 
 #include <memory>
@@ -13,6 +13,7 @@
 
 #include "pipeline/config.h"
 #include "pipeline/document.h"
+#include "pipeline/phases.h"
 #include "pipeline/stage.h"
 
 namespace textmill {
@@ -25,9 +26,9 @@ struct RunOptions {
   std::string state_dir;        // run --state: manifest, lock, incremental inputs
   bool restart = false;         // abandon an interrupted run instead of resuming it
   bool overwrite = false;       // replace another run's output in the output dir (run --overwrite)
-  // Phased runs (pipeline/phases.h): "process", "sign" or "finalize" runs that
-  // document phase of task shard_rank over the work dir; empty: a whole run.
-  std::string phase;
+  // Phased runs (pipeline/phases.h): kObserve, kAnalyze or kApply runs that
+  // document phase of task shard_rank over the work dir; kNone: a whole run.
+  PhaseStep phase = PhaseStep::kNone;
   std::string work_dir;
 };
 
@@ -49,16 +50,10 @@ std::string JobIdentity(const Config& config, int shard_count, const std::string
 RunOutcome RunPipeline(const Config& config, std::vector<std::unique_ptr<Stage>> stages,
                        const RunOptions& options);
 
-// The phases of a phased run that read no documents (count, dedup, merge,
-// lines): runs the global stage's part for hash range `context.rank`.
-Json RunRangePhase(std::vector<std::unique_ptr<Stage>>& stages, const PhaseContext& context);
-
 // The report phase: merges the task reports into OUTPUT/report.json and, with
-// a state dir, publishes the run to it (dedup index, then manifest) and
-// releases the phased run's lease. Returns the merged report.
-Json RunReportPhase(const Config& config, std::vector<std::unique_ptr<Stage>>& stages, const RunOptions& options);
-
-// "part-RRRRR": the prefix of every shard a rank writes.
-std::string ShardPrefix(int rank);
+// a state dir, publishes the run to it and releases the phased run's lease.
+// Returns the merged report.
+Json RunReportPhase(const PhasePlan& plan, const Config& config, std::vector<std::unique_ptr<Stage>>& stages,
+                    const RunOptions& options);
 
 }  // namespace textmill

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "pipeline/errors.h"
+#include "pipeline/io/document_codec.h"
 
 namespace textmill {
 namespace {
@@ -22,25 +23,7 @@ SpoolWriter::SpoolWriter(const std::string& dir) : dir_(dir), writer_(dir, "spoo
   std::filesystem::create_directories(dir);  // exists even when nothing is spooled
 }
 
-void SpoolWriter::Write(const Document& doc) {
-  Json j = Json::object();
-  j["id"] = doc.id;
-  j["source"] = doc.source;
-  j["input_path"] = doc.input_path;
-  j["url"] = doc.url;
-  j["date"] = doc.date;
-  j["text"] = doc.text;
-  j["lang"] = doc.lang;
-  j["lang_score"] = doc.lang_score;
-  j["metadata"] = doc.metadata;
-  j["input_order"] = doc.input_order;
-  if (doc.rejected()) {  // phased runs park rejects too, for the final report
-    j["reject_reason"] = doc.reject_reason;
-    j["rejected_by"] = doc.rejected_by;
-    j["input_unreadable"] = doc.input_unreadable;
-  }
-  writer_.Write(j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
-}
+void SpoolWriter::Write(const Document& doc) { writer_.Write(EncodeSpooled(doc)); }
 
 void SpoolWriter::Close() { writer_.Close(); }
 
@@ -54,7 +37,6 @@ SpoolReader::SpoolReader(const std::string& dir, int batch_size) : batch_size_(b
 }
 
 bool SpoolReader::Next(Batch& batch) {
-  batch.sequence = sequence_++;
   while (static_cast<int>(batch.docs.size()) < batch_size_) {
     size_t newline = buffer_.find('\n', pos_);
     while (newline == std::string::npos && !eof_) {
@@ -74,25 +56,10 @@ bool SpoolReader::Next(Batch& batch) {
       eof_ = false;
       continue;
     }
-    const Json j = Json::parse(std::string_view(buffer_).substr(pos_, newline - pos_));
-    pos_ = newline + 1;
     Document& doc = batch.docs.emplace_back();
-    doc.id = j["id"];
-    doc.source = j["source"];
-    doc.input_path = j["input_path"];
-    doc.url = j["url"];
-    doc.date = j["date"];
-    doc.text = j["text"];
-    doc.lang = j["lang"];
-    doc.lang_score = j["lang_score"];
-    doc.metadata = j["metadata"];
-    doc.input_order = j["input_order"];
-    if (j.contains("reject_reason")) {
-      doc.reject_reason = j["reject_reason"];
-      doc.rejected_by = j["rejected_by"];
-      doc.input_unreadable = j["input_unreadable"];
-    }
-    doc.ordinal = ordinal_++;
+    DecodeSpooled(std::string_view(buffer_).substr(pos_, newline - pos_), doc);
+    pos_ = newline + 1;
+    doc.spool_position = spool_position_++;
   }
   return !batch.docs.empty();
 }

@@ -1,5 +1,6 @@
 // Spool: documents parked on disk between the passes of a run with a global
-// stage (see GlobalStage in stage.h). JSONL.zst, every Document field kept.
+// stage (see GlobalStage in stage.h). JSONL.zst of EncodeSpooled lines
+// (io/document_codec.h says which fields they keep).
 #pragma once
 
 #include <memory>
@@ -24,7 +25,7 @@ class SpoolWriter {
   ShardWriter writer_;
 };
 
-// Reads a closed spool back in order; ordinals count from 0.
+// Reads a closed spool back in order; spool positions count from 0.
 class SpoolReader {
  public:
   SpoolReader(const std::string& dir, int batch_size);
@@ -40,8 +41,7 @@ class SpoolReader {
   size_t pos_ = 0;
   bool eof_ = true;
   int batch_size_;
-  uint64_t ordinal_ = 0;
-  uint64_t sequence_ = 0;
+  uint64_t spool_position_ = 0;
 };
 
 }  // namespace textmill

@@ -8,8 +8,12 @@
 // merged when Stats() is called after Flush().
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pipeline/batch.h"
 #include "pipeline/document.h"
@@ -23,7 +27,8 @@ class Stage {
   virtual std::string_view Name() const = 0;
 
   // Serial stages see every batch in input order on one thread at a time
-  // (deduplication decisions). Parallel stages see batches in any order.
+  // (decisions that depend on earlier documents). Parallel stages see batches
+  // in any order.
   virtual bool IsSerial() const { return false; }
 
   // Default: ProcessDoc on every document not yet rejected.
@@ -41,30 +46,62 @@ class Stage {
   virtual Json Stats() const { return Json::object(); }
 };
 
-// Phased runs (`textmill phase`, pipeline/phases.h): the passes of a run as
-// separate processes over slices of the input and hash ranges, exchanging
-// files under `work_dir`.
-struct PhaseContext {
-  std::string phase;     // see pipeline/phases.h
-  std::string work_dir;  // shared by all tasks of the job
-  int rank = 0;          // this task: input slice (document phases) or hash range
-  int count = 1;         // tasks per array phase = input slices = hash ranges
+// The document passes of a global stage's protocol, in order.
+enum class DocumentPass {
+  kObserve,  // Observe() every document that reaches the stage, then EndObserve()
+  kAnalyze,  // Analyze() every document by its spool position, then Decide()
+  kApply,    // Process() applies the decisions (serial, input order); later stages and the writer follow
 };
 
-// GlobalStage: a stage whose decisions need the whole input first
-// (deduplication). The runner then makes three passes: (1) the stages before
-// it run and every surviving document is Observe()d (in parallel) and spooled
-// to a temporary file; (2) after EndObserve(), the spool is read and every
-// document Analyze()d (in parallel, by ordinal); (3) after Decide(), the
-// spool is read again and Process() (serial, input order) applies the
-// decisions, then the later stages and the writer run. Commit() is called
-// after the output shards are complete.
+// Phased runs (`textmill phase`, pipeline/phases.h): a run as separate
+// processes over input slices and hash ranges, exchanging files under
+// `work_dir`. What one process of the run is doing for the global stage:
+enum class PhaseStep {
+  kNone,     // not a phased run: every pass in this process, in memory
+  kObserve,  // the document passes, one input slice each
+  kAnalyze,
+  kApply,
+  kRange,    // one of the stage's range phases (RangePhase)
+  kPublish,  // the run's output is complete: Commit() publishes it
+};
+
+struct PhaseContext {
+  PhaseStep step = PhaseStep::kNone;
+  std::string name;      // the phase's name (`textmill phase NAME`)
+  std::string work_dir;  // shared by all tasks of the run
+  int rank = 0;          // this task: input slice (document passes) or hash range
+  int count = 1;         // tasks per array phase = input slices = hash ranges
+  bool phased() const { return step != PhaseStep::kNone; }
+};
+
+// A phase of a phased run that reads no documents: it works on the files the
+// document passes left in the work dir, one hash range per task, or all of
+// them in one task. The scheduler places it by these properties alone, as
+// DuckDB's executor schedules an operator by IsSink/Combine/Finalize.
+struct RangePhase {
+  std::string name;          // unique in the run; `textmill phase NAME`
+  DocumentPass after;        // runs after this pass (kObserve or kAnalyze), after the range phases declared before it
+  bool single_task = false;  // one task over every range (a barrier that joins them), else one task per range
+  // Does the work; returns its counters for the phase's completion record.
+  std::function<Json(const PhaseContext&)> run;
+};
+
+// GlobalStage: a stage whose decisions need the whole input first. The runner
+// drives it through the three DocumentPass passes, each a full read of the
+// documents (the later two from a spool file): the stages before it run in
+// the observe pass, the stages after it in the apply pass. After the run's
+// shards and report are written, Commit() persists what later runs need
+// (pipeline/publish.h owns that order).
+//
+// A phased run makes each pass a phase of its own over input slices; the
+// stage keeps what a pass learnt in files under the work dir, and joins the
+// slices' files in range phases it declares (RangePhases) between the passes.
 class GlobalStage : public Stage {
  public:
   bool IsSerial() const override { return true; }
   virtual void Observe(const Document& doc) = 0;
   virtual void EndObserve(uint64_t documents) = 0;
-  // `doc.ordinal` is its position in the spool (0-based, input order).
+  // `doc.spool_position` is its position in the spool (0-based, input order).
   virtual void Analyze(const Document& doc) = 0;
   virtual void Decide() = 0;
   // After the run's shards are complete: persist what later runs need,
@@ -73,14 +110,28 @@ class GlobalStage : public Stage {
   // The run id of the last Commit() that reached disk, 0 if none.
   virtual int64_t LastCommittedRun() const { return 0; }
 
-  // Phased runs. BeginPhase switches the stage to one phase before the runner
-  // drives it: in "process" Observe writes what it saw to files in the work
-  // dir and EndObserve closes them; in "sign" Analyze does and Decide closes
-  // them; in "finalize" Decide loads the decisions the range phases took and
-  // Process applies them. RunRangePhase runs the phases that work on one hash
-  // range of the files and read no documents; it returns their counters.
+  // Phased runs. BeginPhase switches the stage to one step before the runner
+  // drives it: in kObserve, Observe and EndObserve write what the stage saw to
+  // the work dir; in kAnalyze Analyze does, and Decide closes the files; in
+  // kApply it loads the decisions the range phases took for Process; in
+  // kPublish Commit publishes from the files.
   virtual void BeginPhase(const PhaseContext& context) = 0;
-  virtual Json RunRangePhase(const PhaseContext& context) = 0;
+  // The stage's range phases, in the order they run after their pass; the
+  // phase plan (pipeline/phases.h) places them by `after` and `single_task`.
+  virtual std::vector<RangePhase> RangePhases() = 0;
 };
+
+// The index of the first global stage in `stages`, or stages.size() if none.
+inline size_t GlobalStageIndex(const std::vector<std::unique_ptr<Stage>>& stages) {
+  for (size_t i = 0; i < stages.size(); ++i) {
+    if (dynamic_cast<GlobalStage*>(stages[i].get())) return i;
+  }
+  return stages.size();
+}
+
+inline GlobalStage* FindGlobalStage(const std::vector<std::unique_ptr<Stage>>& stages) {
+  const size_t i = GlobalStageIndex(stages);
+  return i < stages.size() ? static_cast<GlobalStage*>(stages[i].get()) : nullptr;
+}
 
 }  // namespace textmill

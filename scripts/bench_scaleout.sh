@@ -29,27 +29,28 @@ timed() {
 }
 rm -f "$work"/so-*.cpu "$work"/so-*.log
 timed so-single "$bin" run -c "$config" -i "$html" -o "$work/so-single" -j 2 --progress none
-for phase in process count sign dedup merge lines finalize report; do
-  case $phase in merge|report) ranks=0 ;; *) ranks=$(seq 0 $((tasks - 1))) ;; esac
+plan=$("$bin" phases -c "$config" --log-level warn)
+while read -r phase count; do
+  if [ "$count" = 1 ]; then ranks=0; else ranks=$(seq 0 $((tasks - 1))); fi
   for r in $ranks; do
     timed "so-$phase" "$bin" phase "$phase" -c "$config" -i "$html" -o "$work/so-phased" --work "$work/so-work" \
       --shard "$r/$tasks" -j 2
   done
-done
+done <<<"$plan"
 same=no
 if cmp -s <(zstd -dcq "$work"/so-single/part-*.zst | LC_ALL=C sort) <(zstd -dcq "$work"/so-phased/part-*.zst | LC_ALL=C sort); then
   same=yes
 fi
-python3 - "$work" "$tasks" "$same" <<'PY'
+python3 - "$work" "$tasks" "$same" "$(echo "$plan" | cut -d' ' -f1)" <<'PY'
 import sys
-work, tasks, same = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+work, tasks, same, phases = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4].split()
 def load(name):
     rows = [line.split() for line in open(f"{work}/{name}.cpu")]
     return sum(float(r[0]) for r in rows), max(int(r[1]) for r in rows) / 1024
 single_cpu, single_rss = load("so-single")
 print(f"single machine: {single_cpu:8.2f} CPU s, peak RSS {single_rss:7.1f} MiB")
 total = 0.0
-for phase in "process count sign dedup merge lines finalize report".split():
+for phase in phases:
     cpu, rss = load(f"so-{phase}")
     total += cpu
     print(f"  {phase:9s} {cpu:8.2f} CPU s, peak RSS per task {rss:7.1f} MiB")

@@ -1,5 +1,7 @@
 // One line per built-in stage (explicit: static self-registration in a static
-// library is dropped by the linker).
+// library is dropped by the linker). The one list of stages: ingest is not a
+// stage of this list but the core's fixed first step (pipeline/ingest.h), which
+// no config names.
 #include "pipeline/registry.h"
 #include "stages/decontaminate/decontaminate.h"
 #include "stages/dedup/dedup.h"
@@ -19,6 +21,7 @@ void RegisterBuiltinStages() {
     RegisterDedupStage(registry);
     RegisterExtractStage(registry);
     RegisterLangidStage(registry);
+    RegisterLangidCommand(registry);
     RegisterNormalizeStage(registry);
     RegisterPiiStage(registry);
     RegisterQualityStage(registry);

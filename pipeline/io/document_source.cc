@@ -40,7 +40,6 @@ DocumentSource::DocumentSource(const InputListing& listing, const ReaderOptions&
 DocumentSource::~DocumentSource() = default;
 
 bool DocumentSource::Next(Batch& batch) {
-  batch.sequence = sequence_++;
   bool any = false;
   size_t numbered = batch.docs.size();
   // Documents appended since the last call get their place in input order.

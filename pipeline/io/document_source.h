@@ -16,7 +16,7 @@
 #include "pipeline/config.h"
 #include "pipeline/io/compression.h"
 #include "pipeline/io/input_files.h"
-#include "pipeline/io/jsonl_record.h"
+#include "pipeline/io/document_codec.h"
 #include "pipeline/io/warc_reader.h"
 
 #include <map>
@@ -29,7 +29,7 @@ struct ReadProgress {
   std::atomic<int64_t> bytes_read{0};  // on-disk bytes
   std::atomic<int64_t> jsonl_utf8_repairs{0};  // invalid sequences repaired in JSONL lines
   std::atomic<int64_t> docs_read{0};   // documents the runner took from the source
-  // What the run is doing, for the progress line: "reading", "deciding duplicates", "writing".
+  // What the run is doing, for the progress line: "reading", "analysing" (a global stage's analyze pass), "writing".
   std::atomic<const char*> pass{"reading"};
   // Record counts by kind ("warc.response", "warc.skipped.http_404", ...).
   // Written by the reader thread only; read after the run.
@@ -61,7 +61,6 @@ class DocumentSource {
   int batch_size_;
   ReadProgress* progress_;
   size_t next_file_ = 0;
-  uint64_t sequence_ = 0;
   uint32_t file_index_ = 0;      // InputFile::index of the file being read
   uint64_t record_in_file_ = 0;  // documents taken from it so far
 

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "pipeline/batch.h"
-#include "pipeline/document_json.h"
+#include "pipeline/io/document_codec.h"
 #include "pipeline/io/document_source.h"
 #include "pipeline/util/utf8.h"
 
@@ -202,10 +202,10 @@ void DocStream::ProcessChunk(Chunk& chunk) {
     OutputDoc& out = chunk.out[i];
     out.rejected = doc.rejected();
     if (!out.rejected) {
-      out.line = DocumentToJsonLine(doc, config_.output);
+      out.line = EncodeOutput(doc, config_.output);
     } else if (with_rejects_) {
       if (doc.rejected_by.empty()) doc.rejected_by = "reader";
-      out.line = RejectToJsonLine(doc, config_.output.rejects_text);
+      out.line = EncodeReject(doc, config_.output.rejects_text);
     }
   }
 }

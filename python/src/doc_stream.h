@@ -35,7 +35,7 @@
 #include <tbb/task_arena.h>
 
 #include "pipeline/config.h"
-#include "pipeline/io/jsonl_record.h"
+#include "pipeline/io/document_codec.h"
 #include "pipeline/stage.h"
 
 namespace textmill::python {

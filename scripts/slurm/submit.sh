@@ -46,6 +46,8 @@ for ((i = 0; i < ${#rest[@]}; i++)); do
   esac
 done
 "$bin" validate "${validate[@]}" >/dev/null || exit 2
+# The phases of this config, in order: "NAME 1" (one task) or "NAME N".
+plan=$("$bin" phases --log-level warn "${validate[@]}") || exit 2
 
 # The ranks of PHASE without a completion record, as a Slurm array list.
 missing_ranks() {
@@ -58,8 +60,8 @@ missing_ranks() {
 }
 
 previous="" submitted=()
-for phase in process count sign dedup merge lines finalize report; do
-  case $phase in merge|report) n=1 ;; *) n=$tasks ;; esac
+while read -r phase count; do
+  if [ "$count" = 1 ]; then n=1; else n=$tasks; fi
   ranks=$(missing_ranks "$phase" "$n")
   if [ -z "$ranks" ]; then
     echo "$phase: all $n tasks done, not submitted"
@@ -80,21 +82,21 @@ for phase in process count sign dedup merge lines finalize report; do
   echo "$phase: job $job, tasks $ranks"
   submitted+=("$job")
   previous=$job
-done
+done <<<"$plan"
 
 [ "$wait" = 1 ] || exit 0
 [ ${#submitted[@]} -gt 0 ] || exit 0
 ids=$(IFS=,; echo "${submitted[*]}")
 while [ -n "$(squeue -h -j "$ids" -o %i 2>/dev/null)" ]; do sleep 1; done
 status=0
-for phase in process count sign dedup merge lines finalize report; do
-  case $phase in merge|report) n=1 ;; *) n=$tasks ;; esac
+while read -r phase count; do
+  if [ "$count" = 1 ]; then n=1; else n=$tasks; fi
   ranks=$(missing_ranks "$phase" "$n")
   if [ -n "$ranks" ]; then
     echo "$phase: tasks $ranks did not finish (logs: $work/logs/$phase-*.log)" >&2
     status=1
   fi
-done
+done <<<"$plan"
 [ $status = 0 ] || exit $status
 echo "all phases done"
 # Like textmill run: 3 when some inputs could not be read (listed in the report).

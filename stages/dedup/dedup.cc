@@ -8,6 +8,7 @@
 
 #include "pipeline/errors.h"
 #include "stages/dedup/dedup_keys.h"
+#include "stages/dedup/index_check.h"
 
 namespace textmill {
 
@@ -55,13 +56,13 @@ void DedupStage::Observe(const Document& doc) {
   const uint64_t text_hash = XXH3_64bits(doc.text.data(), doc.text.size());
   if (!seen_texts_.insert(text_hash).second) return;
   const std::vector<uint64_t> keys = DistinctLineKeys(doc);
-  if (!phase_.phase.empty()) return WriteObserved(text_hash, keys);
+  if (phase_.phased()) return WriteObserved(text_hash, keys);
   auto& counts = local_line_counts_.local();
   for (const uint64_t key : keys) ++counts[key];
 }
 
 void DedupStage::EndObserve(uint64_t documents) {
-  if (phase_.phase == "process") {
+  if (phase_.step == PhaseStep::kObserve) {
     if (observed_) observed_->Close();
     return;
   }
@@ -82,7 +83,7 @@ void DedupStage::EndObserve(uint64_t documents) {
   signatures_ = reinterpret_cast<uint32_t*>(signature_store_.data());
   band_keys_.assign(documents * static_cast<uint64_t>(options_.bands), 0);
   dates_.assign(documents, UINT64_MAX);
-  seqs_.assign(documents, 0);
+  input_orders_.assign(documents, 0);
   ids_.assign(documents, "");
   has_shingles_.assign(documents, 0);
   line_keys_.assign(documents, {});
@@ -159,7 +160,7 @@ std::string DedupStage::RemoveRepeatedLines(std::string_view text, uint64_t site
 }
 
 void DedupStage::Analyze(const Document& doc) {
-  const uint64_t ord = doc.ordinal;
+  const uint64_t ord = doc.spool_position;
   std::string normalized;
   if (options_.lines) {
     std::vector<uint64_t>& keys = line_keys_[ord];
@@ -177,9 +178,9 @@ void DedupStage::Analyze(const Document& doc) {
   const std::vector<uint32_t> bands = BandKeys(signature, options_.bands, options_.rows);
   std::copy(bands.begin(), bands.end(), band_keys_.begin() + static_cast<ptrdiff_t>(ord * options_.bands));
   dates_[ord] = DocDateKey(doc);
-  seqs_[ord] = doc.input_order;
+  input_orders_[ord] = doc.input_order;
   ids_[ord] = doc.id;
-  if (!phase_.phase.empty()) WriteSigned(doc);
+  if (phase_.phased()) WriteSigned(doc);
 }
 
 void DedupStage::MatchPublished(std::vector<std::string>& published_match, std::vector<uint8_t>& published_exact) {
@@ -226,7 +227,7 @@ void DedupStage::ClusterRun(std::vector<int32_t>& parent) {
     }
   }
   if (!options_.near) return;
-  // Per band: sort (key, ordinal) and compare the members of each bucket.
+  // Per band: sort (key, spool position) and compare the members of each bucket.
   constexpr size_t kMaxCompared = kMaxComparedPerBucket;
   std::vector<std::pair<uint32_t, uint32_t>> bucket_keys(documents_);
   for (int b = 0; b < options_.bands; ++b) {
@@ -256,7 +257,7 @@ void DedupStage::ClusterRun(std::vector<int32_t>& parent) {
 }
 
 void DedupStage::Decide() {
-  if (phase_.phase == "sign") return FinishSigned();
+  if (phase_.step == PhaseStep::kAnalyze) return FinishSigned();
   decisions_.assign(documents_, Decision{});
   std::vector<std::string> published_match(documents_);
   std::vector<uint8_t> published_exact(documents_, 0);
@@ -327,13 +328,13 @@ void DedupStage::FinalRepeatedLines() {
 void DedupStage::ProcessDoc(Document& doc) {
   std::string dup_of;
   bool exact = false, published = false;
-  if (!phase_.phase.empty()) {
+  if (phase_.phased()) {
     if (const auto it = phase_decisions_.find(doc.input_order); it != phase_decisions_.end()) {
       dup_of = it->second.keeper_id;
       exact = it->second.exact;
       published = it->second.published;
     }
-  } else if (const Decision& decision = decisions_[doc.ordinal]; !decision.published_id.empty() || decision.keeper >= 0) {
+  } else if (const Decision& decision = decisions_[doc.spool_position]; !decision.published_id.empty() || decision.keeper >= 0) {
     dup_of = decision.keeper >= 0 ? ids_[static_cast<size_t>(decision.keeper)] : decision.published_id;
     exact = decision.exact;
     published = !decision.published_id.empty();
@@ -359,15 +360,15 @@ void DedupStage::ProcessDoc(Document& doc) {
     }
     doc.text = std::move(cleaned);
   }
-  if (state_ && !phase_.phase.empty()) {
-    kept_seqs_.push_back(doc.input_order);  // published by the report task (CommitPhased)
+  if (state_ && phase_.phased()) {
+    kept_input_orders_.push_back(doc.input_order);  // published by the report task (CommitPhased)
   } else if (state_) {
     PublishedDoc published_doc;
     published_doc.id = doc.id;
-    published_doc.exact = exact_[doc.ordinal];
-    published_doc.signature.assign(Sig(doc.ordinal), Sig(doc.ordinal) + options_.num_perm);
-    if (has_shingles_[doc.ordinal]) {
-      const uint32_t* bands = band_keys_.data() + doc.ordinal * static_cast<uint64_t>(options_.bands);
+    published_doc.exact = exact_[doc.spool_position];
+    published_doc.signature.assign(Sig(doc.spool_position), Sig(doc.spool_position) + options_.num_perm);
+    if (has_shingles_[doc.spool_position]) {
+      const uint32_t* bands = band_keys_.data() + doc.spool_position * static_cast<uint64_t>(options_.bands);
       published_doc.band_keys.assign(bands, bands + options_.bands);
     }
     to_publish_.push_back(std::move(published_doc));
@@ -376,7 +377,7 @@ void DedupStage::ProcessDoc(Document& doc) {
 
 void DedupStage::Commit(int64_t run_id) {
   if (!state_) return;
-  if (!phase_.phase.empty()) return CommitPhased(run_id);
+  if (phase_.phased()) return CommitPhased(run_id);
   state_->Commit(to_publish_, cluster_line_counts_, run_id);
   spdlog::info("dedup: state {}: {} documents published in all", options_.state_dir, state_->published());
 }
@@ -404,6 +405,7 @@ void RegisterDedupStage(Registry& registry) {
   registry.Add("dedup", [](OptionReader& reader, const StageContext& context) {
     return std::make_unique<DedupStage>(DedupOptions::Parse(reader), context);
   });
+  registry.AddStateCheck(CheckIndexInStateDir);
 }
 
 }  // namespace textmill

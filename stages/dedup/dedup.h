@@ -29,7 +29,7 @@
 // metadata.dup_of and metadata.dup_kind on dropped documents.
 // Rejects: duplicate_exact, duplicate_near, boilerplate_only.
 // Thread safety: Observe and Analyze run in parallel (per-thread counters,
-// per-ordinal slots); Decide and Process run on one thread.
+// per spool position slots); Decide and Process run on one thread.
 #pragma once
 
 #include <memory>
@@ -43,9 +43,9 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include "pipeline/counters.h"
-#include "pipeline/io/bucket_file.h"
+#include "stages/dedup/bucket_file.h"
 #include "pipeline/registry.h"
-#include "pipeline/util/temp_mapping.h"
+#include "stages/dedup/temp_mapping.h"
 #include "pipeline/stage.h"
 #include "stages/dedup/dedup_state.h"
 #include "stages/dedup/minhash.h"
@@ -93,9 +93,9 @@ class DedupStage : public GlobalStage {
   int64_t LastCommittedRun() const override { return state_ ? state_->last_run_id() : 0; }
   Json Stats() const override;
 
-  // Phased runs (pipeline/phases.h); implemented in dedup_phases.cc.
+  // Phased runs (pipeline/phases.h): dedup_phases.cc, dedup_range_phases.cc.
   void BeginPhase(const PhaseContext& context) override;
-  Json RunRangePhase(const PhaseContext& context) override;
+  std::vector<RangePhase> RangePhases() override;
 
   // The text without the lines repeated on its site (valid after EndObserve).
   // `line_keys`, when given, gets the keys of every line (ForEachLineKey):
@@ -105,11 +105,11 @@ class DedupStage : public GlobalStage {
 
  private:
   struct Decision {
-    int32_t keeper = -1;          // in-run keeper ordinal, or -1
+    int32_t keeper = -1;          // in-run keeper spool position, or -1
     std::string published_id;     // set when a published copy wins
     bool exact = false;           // exact copy (else near)
   };
-  const uint32_t* Sig(uint64_t ordinal) const { return signatures_ + ordinal * static_cast<uint64_t>(options_.num_perm); }
+  const uint32_t* Sig(uint64_t position) const { return signatures_ + position * static_cast<uint64_t>(options_.num_perm); }
   void MatchPublished(std::vector<std::string>& published_match, std::vector<uint8_t>& published_exact);
   void ClusterRun(std::vector<int32_t>& parent);
   void CountClusterLines(const std::vector<uint32_t>& members);
@@ -127,7 +127,7 @@ class DedupStage : public GlobalStage {
   void FinishSigned();
   void CommitPhased(int64_t run_id);
   Json CountPhase(const PhaseContext& context) const;
-  Json PairPhase(const PhaseContext& context) const;
+  Json PairsPhase(const PhaseContext& context) const;
   Json MergePhase(const PhaseContext& context) const;
   Json LinesPhase(const PhaseContext& context) const;
 
@@ -143,7 +143,7 @@ class DedupStage : public GlobalStage {
   std::unordered_set<uint64_t> weak_lines_;      // final: removed only next to removed lines
   std::unordered_map<uint64_t, uint32_t> cluster_line_counts_;  // this run's, saved to the state
 
-  // Pass 2, one slot per ordinal.
+  // Pass 2, one slot per spool position.
   uint64_t documents_ = 0;
   std::vector<ExactKey> exact_;
   // Signatures live in a file-backed mapping, not the heap: 512 bytes a
@@ -152,7 +152,7 @@ class DedupStage : public GlobalStage {
   uint32_t* signatures_ = nullptr;
   std::vector<uint32_t> band_keys_;
   std::vector<uint64_t> dates_;
-  std::vector<uint64_t> seqs_;  // Document::input_order
+  std::vector<uint64_t> input_orders_;  // Document::input_order
   std::vector<std::string> ids_;
   std::vector<uint8_t> has_shingles_;
   std::vector<std::vector<uint64_t>> line_keys_;  // distinct line keys of each document
@@ -161,7 +161,7 @@ class DedupStage : public GlobalStage {
   PhaseContext phase_;
   std::unique_ptr<BucketFileWriter> observed_, band_records_, exact_records_, line_records_;
   std::unordered_map<uint64_t, PhaseDecision> phase_decisions_;  // finalize: by input_order
-  std::vector<uint64_t> kept_seqs_;                              // finalize: what to publish
+  std::vector<uint64_t> kept_input_orders_;                              // finalize: what to publish
 
   // Decide / Process.
   std::vector<Decision> decisions_;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/manifest_check.h"
 #include "pipeline/util/atomic_file.h"
 
 namespace textmill {
@@ -196,6 +197,32 @@ std::string WalkIndex(const std::string& env_dir) {
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0) return message.empty() ? "unreadable" : message;
   return "";
+}
+
+bool CheckIndexInStateDir(const std::string& state_dir, std::ostream& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path index = fs::path(state_dir) / "dedup.lmdb";
+  const fs::path data = index / "data.mdb";
+  const auto size = fs::exists(data, ec) ? fs::file_size(data, ec) : 0;
+  if (size == 0) {
+    const int64_t runs = CountPublishingRuns(state_dir);
+    out << data.string() << ": " << (fs::exists(data, ec) ? "empty" : "missing");
+    if (runs > 0) {
+      out << ": DAMAGED: the manifest records " << runs << " finished run(s) that published documents\n";
+      return false;
+    }
+    out << " (no run has published documents yet)\n";
+    return true;
+  }
+  std::string what = CheckIndexHeader(index.string());
+  if (what.empty()) what = WalkIndex(index.string());
+  if (!what.empty()) {
+    out << data.string() << ": DAMAGED: " << what << "\n";
+    return false;
+  }
+  out << data.string() << ": ok (" << size << " bytes, every table read)\n";
+  return true;
 }
 
 }  // namespace textmill

@@ -8,6 +8,7 @@
 // the child, never the run, and the run stops with exit code 2.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 namespace textmill {
@@ -26,5 +27,10 @@ std::string WalkIndex(const std::string& env_dir);
 // a truncation or bytes written over it, changes its mtime.
 bool IndexUnchangedSinceVerified(const std::string& env_dir);
 void RecordIndexVerified(const std::string& env_dir);
+
+// The dedup index's part of `textmill state check STATE_DIR` (a StateCheck,
+// pipeline/registry.h): the header, size and every table, and the index
+// against the manifest (runs that published documents need a non-empty index).
+bool CheckIndexInStateDir(const std::string& state_dir, std::ostream& out);
 
 }  // namespace textmill

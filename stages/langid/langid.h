@@ -61,5 +61,7 @@ class LangidStage : public Stage {
 };
 
 void RegisterLangidStage(Registry& registry);
+// `textmill langid` (langid_command.cc).
+void RegisterLangidCommand(Registry& registry);
 
 }  // namespace textmill

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "pipeline/io/jsonl_record.h"
+#include "pipeline/io/document_codec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static textmill::JsonlRecordParser parser{textmill::JsonlFields{}};

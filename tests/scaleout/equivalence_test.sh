@@ -50,7 +50,7 @@ for a, b in zip(single["stages"], phased["stages"]):
     if (a["name"], a["docs_in"], a["docs_out"]) != (b["name"], b["docs_in"], b["docs_out"]):
         print(f"FAIL report stage {a['name']}: single {a['docs_in']}->{a['docs_out']} phased {b['docs_in']}->{b['docs_out']}")
         sys.exit(1)
-if "dedup" not in phased["phases"] or phased["phases"]["dedup"]["tasks"] < 1:
+if "pairs" not in phased["phases"] or phased["phases"]["pairs"]["tasks"] < 1:
     print("FAIL report: no per-phase summary")
     sys.exit(1)
 PY

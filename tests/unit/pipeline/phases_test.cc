@@ -5,7 +5,6 @@
 #include <filesystem>
 
 #include "pipeline/errors.h"
-#include "pipeline/io/bucket_file.h"
 #include "unit/test_util.h"
 
 namespace textmill {
@@ -13,100 +12,57 @@ namespace {
 
 using testing::TempDir;
 
-struct Pair {
-  uint64_t key, value;
-};
-
-TEST(BucketFile, EveryRecordReachesItsBucketAcrossWritersAndSpills) {
-  TempDir dir;
-  constexpr uint32_t kBuckets = 5;
-  std::vector<std::string> paths;
-  std::vector<std::vector<uint64_t>> expected(kBuckets);
-  for (int writer = 0; writer < 3; ++writer) {
-    paths.push_back(dir / ("w" + std::to_string(writer) + ".bin"));
-    BucketFileWriter out(paths.back(), kBuckets, sizeof(Pair), /*memory_budget=*/256);  // many spills
-    for (uint64_t i = 0; i < 1000; ++i) {
-      const Pair p{i * 0x9E3779B97F4A7C15ull, static_cast<uint64_t>(writer) * 1000 + i};
-      const uint32_t bucket = BucketOf(p.key, kBuckets);
-      out.Add(&bucket, &p, 1);
-      expected[bucket].push_back(p.value);
-    }
-    out.Close();
-  }
-  size_t total = 0;
-  for (uint32_t b = 0; b < kBuckets; ++b) {
-    std::vector<uint64_t> got;
-    for (const Pair& p : ReadBucketRecords<Pair>(paths, b, kBuckets)) {
-      EXPECT_EQ(BucketOf(p.key, kBuckets), b);
-      got.push_back(p.value);
-    }
-    std::sort(got.begin(), got.end());
-    std::sort(expected[b].begin(), expected[b].end());
-    EXPECT_EQ(got, expected[b]);
-    total += got.size();
-  }
-  EXPECT_EQ(total, 3000u);
+// Range phases as a global stage might declare them.
+const std::vector<RangePhase>& Declared() {
+  static const std::vector<RangePhase> phases = {{"lines", DocumentPass::kAnalyze, false, {}},
+                                                 {"count", DocumentPass::kObserve, false, {}},
+                                                 {"merge", DocumentPass::kAnalyze, true, {}}};
+  return phases;
 }
 
-TEST(BucketFile, KilledWriterLeavesNothingThatLooksComplete) {
-  TempDir dir;
-  {
-    BucketFileWriter out(dir / "w.bin", 2, sizeof(Pair));
-    const Pair p{1, 2};
-    const uint32_t bucket = 0;
-    out.Add(&bucket, &p, 1);
-    // destroyed without Close(), as a failed task would be
-  }
-  EXPECT_FALSE(std::filesystem::exists(dir / "w.bin"));
-  EXPECT_THROW(ReadBucketRecords<Pair>({dir / "w.bin"}, 0, 2), RuntimeError);
-}
+std::string Names(const PhasePlan& plan) { return PhaseNameList(plan); }
 
-TEST(BucketFile, ShapeMismatchAndTruncationAreErrors) {
-  TempDir dir;
-  BucketFileWriter out(dir / "w.bin", 4, sizeof(Pair));
-  const Pair p{1, 2};
-  const uint32_t bucket = 3;
-  out.Add(&bucket, &p, 1);
-  out.Close();
-  EXPECT_THROW(ReadBucketRecords<Pair>({dir / "w.bin"}, 0, 8), RuntimeError);      // other bucket count
-  EXPECT_THROW(ReadBucketRecords<uint64_t>({dir / "w.bin"}, 0, 4), RuntimeError);  // other record size
-  std::filesystem::resize_file(dir / "w.bin", 8);
-  EXPECT_THROW(ReadBucketRecords<Pair>({dir / "w.bin"}, 3, 4), RuntimeError);
-}
-
-TEST(BucketFile, BucketsSplitTheHashSpaceEvenly) {
-  EXPECT_EQ(BucketOf(0, 7), 0u);
-  EXPECT_EQ(BucketOf(UINT64_MAX, 7), 6u);
-  EXPECT_EQ(BucketOf(uint64_t{1} << 63, 2), 1u);
-  EXPECT_EQ(BucketOf((uint64_t{1} << 63) - 1, 2), 0u);
+TEST(Phases, PlanPlacesRangePhasesByTheirPassNotTheirName) {
+  EXPECT_EQ(Names(MakePhasePlan(nullptr)), "process, finalize, report");
+  const PhasePlan plan = MakePhasePlan(&Declared());
+  EXPECT_EQ(Names(plan), "process, count, sign, lines, merge, finalize, report");
+  EXPECT_TRUE(FindPhase(plan, "merge")->single_task);
+  EXPECT_EQ(FindPhase(plan, "lines")->step, PhaseStep::kRange);
+  EXPECT_EQ(FindPhase(plan, "sign")->step, PhaseStep::kAnalyze);
+  EXPECT_EQ(FindPhase(plan, "pairs"), nullptr);
 }
 
 TEST(Phases, CompletionRecordsGateTheNextPhase) {
   TempDir dir;
-  EXPECT_NO_THROW(RequirePreviousPhase(dir.path(), "process", 3));  // the first phase needs nothing
+  const std::vector<RangePhase> declared = {{"count", DocumentPass::kObserve, false, {}},
+                                            {"merge", DocumentPass::kAnalyze, true, {}},
+                                            {"lines", DocumentPass::kAnalyze, false, {}}};
+  const PhasePlan plan = MakePhasePlan(&declared);
+  EXPECT_NO_THROW(RequirePreviousPhase(plan, dir.path(), "process", 3));  // the first phase needs nothing
   RecordPhaseTaskDone(dir.path(), "process", 0, Json::object());
   RecordPhaseTaskDone(dir.path(), "process", 2, Json::object());
   try {
-    RequirePreviousPhase(dir.path(), "count", 3);
+    RequirePreviousPhase(plan, dir.path(), "count", 3);
     FAIL() << "count started with process task 1 missing";
   } catch (const RuntimeError& e) {
     EXPECT_NE(std::string(e.what()).find("tasks 1)"), std::string::npos) << e.what();
   }
   RecordPhaseTaskDone(dir.path(), "process", 1, Json::object());
-  EXPECT_NO_THROW(RequirePreviousPhase(dir.path(), "count", 3));
+  EXPECT_NO_THROW(RequirePreviousPhase(plan, dir.path(), "count", 3));
   // merge is one task: lines needs only merge.0.
   RecordPhaseTaskDone(dir.path(), "merge", 0, Json::object());
-  EXPECT_NO_THROW(RequirePreviousPhase(dir.path(), "lines", 3));
+  EXPECT_NO_THROW(RequirePreviousPhase(plan, dir.path(), "lines", 3));
   EXPECT_TRUE(PhaseTaskDone(dir.path(), "merge", 0));
   EXPECT_FALSE(PhaseTaskDone(dir.path(), "merge", 1));
 }
 
 TEST(Phases, PlanRefusesAnotherJob) {
   TempDir dir;
-  CheckPlan(dir.path(), "abc", 3);
-  EXPECT_NO_THROW(CheckPlan(dir.path(), "abc", 3));
-  EXPECT_THROW(CheckPlan(dir.path(), "abc", 4), ConfigError);
-  EXPECT_THROW(CheckPlan(dir.path(), "abd", 3), ConfigError);
+  const PhasePlan plan = MakePhasePlan(nullptr);
+  CheckPlan(plan, dir.path(), "abc", 3);
+  EXPECT_NO_THROW(CheckPlan(plan, dir.path(), "abc", 3));
+  EXPECT_THROW(CheckPlan(plan, dir.path(), "abc", 4), ConfigError);
+  EXPECT_THROW(CheckPlan(plan, dir.path(), "abd", 3), ConfigError);
 }
 
 TEST(Phases, ReportsMergeByAddingCountsAndKeepingRates) {

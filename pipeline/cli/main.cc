@@ -1,3 +1,3 @@
-#include "pipeline/cli.h"
+#include "pipeline/cli/cli.h"
 
 int main(int argc, char** argv) { return textmill::Main(argc, argv); }

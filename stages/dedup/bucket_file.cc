@@ -1,4 +1,4 @@
-#include "pipeline/io/bucket_file.h"
+#include "stages/dedup/bucket_file.h"
 
 #include <cerrno>
 

@@ -1,4 +1,4 @@
-#include "pipeline/util/temp_mapping.h"
+#include "stages/dedup/temp_mapping.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -1,4 +1,4 @@
-#include "pipeline/report_html.h"
+#include "pipeline/cli/report_html.h"
 
 #include <sqlite3.h>
 
@@ -114,15 +114,15 @@ std::string RenderReportHtml(const Json& report, const Json& trend) {
   const Json stages = report.value("stages", Json::array());
   std::vector<std::pair<std::string, double>> funnel, rejects, langs, lengths, trend_cols;
   // The languages of what was written (report.json output.languages); reports
-  // of older versions and phased runs only have langid's counts, taken before
-  // dedup and later stages.
+  // of older versions only have the counts of the stage that tags languages
+  // (counters "lang.<code>"), taken before the later stages.
   const Json written = report.contains("output") ? report["output"].value("languages", Json::object())
                                                  : Json::object();
   const bool written_langs = !written.empty();
   for (const auto& [lang, n] : written.items()) langs.emplace_back(lang, n.get<double>());
   for (const Json& stage : stages) {
     funnel.emplace_back(stage.value("name", "?") + " (out)", stage.value("docs_out", 0.0));
-    if (stage.value("name", "") == "langid" && !written_langs) {
+    if (!written_langs && langs.empty()) {
       const Json counters = stage.value("counters", Json::object());
       for (const auto& [key, value] : counters.items()) {
         if (key.rfind("lang.", 0) == 0) langs.emplace_back(key.substr(5), value.get<double>());
@@ -181,7 +181,7 @@ std::string RenderReportHtml(const Json& report, const Json& trend) {
     html += "</table>";
   }
   html += std::string(written_langs ? "<h2>Languages of written documents</h2>"
-                                    : "<h2>Languages (at the langid stage, before later stages)</h2>") +
+                                    : "<h2>Languages (as tagged, before later stages)</h2>") +
           BarChart(langs, "#3bab6b");
   html += "<h2>Text length of written documents (characters)</h2>" + ColumnChart(lengths, "#8a5cd1");
   html += "<h2>Documents written, last nights</h2>" + ColumnChart(trend_cols, "#d1a23b");

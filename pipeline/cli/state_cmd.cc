@@ -1,14 +1,14 @@
-#include "pipeline/state_cmd.h"
+#include "pipeline/cli/state_cmd.h"
 
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <iostream>
 
-#include "pipeline/cli.h"
+#include "pipeline/cli/cli.h"
 #include "pipeline/errors.h"
+#include "pipeline/registry.h"
 #include "pipeline/run_state.h"
-#include "stages/dedup/index_check.h"
 
 namespace fs = std::filesystem;
 
@@ -16,7 +16,7 @@ namespace textmill {
 namespace {
 
 constexpr const char* kStateUsage = R"(Usage:
-  textmill state check STATE_DIR   # is the manifest and the dedup index sound? exit 0 yes, 2 no
+  textmill state check STATE_DIR   # are the manifest and the stages' indexes sound? exit 0 yes, 2 no
   textmill state runs STATE_DIR    # the runs in the manifest, tab-separated
 )";
 
@@ -58,28 +58,7 @@ int Check(const std::string& dir) {
     std::cout << manifest << ": " << why << "\n";
     if (fs::exists(fs::path(dir) / "manifest.created", ec)) sound = false;
   }
-  const fs::path index = fs::path(dir) / "dedup.lmdb";
-  const fs::path data = index / "data.mdb";
-  const auto size = fs::exists(data, ec) ? fs::file_size(data, ec) : 0;
-  if (size == 0) {
-    const int64_t runs = CountPublishingRuns(dir);
-    std::cout << data.string() << ": " << (fs::exists(data, ec) ? "empty" : "missing");
-    if (runs > 0) {
-      std::cout << ": DAMAGED: the manifest records " << runs << " finished run(s) that published documents\n";
-      sound = false;
-    } else {
-      std::cout << " (no run has published documents yet)\n";
-    }
-  } else {
-    std::string what = CheckIndexHeader(index.string());
-    if (what.empty()) what = WalkIndex(index.string());
-    if (what.empty()) {
-      std::cout << data.string() << ": ok (" << size << " bytes, every table read)\n";
-    } else {
-      std::cout << data.string() << ": DAMAGED: " << what << "\n";
-      sound = false;
-    }
-  }
+  for (const StateCheck& check : Registry::Global().StateChecks()) sound = check(dir, std::cout) && sound;
   if (!sound) std::cout << "restore " << dir << " from a backup; runs on it stop with exit code 2 until then\n";
   return sound ? kExitOk : kExitUsage;
 }

@@ -1,4 +1,4 @@
-#include "pipeline/cli.h"
+#include "pipeline/cli/cli.h"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -20,12 +20,11 @@
 #include <sys/resource.h>
 #include <chrono>
 #include "pipeline/runner.h"
-#include "pipeline/report_html.h"
+#include "pipeline/cli/report_html.h"
 #include "pipeline/util/atomic_file.h"
 #include <fstream>
 #include "pipeline/run_state.h"
-#include "pipeline/state_cmd.h"
-#include "stages/langid/langid.h"
+#include "pipeline/cli/state_cmd.h"
 
 #include <tbb/blocked_range.h>
 #include <tbb/info.h>
@@ -38,16 +37,18 @@ namespace po = boost::program_options;
 namespace textmill {
 namespace {
 
-constexpr const char* kUsage = R"(textmill: scraped web pages -> clean text corpora (JSONL.zst)
+constexpr const char* kUsageHead = R"(textmill: scraped web pages -> clean text corpora (JSONL.zst)
 
 Usage:
   textmill run -c CONFIG [-i PATH...]... [-o DIR] [-j THREADS] [--shard R/N] [--state DIR [--restart]]
                [--overwrite] [--set KEY=VALUE]... [PATH...]
   textmill phase PHASE -c CONFIG --work DIR [-i PATH]... [-o DIR] [--shard R/N] [--force]
-      PHASE: process count sign dedup merge lines finalize report (see scripts/slurm/)
+      PHASE: one of `textmill phases` for the config, in that order (see scripts/slurm/)
+  textmill phases -c CONFIG [--set KEY=VALUE]...   (the plan of a phased run: NAME TASKS per line)
   textmill validate -c CONFIG [--set KEY=VALUE]...
-  textmill langid [-c CONFIG] [--backend auto|combined|fasttext|cld2] [-j THREADS] < lines
-  textmill report RUN_DIR [-o report.html] [--state DIR [--nights N]]
+)";
+// Then the stages' commands (Registry::Commands), then:
+constexpr const char* kUsageTail = R"(  textmill report RUN_DIR [-o report.html] [--state DIR [--nights N]]
   textmill state check|runs STATE_DIR   (is the state dir sound? its runs)
   textmill --help | --version
 
@@ -57,6 +58,12 @@ Exit codes: 0 done; 1 fatal error (output incomplete); 2 usage or config error
 does nothing and exits 0; an output dir holding another run's output is
 refused (exit 2) unless --overwrite.
 )";
+
+std::string Usage() {
+  std::string usage = kUsageHead;
+  for (const auto& [name, command] : Registry::Global().Commands()) usage += "  textmill " + command.usage + "\n";
+  return usage + kUsageTail;
+}
 
 struct CommonArgs {
   std::string config;
@@ -109,7 +116,7 @@ bool ParseArgs(const std::vector<std::string>& rest, po::options_description& de
   if (positional) parser.positional(*positional);
   po::store(parser.run(), vm);
   if (vm.count("help")) {
-    std::cout << kUsage << "\n" << desc << "\n";
+    std::cout << Usage() << "\n" << desc << "\n";
     return false;
   }
   po::notify(vm);
@@ -146,71 +153,6 @@ bool ShardFromEnvironment(int& rank, int& count) {
     return true;
   }
   return false;
-}
-
-// One text per line on stdin -> "label<TAB>score" per line on stdout, in
-// order, like `fasttext predict`. The langid options come from the first
-// `langid` stage of the config, if one is given.
-int Langid(const std::vector<std::string>& rest) {
-  std::string config_path, backend;
-  std::vector<std::string> sets;
-  int threads = 0;
-  po::options_description desc("langid options");
-  desc.add_options()
-      ("config,c", po::value(&config_path), "YAML config (its langid stage options are used)")
-      ("set", po::value(&sets)->composing(), "override a config key: KEY=VALUE")
-      ("backend", po::value(&backend), "auto|combined|fasttext|cld2 (overrides the config)")
-      ("threads,j", po::value(&threads), "worker threads, 0 = all cores")
-      ("help,h", "this help");
-  if (!ParseArgs(rest, desc)) return kExitOk;
-  CommonArgs log_args;
-  log_args.log_level = "warn";
-  SetUpLogging(log_args);
-  LangidOptions options;
-  StageContext context;
-  if (!config_path.empty()) {
-    const Config config = LoadConfig(config_path, sets);
-    context.models_dir = config.models_dir;
-    context.config_dir = std::filesystem::path(config_path).parent_path().string();
-    for (const StageSpec& spec : config.stages) {
-      if (spec.name != "langid") continue;
-      OptionReader reader(spec.options, spec.path);
-      options = LangidOptions::Parse(reader);
-      reader.Finish();
-      break;
-    }
-  }
-  if (!backend.empty()) {
-    YAML::Node node;
-    node["backend"] = backend;
-    OptionReader reader(node, "--backend");
-    std::string value = options.backend;
-    reader.GetEnum("backend", value, {"auto", "combined", "fasttext", "cld2"});
-    options.backend = value;
-  }
-  const auto identifier = MakeLanguageIdentifier(options, context);
-  const int workers = threads > 0 ? threads : tbb::info::default_concurrency();
-  tbb::task_arena arena(workers);
-  std::vector<std::string> lines;
-  std::vector<std::string> results;
-  std::string line;
-  bool more = true;
-  while (more) {
-    lines.clear();
-    while (lines.size() < 8192 && (more = static_cast<bool>(std::getline(std::cin, line)))) lines.push_back(line);
-    results.assign(lines.size(), "");
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, lines.size(), 64), [&](const tbb::blocked_range<size_t>& r) {
-        for (size_t i = r.begin(); i < r.end(); ++i) {
-          const LanguageGuess g = identifier->Identify(lines[i]);
-          results[i] = fmt::format("{}\t{:.4f}\n", g.lang, g.score);
-        }
-      });
-    });
-    for (const std::string& r : results) std::cout << r;
-  }
-  std::cout.flush();
-  return kExitOk;
 }
 
 // textmill report RUN_DIR [-o FILE] [--state DIR]: the run's report.json as
@@ -296,10 +238,10 @@ int Phase(const std::vector<std::string>& rest) {
   AddCommonOptions(desc, args);
   AddRunOptions(desc, run);
   desc.add_options()
-      ("phase", po::value(&phase)->required(), "process|count|sign|dedup|merge|lines|finalize|report")
+      ("phase", po::value(&phase)->required(), "a phase of the plan (textmill phases)")
       ("work", po::value(&work)->required(), "work directory on storage shared by all tasks")
       ("shard", po::value(&shard), "this task R of N: R/N (default: SLURM_ARRAY_TASK_ID/COUNT); merge and report: 0/N")
-      ("state", po::value(&state), "state directory of nightly runs: earlier inputs skipped, dedup against them; "
+      ("state", po::value(&state), "state directory of nightly runs: earlier inputs skipped, global stages compare with them; "
                                    "the report phase publishes the run")
       ("force", "run even if this task has a completion record");
   po::positional_options_description positional;
@@ -307,66 +249,90 @@ int Phase(const std::vector<std::string>& rest) {
   po::variables_map flags;
   if (!ParseArgs(rest, desc, &flags, &positional)) return kExitOk;
   SetUpLogging(args);
-  if (!IsPhase(phase)) {
-    std::string names;
-    for (const std::string& n : PhaseNames()) names += (names.empty() ? "" : ", ") + n;
-    throw ConfigError("phase '" + phase + "': expected one of " + names);
-  }
   Config config = LoadRunConfig(args, run);
-  config.state_dir = state;  // before BuildStages: dedup opens the index
+  config.state_dir = state;  // before BuildStages: a global stage opens its index there
   int rank = 0, count = 1;
   ResolveShard(shard, rank, count);
-  if (IsSingleTaskPhase(phase) && rank != 0) {
+  auto stages = BuildStages(config);  // config errors first
+  const PhasePlan plan = PlanPhases(stages);
+  const PlannedPhase* planned = FindPhase(plan, phase);
+  if (!planned) throw ConfigError("phase '" + phase + "': expected one of " + PhaseNameList(plan));
+  if (planned->single_task && rank != 0) {
     throw ConfigError("phase " + phase + " runs as one task: give --shard 0/N, N the task count of the other phases");
   }
-  auto stages = BuildStages(config);  // config errors first
-  std::string job = ConfigHash(config) + "|" + std::filesystem::absolute(config.output.dir).lexically_normal().string();
-  for (const std::string& in : config.inputs) job += "|" + std::filesystem::absolute(in).lexically_normal().string();
-  if (!state.empty()) job += "|state=" + std::filesystem::absolute(state).lexically_normal().string();
-  CheckPlan(work, Hash128Hex(job), count);
+  // What makes two tasks parts of one phased run (WORK/plan.json).
+  std::string run_identity =
+      ConfigHash(config) + "|" + std::filesystem::absolute(config.output.dir).lexically_normal().string();
+  for (const std::string& in : config.inputs) {
+    run_identity += "|" + std::filesystem::absolute(in).lexically_normal().string();
+  }
+  if (!state.empty()) run_identity += "|state=" + std::filesystem::absolute(state).lexically_normal().string();
+  CheckPlan(plan, work, Hash128Hex(run_identity), count);
   const std::string work_abs = std::filesystem::absolute(work).lexically_normal().string();
   if (PhaseTaskDone(work, phase, rank) && !flags.count("force")) {
     spdlog::info("phase {} task {}/{}: already done ({}), nothing to do", phase, rank, count,
                  CompletionPath(work, phase, rank));
     return kExitOk;
   }
-  RequirePreviousPhase(work, phase, count);
+  RequirePreviousPhase(plan, work, phase, count);
   if (!state.empty()) AcquirePhasedLease(state, work_abs);  // every task: the first one takes it
   const auto start = std::chrono::steady_clock::now();
   long rss_kib = 0;
   const double cpu_start = CpuSecondsSoFar(&rss_kib);
   Json info = {{"phase", phase}, {"rank", rank}, {"count", count}};
   int exit_code = kExitOk;
-  if (IsDocumentPhase(phase)) {
+  if (planned->step == PhaseStep::kRange) {
+    info["stats"] = planned->run(PhaseContext{PhaseStep::kRange, phase, work, rank, count});
+    spdlog::info("phase {} range {}/{}: {}", phase, rank, count, info["stats"].dump());
+  } else if (planned->step != PhaseStep::kPublish) {
     RunOptions options;
     options.shard_rank = rank;
     options.shard_count = count;
-    options.phase = phase;
+    options.phase = planned->step;
     options.work_dir = work;
     options.state_dir = state;
     options.live_progress = false;
     const RunOutcome outcome = RunPipeline(config, std::move(stages), options);
     info["exit_code"] = outcome.exit_code;  // 3 (unreadable inputs) is reported by the report phase
-    if (phase != "finalize") info["stats"] = outcome.report;
-  } else if (phase == "report") {
+    if (planned->step != PhaseStep::kApply) info["stats"] = outcome.report;
+  } else {
     RunOptions options;
     options.shard_count = count;
     options.work_dir = work;
     options.state_dir = state;
-    const Json merged = RunReportPhase(config, stages, options);
+    const Json merged = RunReportPhase(plan, config, stages, options);
     exit_code = merged.value("exit_code", 0);
     spdlog::info("report: {} documents read, {} written; {}", merged["totals"]["documents_read"].get<int64_t>(),
                  merged["totals"]["documents_written"].get<int64_t>(),
                  (std::filesystem::path(config.output.dir) / "report.json").string());
-  } else {
-    info["stats"] = RunRangePhase(stages, PhaseContext{phase, work, rank, count});
-    spdlog::info("phase {} range {}/{}: {}", phase, rank, count, info["stats"].dump());
   }
   info["cpu_seconds"] = CpuSecondsSoFar(&rss_kib) - cpu_start;
   info["wall_seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   info["max_rss_mib"] = static_cast<double>(rss_kib) / 1024.0;
   RecordPhaseTaskDone(work, phase, rank, info);
   return exit_code;
+}
+
+// textmill phases -c CONFIG: the plan of a phased run of the config, one phase
+// a line, "NAME 1" (one task) or "NAME N" (one per slice or hash range); the
+// Slurm scripts submit what it prints. Takes what `phase` takes.
+int Phases(const std::vector<std::string>& rest) {
+  CommonArgs args;
+  RunArgs run;
+  po::options_description desc("phases options");
+  AddCommonOptions(desc, args);
+  AddRunOptions(desc, run);
+  desc.add_options()
+      ("work", po::value<std::string>(), "ignored (taken for the same arguments as phase)")
+      ("shard", po::value<std::string>(), "ignored")
+      ("state", po::value<std::string>(), "ignored");
+  if (!ParseArgs(rest, desc)) return kExitOk;
+  SetUpLogging(args);
+  const auto stages = BuildStages(LoadConfig(args.config, args.sets));
+  for (const PlannedPhase& phase : PlanPhases(stages)) {
+    std::cout << phase.name << (phase.single_task ? " 1\n" : " N\n");
+  }
+  return kExitOk;
 }
 
 int Run(const std::vector<std::string>& rest) {
@@ -379,7 +345,7 @@ int Run(const std::vector<std::string>& rest) {
   AddRunOptions(desc, run);
   desc.add_options()
       ("shard", po::value(&shard), "process slice R of N of the sorted input files: R/N")
-      ("state", po::value(&state), "state directory: lock, manifest of processed inputs, dedup index (nightly use)")
+      ("state", po::value(&state), "state directory: lock, manifest of processed inputs, stages' indexes (nightly use)")
       ("restart", "abandon an interrupted run in the state directory instead of resuming it")
       ("overwrite", "replace another run's output in the output directory (refused otherwise)")
       ("progress", po::value(&progress), "auto|live|log|none (default auto: live on a terminal)")
@@ -431,25 +397,31 @@ int Main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   std::vector<std::string> all(argv + 1, argv + argc);
+  RegisterBuiltinStages();
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
-    std::cout << kUsage;
+    std::cout << Usage();
     return all.empty() ? kExitUsage : kExitOk;
   }
   if (all[0] == "--version") {
     std::cout << "textmill " << TEXTMILL_VERSION_STRING << "\n";
     return kExitOk;
   }
-  RegisterBuiltinStages();
   const std::string command = all[0];
   const std::vector<std::string> rest(all.begin() + 1, all.end());
   try {
     if (command == "run") return Run(rest);
     if (command == "validate") return Validate(rest);
     if (command == "phase") return Phase(rest);
-    if (command == "langid") return Langid(rest);
+    if (command == "phases") return Phases(rest);
+    if (const auto it = Registry::Global().Commands().find(command); it != Registry::Global().Commands().end()) {
+      CommonArgs log_args;
+      log_args.log_level = "warn";
+      SetUpLogging(log_args);
+      return it->second.run(rest);
+    }
     if (command == "report") return Report(rest);
     if (command == "state") return StateCommand(rest);
-    std::cerr << "textmill: unknown command '" << command << "'\n\n" << kUsage;
+    std::cerr << "textmill: unknown command '" << command << "'\n\n" << Usage();
     return kExitUsage;
   } catch (const po::error& e) {
     std::cerr << "textmill " << command << ": " << e.what() << "\n(see textmill " << command << " --help)\n";

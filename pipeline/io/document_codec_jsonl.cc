@@ -1,4 +1,6 @@
-#include "pipeline/io/jsonl_record.h"
+// Input records -> Document: the JSONL reader's half of the codec
+// (document_codec.h).
+#include "pipeline/io/document_codec.h"
 
 #include <spdlog/spdlog.h>
 

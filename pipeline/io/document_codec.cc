@@ -1,4 +1,4 @@
-#include "pipeline/document_json.h"
+#include "pipeline/io/document_codec.h"
 
 #include <cmath>
 
@@ -26,10 +26,8 @@ std::string Dump(const Json& j) {
 
 }  // namespace
 
-std::string DocumentToJsonLine(const Document& doc) { return Dump(CommonFields(doc, true)); }
-
-std::string DocumentToJsonLine(const Document& doc, const OutputOptions& options) {
-  if (options.schema == "textmill") return DocumentToJsonLine(doc);
+std::string EncodeOutput(const Document& doc, const OutputOptions& options) {
+  if (options.schema == "textmill") return Dump(CommonFields(doc, true));
   const double score = std::round(doc.lang_score * 1e4) / 1e4;
   Json metadata = doc.metadata;
   Json j = Json::object();
@@ -66,11 +64,50 @@ std::string DocumentToJsonLine(const Document& doc, const OutputOptions& options
   return Dump(j);
 }
 
-std::string RejectToJsonLine(const Document& doc, bool with_text) {
+std::string EncodeReject(const Document& doc, bool with_text) {
   Json j = CommonFields(doc, with_text);
   j["reject_reason"] = doc.reject_reason;
   j["rejected_by"] = doc.rejected_by;
   return Dump(j);
+}
+
+std::string EncodeSpooled(const Document& doc) {
+  Json j = Json::object();
+  j["id"] = doc.id;
+  j["source"] = doc.source;
+  j["input_path"] = doc.input_path;
+  j["url"] = doc.url;
+  j["date"] = doc.date;
+  j["text"] = doc.text;
+  j["lang"] = doc.lang;
+  j["lang_score"] = doc.lang_score;
+  j["metadata"] = doc.metadata;
+  j["input_order"] = doc.input_order;
+  if (doc.rejected()) {
+    j["reject_reason"] = doc.reject_reason;
+    j["rejected_by"] = doc.rejected_by;
+    j["input_unreadable"] = doc.input_unreadable;
+  }
+  return Dump(j);
+}
+
+void DecodeSpooled(std::string_view line, Document& doc) {
+  const Json j = Json::parse(line);
+  doc.id = j["id"];
+  doc.source = j["source"];
+  doc.input_path = j["input_path"];
+  doc.url = j["url"];
+  doc.date = j["date"];
+  doc.text = j["text"];
+  doc.lang = j["lang"];
+  doc.lang_score = j["lang_score"];
+  doc.metadata = j["metadata"];
+  doc.input_order = j["input_order"];
+  if (j.contains("reject_reason")) {
+    doc.reject_reason = j["reject_reason"];
+    doc.rejected_by = j["rejected_by"];
+    doc.input_unreadable = j["input_unreadable"];
+  }
 }
 
 }  // namespace textmill

@@ -1,29 +1,27 @@
 // The report phase of a phased run (see pipeline/phases.h): merges the task
-// reports and, with a state dir, publishes the run to it.
+// reports (steps 1 and 2 of publish.h: the finalize tasks wrote the shards)
+// and, with a state dir, publishes the run to it.
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "pipeline/output_routing.h"
 #include "pipeline/phases.h"
+#include "pipeline/publish.h"
 #include "pipeline/run_state.h"
 #include "pipeline/runner.h"
 #include "pipeline/util/atomic_file.h"
-#include "pipeline/util/fault.h"
 
 namespace fs = std::filesystem;
 
 namespace textmill {
 
-Json RunReportPhase(const Config& config, std::vector<std::unique_ptr<Stage>>& stages, const RunOptions& options) {
-  Json merged = MergePhasedRun(config.output.dir, options.work_dir, options.shard_count);
+Json RunReportPhase(const PhasePlan& plan, const Config& config, std::vector<std::unique_ptr<Stage>>& stages,
+                    const RunOptions& options) {
+  Json merged = MergePhasedRun(plan, config.output.dir, options.work_dir, options.shard_count);
   if (options.state_dir.empty()) return merged;
-  // Publish the run to the state dir, in the single-machine order: the shards
-  // and report exist; then the dedup index; then the manifest.
-  GlobalStage* global = nullptr;
-  for (auto& stage : stages) {
-    if (auto* g = dynamic_cast<GlobalStage*>(stage.get())) global = g;
-  }
+  GlobalStage* global = FindGlobalStage(stages);
   InputListing processed;
   std::map<std::string, std::string> hashes;
   std::map<std::string, int64_t> docs_by_path;
@@ -58,13 +56,8 @@ Json RunReportPhase(const Config& config, std::vector<std::unique_ptr<Stage>>& s
   if (!begun.completed) {
     state.AddInputHashes(hashes);
     state.RecordPlan(begun.run_id, processed);
-    MaybeCrash("before_index_commit");
-    if (global) {
-      global->BeginPhase(PhaseContext{"report", options.work_dir, 0, options.shard_count});
-      global->Commit(begun.run_id);
-    }
-    MaybeCrash("before_manifest_commit");
-    state.FinishRun(begun.run_id, processed, docs_by_path, documents_read, documents_written);
+    if (global) global->BeginPhase(PhaseContext{PhaseStep::kPublish, "report", options.work_dir, 0, options.shard_count});
+    PublishRun(global, &state, {begun.run_id, processed, docs_by_path, documents_read, documents_written});
   }
   ReleasePhasedLease(options.state_dir);
   merged["incremental"]["run_id"] = begun.run_id;

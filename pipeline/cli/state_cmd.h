@@ -7,9 +7,8 @@
 
 namespace textmill {
 
-// check: the manifest's integrity (SQLite quick_check), the dedup index's
-// header, size and every table (read in a child process), and the two against
-// each other. Prints one line per part; returns 0 if all are sound, 2 if not.
+// check: the manifest's integrity (SQLite quick_check), then each stage's
+// StateCheck (pipeline/registry.h) for the files it keeps there. Prints one line per part; returns 0 if all are sound, 2 if not.
 // runs: the manifest's runs, tab-separated (id, status, shard, output_dir,
 // started, finished, documents_read, documents_written), oldest first.
 int StateCommand(const std::vector<std::string>& args);

@@ -1,4 +1,4 @@
-#include "pipeline/io/jsonl_record.h"
+#include "pipeline/io/document_codec.h"
 
 #include <gtest/gtest.h>
 
@@ -96,6 +96,45 @@ TEST(JsonlRecordTest, NestedMetadataMergedAndDottedFieldNames) {
   EXPECT_EQ(doc.metadata["language"], "en");
   EXPECT_EQ(doc.metadata["source"], "cc");  // the top-level field wins
   EXPECT_EQ(doc.metadata["added"], "2024-01-01");
+}
+
+// The spool keeps every field its header names, exactly (lang_score unrounded,
+// the date apart from metadata, the reject state).
+TEST(SpoolCodecTest, KeepsEveryPromisedField) {
+  Document doc;
+  doc.id = "d1";
+  doc.source = "a/b.jsonl:3";
+  doc.input_path = "/in/a/b.jsonl";
+  doc.url = "http://x/";
+  doc.date = "2024-05-06";
+  doc.text = "t\u00e9xt\nline";
+  doc.lang = "fr";
+  doc.lang_score = 0.123456789;
+  doc.metadata = {{"k", 1}};
+  doc.input_order = (uint64_t{7} << 32) | 9;
+  doc.Reject("duplicate_exact");
+  doc.rejected_by = "dedup";
+  doc.input_unreadable = true;
+  Document back;
+  DecodeSpooled(EncodeSpooled(doc), back);
+  EXPECT_EQ(back.id, doc.id);
+  EXPECT_EQ(back.source, doc.source);
+  EXPECT_EQ(back.input_path, doc.input_path);
+  EXPECT_EQ(back.url, doc.url);
+  EXPECT_EQ(back.date, doc.date);
+  EXPECT_EQ(back.text, doc.text);
+  EXPECT_EQ(back.lang, doc.lang);
+  EXPECT_EQ(back.lang_score, doc.lang_score);
+  EXPECT_EQ(back.metadata, doc.metadata);
+  EXPECT_EQ(back.input_order, doc.input_order);
+  EXPECT_EQ(back.reject_reason, doc.reject_reason);
+  EXPECT_EQ(back.rejected_by, doc.rejected_by);
+  EXPECT_TRUE(back.input_unreadable);
+  Document kept;
+  kept.text = "x";
+  Document kept_back;
+  DecodeSpooled(EncodeSpooled(kept), kept_back);
+  EXPECT_FALSE(kept_back.rejected());
 }
 
 }  // namespace

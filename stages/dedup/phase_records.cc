@@ -1,0 +1,130 @@
+#include "stages/dedup/phase_records.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <tuple>
+
+#include "pipeline/errors.h"
+#include "stages/dedup/bucket_file.h"
+
+namespace textmill {
+
+SignatureFiles::~SignatureFiles() {
+  for (const auto& [data, size] : maps_) {
+    if (data && size) munmap(const_cast<uint32_t*>(data), size);
+  }
+}
+
+const uint32_t* SignatureFiles::Get(uint32_t rank, uint32_t spool_position) {
+  auto& [data, size] = maps_.at(rank);
+  if (!data) Map(rank);
+  const size_t record = static_cast<size_t>(num_perm_) * sizeof(uint32_t);
+  if ((static_cast<size_t>(spool_position) + 1) * record > size) {
+    throw RuntimeError(Numbered(stem_, 'r', static_cast<int>(rank)) + ": no signature " +
+                       std::to_string(spool_position));
+  }
+  return data + static_cast<size_t>(spool_position) * static_cast<size_t>(num_perm_);
+}
+
+void SignatureFiles::Map(uint32_t rank) {
+  const std::string path = Numbered(stem_, 'r', static_cast<int>(rank));
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  void* data = size > 0 ? ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
+  ::close(fd);
+  if (data == MAP_FAILED) throw RuntimeError("cannot map " + path + ": " + std::strerror(errno));
+  maps_[rank] = {static_cast<const uint32_t*>(data), static_cast<size_t>(size)};
+}
+
+std::vector<std::string> RankFiles(const std::string& stem, int count) {
+  std::vector<std::string> paths;
+  for (int r = 0; r < count; ++r) paths.push_back(Numbered(stem, 'r', r));
+  return paths;
+}
+
+// Keys whose records (key, owner) name at least `min_owners` distinct owners,
+// counting those of earlier runs from the index too; `counts` gets this run's,
+// `weak` the keys with at least `weak_min_owners` (> 0) but fewer than `min_owners`.
+std::vector<uint64_t> KeysWithOwners(std::vector<LineRecord>& records, uint32_t min_owners, DedupState* state,
+                                     std::vector<CountRecord>* counts, uint32_t weak_min_owners,
+                                     std::vector<uint64_t>* weak) {
+  std::sort(records.begin(), records.end(), [](const LineRecord& a, const LineRecord& b) {
+    return std::tie(a.line_key, a.input_order) < std::tie(b.line_key, b.input_order);
+  });
+  if (state) state->BeginRead();
+  std::vector<uint64_t> keys;
+  size_t i = 0;
+  while (i < records.size()) {
+    size_t j = i;
+    uint32_t owners = 0;
+    for (; j < records.size() && records[j].line_key == records[i].line_key; ++j) {
+      owners += j == i || records[j].input_order != records[j - 1].input_order;
+    }
+    if (counts) counts->push_back({records[i].line_key, owners});
+    const uint32_t total = owners + (state ? state->LineCount(records[i].line_key) : 0);
+    if (total >= min_owners) {
+      keys.push_back(records[i].line_key);
+    } else if (weak && weak_min_owners > 0 && total >= weak_min_owners) {
+      weak->push_back(records[i].line_key);
+    }
+    i = j;
+  }
+  if (state) state->EndRead();
+  return keys;
+}
+
+std::unordered_set<uint64_t> LoadKeyRanges(const std::string& stem, int count) {
+  std::unordered_set<uint64_t> keys;
+  for (int b = 0; b < count; ++b) {
+    for (const uint64_t key : ReadRecords<uint64_t>(Numbered(stem, 'b', b))) keys.insert(key);
+  }
+  return keys;
+}
+
+// Length-prefixed strings, one per record, for ids.
+void AppendString(std::string& out, std::string_view s) {
+  const auto length = static_cast<uint32_t>(s.size());
+  out.append(reinterpret_cast<const char*>(&length), sizeof length);
+  out.append(s);
+}
+
+bool NextString(std::string_view& in, std::string_view& s) {
+  uint32_t length = 0;
+  if (in.size() < sizeof length) return false;
+  std::memcpy(&length, in.data(), sizeof length);
+  if (in.size() - sizeof length < length) return false;
+  s = in.substr(sizeof length, length);
+  in.remove_prefix(sizeof length + length);
+  return true;
+}
+
+// Tagged records: a document's input_order, a flag byte and an id (published matches,
+// decisions).
+void AppendTagged(std::string& out, uint64_t input_order, uint8_t flags, std::string_view id) {
+  out.append(reinterpret_cast<const char*>(&input_order), sizeof input_order);
+  out.push_back(static_cast<char>(flags));
+  AppendString(out, id);
+}
+
+bool NextTagged(std::string_view& in, uint64_t& input_order, uint8_t& flags, std::string_view& id) {
+  if (in.size() < sizeof input_order + 1) return false;
+  std::memcpy(&input_order, in.data(), sizeof input_order);
+  flags = static_cast<uint8_t>(in[sizeof input_order]);
+  std::string_view rest = in.substr(sizeof input_order + 1);
+  if (!NextString(rest, id)) return false;
+  in = rest;
+  return true;
+}
+
+std::string ReadBytes(const std::string& path) {
+  const std::vector<char> bytes = ReadRecordFile(path, 1);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace textmill
