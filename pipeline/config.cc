@@ -7,6 +7,7 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/options.h"
+#include "pipeline/plugins.h"
 
 namespace textmill {
 namespace {
@@ -146,9 +147,10 @@ void ResolveFilePaths(YAML::Node& tree, const std::filesystem::path& config_dir)
     if (!value.is_absolute()) node = (config_dir.empty() ? value : (config_dir / value).lexically_normal()).string();
   };
   const YAML::Node& view = tree;  // const lookups: a non-const operator[] could add keys
-  if (view["inputs"] && view["inputs"].IsSequence()) {
-    YAML::Node inputs = tree["inputs"];
-    for (size_t i = 0; i < inputs.size(); ++i) resolve(inputs[i]);
+  for (const char* list : {"inputs", "plugins"}) {
+    if (!view[list] || !view[list].IsSequence()) continue;
+    YAML::Node items = tree[list];
+    for (size_t i = 0; i < items.size(); ++i) resolve(items[i]);
   }
   if (view["output"] && view["output"].IsMap() && view["output"]["dir"]) resolve(tree["output"]["dir"]);
 }
@@ -180,6 +182,7 @@ Config LoadConfigText(const std::string& yaml, const std::string& path, const st
   root.Get("threads", config.threads, 0, 1024);
   root.Get("batch_size", config.batch_size, 1, 100000);
   root.Get("models_dir", config.models_dir);
+  root.Get("plugins", config.plugins);
   ReadOutput(root.Child("output"), config.output);
   ReadReader(root.Child("reader"), config.reader);
   ReadStages(root.Raw("stages"), config.stages);
@@ -193,6 +196,7 @@ std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config) {
   context.state_dir = config.state_dir;
   context.config_dir = std::filesystem::path(config.path).parent_path().string();
   if (context.config_dir.empty()) context.config_dir = ".";
+  LoadPlugins(config.plugins, Registry::Global());
   std::vector<std::unique_ptr<Stage>> stages;
   for (const StageSpec& spec : config.stages) {
     OptionReader options(spec.options, spec.path);

@@ -65,6 +65,9 @@ struct Config {
   int threads = 0;  // 0 = all cores
   int batch_size = 256;
   std::string models_dir = "models";
+  // Shared libraries adding stages (pipeline/plugin_api.h), relative to the
+  // config file's directory; loaded by BuildStages before any stage is built.
+  std::vector<std::string> plugins;
   std::string state_dir;  // from `run --state`, not from YAML
   ReaderOptions reader;
   std::vector<StageSpec> stages;
@@ -80,8 +83,8 @@ Config LoadConfig(const std::string& path, const std::vector<std::string>& overr
 // inputs and data files as a file's would ("" or a bare name: the working dir).
 Config LoadConfigText(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides);
 
-// Builds every stage of the config in order from Registry::Global() (call
-// RegisterBuiltinStages() first). Throws ConfigError.
+// Loads the config's plugins, then builds every stage of the config in order
+// from Registry::Global() (call RegisterBuiltinStages() first). Throws ConfigError.
 std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config);
 
 // The YAML tree as JSON (numbers and booleans typed), for report.json.

@@ -8,6 +8,22 @@
 
 namespace textmill {
 
+std::string InstalledDataDir() {
+  namespace fs = std::filesystem;
+  // Found from the running binary, not fixed at configure time, so
+  // `cmake --install --prefix P` and a .deb (prefix /usr) both work: the
+  // installed layout is P/bin/textmill beside P/share/textmill (cmake/install.cmake).
+  // /proc/self/exe is the file itself, so a link to it elsewhere still finds P.
+  static const std::string dir = [] {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec || exe.parent_path().filename() != "bin") return std::string();
+    const fs::path data = exe.parent_path().parent_path() / "share" / "textmill";
+    return fs::is_directory(data, ec) ? data.string() : std::string();
+  }();
+  return dir;
+}
+
 std::string StageContext::ResolvePath(const std::string& path) const {
   namespace fs = std::filesystem;
   if (path.empty() || fs::path(path).is_absolute()) return path;
@@ -17,9 +33,9 @@ std::string StageContext::ResolvePath(const std::string& path) const {
   // parent; then the installed data files; the working directory last.
   std::vector<fs::path> candidates = {fs::path(config_dir) / path, fs::path(config_dir).parent_path() / path};
   if (const char* data = std::getenv("TEXTMILL_DATA_DIR"); data && *data) candidates.push_back(fs::path(data) / path);
-#ifdef TEXTMILL_INSTALLED_DATA_DIR
-  candidates.push_back(fs::path(TEXTMILL_INSTALLED_DATA_DIR) / path);
-#endif
+  if (const std::string installed = InstalledDataDir(); !installed.empty()) {
+    candidates.push_back(fs::path(installed) / path);
+  }
   candidates.push_back(path);
   for (const fs::path& candidate : candidates) {
     if (fs::exists(candidate, ec)) return candidate.lexically_normal().string();
@@ -54,6 +70,17 @@ std::unique_ptr<Stage> Registry::Create(const std::string& name, OptionReader& o
   std::unique_ptr<Stage> stage = it->second(options, context);
   options.Finish();
   return stage;
+}
+
+void Registry::AddAll(const Registry& other, const std::string& origin) {
+  // A plugin may not replace a built-in (or another plugin's) stage: the
+  // config would silently run other code than its name says.
+  for (const auto& entry : other.factories_) {
+    if (factories_.count(entry.first)) {
+      throw ConfigError(origin + ": stage '" + entry.first + "' is already registered");
+    }
+  }
+  for (const auto& entry : other.factories_) factories_[entry.first] = entry.second;
 }
 
 std::vector<std::string> Registry::Names() const {

@@ -25,13 +25,17 @@ struct StageContext {
 
   // A data file named in the config: absolute as given; a relative one is
   // looked for beside the config file, beside its directory, in
-  // $TEXTMILL_DATA_DIR and the installed data dir, then in the working directory.
+  // $TEXTMILL_DATA_DIR and InstalledDataDir(), then in the working directory.
   std::string ResolvePath(const std::string& path) const;
 
   // A model file named in the config: a bare file name is looked up in
   // models_dir, a path as given; then resolved as ResolvePath does.
   std::string ResolveModelPath(const std::string& name) const;
 };
+// PREFIX/share/textmill when the running binary is PREFIX/bin/<name> and that
+// directory exists (an installed textmill), else "".
+std::string InstalledDataDir();
+
 using StageFactory = std::function<std::unique_ptr<Stage>(OptionReader&, const StageContext&)>;
 
 // A stage's part of `textmill state check STATE_DIR`: checks the files the
@@ -56,6 +60,9 @@ class Registry {
   std::unique_ptr<Stage> Create(const std::string& name, OptionReader& options,
                                 const StageContext& context, const std::string& where) const;
   std::vector<std::string> Names() const;
+  // Adds every stage of `other` (a plugin's, pipeline/plugins.h); throws
+  // ConfigError naming `origin` when a name is already taken.
+  void AddAll(const Registry& other, const std::string& origin);
 
   void AddStateCheck(StateCheck check) { state_checks_.push_back(std::move(check)); }
   const std::vector<StateCheck>& StateChecks() const { return state_checks_; }

@@ -39,6 +39,8 @@ packages=(
   python3-readability python3-lxml
   # the Python package (python/): pybind11, the interpreter's headers, pytest
   pybind11-dev python3-dev python3-pytest
+  # the man page (from --help) and the Debian package (cpack: dpkg-shlibdeps, file)
+  help2man dpkg-dev file
 )
 echo "== apt packages"
 $sudo apt-get update -qq

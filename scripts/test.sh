@@ -5,7 +5,10 @@
 # (FUZZ_SECONDS, default 10). The Python package's pytest suite (python/tests,
 # also the ctest test python.pytest) runs as a step of its own against the
 # Release build; not under the sanitizers (an ASan extension would need the
-# ASan runtime preloaded into the interpreter).
+# ASan runtime preloaded into the interpreter). The install tests (cmake
+# --install into a temporary prefix, an out-of-tree plugin built against it,
+# the Debian package checked with dpkg-deb; label `install`) run with the
+# Release build's ctest; the plugin tests run in both builds.
 #   scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
