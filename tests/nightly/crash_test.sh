@@ -38,6 +38,8 @@ for night in range(3):
         open(os.path.join(d, f"p{i:02d}.txt"), "w").write(texts[i])
     if night > 0:  # an exact copy of an earlier night's page under a new name
         open(os.path.join(d, f"copy{night}.txt"), "w").write(texts[night])
+    if night == 2:  # and of night 1's (killed in the fault runs): the index must hold it
+        open(os.path.join(d, "copy-of-night1.txt"), "w").write(texts[9])
 PY
 
 # Runs nights 0..2 into $1 (a fresh input folder grows night by night).

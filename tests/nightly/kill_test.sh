@@ -4,9 +4,11 @@
 # killer would, then rerun with the same command; each rerun must exit 0 and
 # leave the same corpus as an uninterrupted run, byte for byte (every shard and
 # reject shard, by name and content), with the same report totals.
-#  - single machine, second night of a --state dir (the first night's index and
-#    manifest in place: copies of night 0 are dropped as published), shards
-#    rotated every 10 documents, rejects written;
+#  - single machine, the second of three nights on a --state dir (copies of
+#    night 0 are dropped as published), shards rotated every 10 documents,
+#    rejects written; then night 2 runs uninterrupted and must equal the
+#    reference night 2 too: what the killed night published (index, manifest)
+#    must be what an uninterrupted night publishes;
 #  - phased (textmill phase, 2 tasks a phase, the whole array job killed: every
 #    process of it at once), rerun with the same work dir.
 # The offsets are fractions of the uninterrupted run's time (measured here, not
@@ -24,12 +26,18 @@ args=(-c "$repo/configs/dedup_eval.yaml" -i "$work/in" --set output.compression=
       --set output.shard_max_documents=10)
 run_args=("${args[@]}" --progress none --log-level error)
 
-# The crawl folder: night 0 holds 6 of the 11 input files, night 1 all 11.
+# The crawl folder grows: night 0 holds input files 0-3, night 1 4-7 more,
+# night 2 the rest (copies of one article are spread over the files).
 bash "$repo/tests/scaleout/make_inputs.sh" "$work/all"
 mkdir -p "$work/in"
-cp "$work/all"/part0[0-5].jsonl "$work/in/"
+cp "$work/all"/part0[0-3].jsonl "$work/in/"
 "$bin" run "${run_args[@]}" -o "$work/night0" --state "$work/state0"
-cp "$work/all"/part0[6-9].jsonl "$work/all"/part10.jsonl "$work/in/"
+cp "$work/all"/part0[4-7].jsonl "$work/in/"
+night2() {  # night2 STATE OUT: the third night (its inputs added, then removed again)
+  cp "$work/all"/part0[89].jsonl "$work/all"/part10.jsonl "$work/in/"
+  "$bin" run "${run_args[@]}" -o "$2" --state "$1"
+  rm "$work/in"/part0[89].jsonl "$work/in"/part10.jsonl
+}
 
 now_ms() { date +%s%3N; }
 # same_corpus REF DIR: the same shard and reject files, byte for byte, and the
@@ -49,9 +57,12 @@ if [ref["totals"][k] for k in keys] != [got["totals"][k] for k in keys]:
     sys.exit(f"report totals: uninterrupted {[ref['totals'][k] for k in keys]}, rerun {[got['totals'][k] for k in keys]}")
 PY
 }
-# offsets N T_MS: N seeded offsets in seconds, spread over [0, 1.1 T).
+# offsets N T_MS: N seeded offsets in seconds: the first at 5% of T (during
+# start-up, so at least one kill lands mid-run on any machine), the rest
+# spread over [0, T).
 offsets() {
-  python3 -c "import random,sys; r=random.Random($seed + $1); print(' '.join('%.3f' % (r.uniform(0, 1.1) * $2 / 1000) for _ in range($1)))"
+  python3 -c "import random; r=random.Random($seed + $1)
+print(' '.join('%.3f' % ((0.05 if i == 0 else r.uniform(0, 1)) * $2 / 1000) for i in range($1)))"
 }
 # kill_at SECONDS CMD...: runs CMD in its own process group and kills the whole
 # group with SIGKILL after SECONDS; prints "killed" or "finished <exit code>".
@@ -71,6 +82,14 @@ cp -a "$work/state0" "$work/ref-state"
 start=$(now_ms)
 "$bin" run "${run_args[@]}" -o "$work/ref" --state "$work/ref-state"
 t_ref=$(( $(now_ms) - start ))
+night2 "$work/ref-state" "$work/ref2"
+python3 - "$work/ref2/report.json" <<'PY' || fail "night 2 drops no copy of an earlier night: the next-night check would test nothing"
+import json, sys
+report = json.load(open(sys.argv[1]))
+published = sum(st["counters"].get("duplicates_of_published", 0) for st in report["stages"] if st["name"] == "dedup")
+print(f"reference night 2: {published} copies of earlier nights dropped")
+sys.exit(0 if published > 0 else 1)
+PY
 [ "$(ls "$work/ref"/part-* | wc -l)" -ge 3 ] || fail "the reference night wrote fewer than 3 shards: no rotation to test"
 [ "$(ls "$work/ref/rejects"/part-* | wc -l)" -ge 1 ] || fail "the reference night wrote no rejects"
 echo "single machine: uninterrupted night 1 in ${t_ref} ms, $(ls "$work/ref"/part-* | wc -l) shards"
@@ -89,7 +108,9 @@ for offset in $(offsets "$single_trials" "$t_ref"); do
   [ "$code" = 0 ] || { cat "$work/t/rerun.err"; fail "trial $i (kill at ${offset}s, $outcome): the rerun exited $code"; }
   same_corpus "$work/ref" "$work/t/out" || fail "trial $i (kill at ${offset}s, $outcome): the rerun's corpus differs"
   "$bin" state check "$work/t/state" > /dev/null || fail "trial $i: the state dir is not sound after the rerun"
-  echo "trial $i: kill -9 at ${offset}s ($outcome), rerun: same corpus, sound state"
+  night2 "$work/t/state" "$work/t/out2"
+  same_corpus "$work/ref2" "$work/t/out2" || fail "trial $i (kill at ${offset}s, $outcome): the next night differs"
+  echo "trial $i: kill -9 at ${offset}s ($outcome), rerun: same corpus, sound state, same next night"
 done
 [ "$single_trials" = 0 ] || [ "$killed" -gt 0 ] || fail "no trial was killed before its run finished: nothing tested"
 echo "single machine: $killed of $single_trials runs killed mid-run, every rerun gave the same corpus"
