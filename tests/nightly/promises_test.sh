@@ -11,7 +11,9 @@
 #     rejects written;
 #  5. output.route_by_lang: DIR/<lang>/ holds exactly the documents of <lang>;
 #  6. exit code 1 on a fatal runtime error (a write the file-size limit
-#     refuses), naming the file.
+#     refuses), naming the file;
+#  7. --progress: none prints no progress, log (and auto off a terminal) log
+#     lines, live (and auto on a terminal, given by script(1)) a redrawn line.
 #   promises_test.sh TEXTMILL_BIN   (run from the repository root)
 set -euo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -51,7 +53,7 @@ PY
 for d in j1 j4; do (cd "$work/$d" && find . -name 'part-*' | sort) > "$work/$d.list"; done
 [ "$(grep -c -v rejects "$work/j1.list")" -ge 3 ] || fail "fewer than 3 shards: no rotation"
 grep -q rejects/ "$work/j1.list" || fail "no reject shard"
-cmp -s "$work/j1.list" "$work/j4.list" || { diff "$work/j1.list" "$work/j4.list" | head; fail "other shard names with 4 threads"; }
+cmp -s "$work/j1.list" "$work/j4.list" || { diff "$work/j1.list" "$work/j4.list" | head || true; fail "other shard names with 4 threads"; }
 while read -r f; do
   cmp -s "$work/j1/$f" "$work/j4/$f" || fail "$f differs between 1 and 4 threads"
 done < "$work/j1.list"
@@ -140,13 +142,16 @@ echo "metrics.prom copied to \$TEXTMILL_METRICS_DIR by nightly.sh; --log-file ho
 "$bin" run "${many[@]}" -o "$work/s13" --shard 1/3 "${quiet[@]}" || [ $? = 3 ] || fail "--shard 1/3 failed"
 SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 "$bin" run "${many[@]}" -o "$work/slurm" "${quiet[@]}" || [ $? = 3 ] ||
   fail "the Slurm array task failed"
+# An array numbered from 1 (--array=1-3): task 2 is rank 1.
+SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=3 "$bin" run "${many[@]}" -o "$work/slurm1" \
+  "${quiet[@]}" || [ $? = 3 ] || fail "the Slurm array task numbered from 1 failed"
 JOB_COMPLETION_INDEX=1 TEXTMILL_SHARD_COUNT=3 "$bin" run "${many[@]}" -o "$work/k8s" "${quiet[@]}" || [ $? = 3 ] ||
   fail "the indexed Job task failed"
 (cd "$work/s13" && find . -name 'part-*' | sort) > "$work/s13.list"
 grep -q '^\./part-00001-' "$work/s13.list" || fail "--shard 1/3 wrote no part-00001-* shard"
-for d in slurm k8s; do
+for d in slurm slurm1 k8s; do
   (cd "$work/$d" && find . -name 'part-*' | sort) > "$work/$d.list"
-  cmp -s "$work/s13.list" "$work/$d.list" || { diff "$work/s13.list" "$work/$d.list" | head; fail "$d: other shards than --shard 1/3"; }
+  cmp -s "$work/s13.list" "$work/$d.list" || { diff "$work/s13.list" "$work/$d.list" | head || true; fail "$d: other shards than --shard 1/3"; }
   while read -r f; do
     case $f in *.jsonl*) cmp -s "$work/s13/$f" "$work/$d/$f" || fail "$d: $f differs from --shard 1/3" ;; esac
   done < "$work/s13.list"
@@ -193,4 +198,28 @@ if [ -f "$work/limited/metrics.prom" ]; then
   grep -q '^textmill_exit_code{shard="0"} 1$' "$work/limited/metrics.prom" || fail "metrics.prom of a failed run does not say 1"
 fi
 echo "a failed write: exit 1, naming the file, no temp file left"
+# --- 7. --progress modes ------------------------------------------------------------
+progress() {  # progress MODE [tty]: the run's stderr (through a pseudo-terminal with "tty")
+  rm -rf "$work/p"
+  if [ "${2:-}" = tty ]; then
+    command -v script > /dev/null || { echo "SKIP: --progress on a terminal: no script(1)" >&2; return 0; }
+    script -qec "'$bin' run -c $config -i examples -o '$work/p' --progress $1" /dev/null 2>&1
+  else
+    "$bin" run -c $config -i examples -o "$work/p" --progress "$1" 2>&1 >/dev/null
+  fi
+}
+final="done: files 5/5  docs read 5, written 4"
+out=$(progress none); ! grep -q "$final" <<<"$out" || fail "--progress none printed progress: $out"
+for mode in log auto; do
+  out=$(progress $mode)
+  grep -q "progress: $final" <<<"$out" || fail "--progress $mode off a terminal: no progress log line: $out"
+  ! grep -q $'\r' <<<"$out" || fail "--progress $mode off a terminal redraws a line"
+done
+for mode in live auto; do
+  out=$(progress $mode tty)
+  [ -z "$out" ] && continue  # no script(1)
+  grep -q $'\r'"$final"'.*'$'\e\\[K' <<<"$out" || fail "--progress $mode on a terminal: no redrawn line: $(cat -A <<<"$out")"
+  ! grep -q "progress: $final" <<<"$out" || fail "--progress $mode on a terminal also logged the line"
+done
+echo "--progress none/log/live/auto: none silent, log lines off a terminal, a redrawn line on one"
 echo "promises test: all checks passed"
