@@ -5,7 +5,7 @@
 # leave the same corpus as an uninterrupted run, byte for byte (every shard and
 # reject shard, by name and content), with the same report totals.
 #  - single machine, the second of three nights on a --state dir (copies of
-#    night 0 are dropped as published), shards rotated every 10 documents,
+#    night 0 are dropped as published), shards rotated every 2 documents (so that writing and committing shards, fsync by fsync, takes much of a run),
 #    rejects written; then night 2 runs uninterrupted and must equal the
 #    reference night 2 too: what the killed night published (index, manifest)
 #    must be what an uninterrupted night publishes;
@@ -23,7 +23,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 args=(-c "$repo/configs/dedup_eval.yaml" -i "$work/in" --set output.compression=zstd
-      --set output.shard_max_documents=10)
+      --set output.shard_max_documents=2)
 run_args=("${args[@]}" --progress none --log-level error)
 
 # The crawl folder grows: night 0 holds input files 0-3, night 1 4-7 more,
@@ -58,11 +58,12 @@ if [ref["totals"][k] for k in keys] != [got["totals"][k] for k in keys]:
 PY
 }
 # offsets N T_MS: N seeded offsets in seconds: the first at 5% of T (during
-# start-up, so at least one kill lands mid-run on any machine), the rest
-# spread over [0, T).
+# start-up, so at least one kill lands mid-run on any machine), then by turns
+# over [0, T) and over [T/2, T), where the shards, report, index and manifest
+# are committed.
 offsets() {
   python3 -c "import random; r=random.Random($seed + $1)
-print(' '.join('%.3f' % ((0.05 if i == 0 else r.uniform(0, 1)) * $2 / 1000) for i in range($1)))"
+print(' '.join('%.3f' % ((0.05 if i == 0 else r.uniform(0.5 * (i % 2), 1)) * $2 / 1000) for i in range($1)))"
 }
 # kill_at SECONDS CMD...: runs CMD in its own process group and kills the whole
 # group with SIGKILL after SECONDS; prints "killed" or "finished <exit code>".
