@@ -27,7 +27,9 @@ args=(-c "$repo/configs/dedup_eval.yaml" -i "$work/in" --set output.compression=
 # Night 0 untraced (the state dir exists), night 1 traced with one new file.
 "$bin" run "${args[@]}" -o "$work/night0" --state "$work/state"
 cp "$work/more/part01.jsonl" "$work/in/"
-strace -f -qq -y -s 4096 -e trace=openat,open,creat,fsync,fdatasync,sync_file_range,rename,renameat,renameat2 \
+# LeakSanitizer cannot run under ptrace: off for the traced run of a sanitizer build.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+  strace -f -qq -y -s 4096 -e trace=openat,open,creat,fsync,fdatasync,sync_file_range,rename,renameat,renameat2 \
   -o "$work/trace" "$bin" run "${args[@]}" -o "$work/night1" --state "$work/state"
 python3 - "$work/trace" "$work/night1" "$work/state" <<'PY'
 import os, re, sys
