@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # WARC reading speed and format equivalence.
-#   scripts/bench_warc.sh [SIZE_MIB]    (default 100)
+#   scripts/bench_warc.sh [SIZE_MIB] [--equivalence-only]    (default 100)
+# --equivalence-only skips the timing (step 2): the ctest check, on a small
+# corpus built in $BENCH_WORK (default bench-out/warc-SIZE).
 # 1. Builds (once) a corpus with make_corpus.py in three formats (WARC, HTML
 #    tree, JSONL.zst) holding the same documents.
 # 2. Times `gzip -dc` of the .warc.gz files and `textmill run` reading them with
@@ -10,9 +12,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 size=${1:-100}
+only_equivalence=""
+[ "${2:-}" = "--equivalence-only" ] && only_equivalence=1
 shared=${SHARED_DIR:-$here/../shared}
 bin=${TEXTMILL:-$here/build/textmill}
-work=$here/bench-out/warc-$size
+work=${BENCH_WORK:-$here/bench-out/warc-$size}
 if [ ! -f "$work/corpus/stats.json" ]; then
   rm -rf "$work"
   mkdir -p "$work"
@@ -20,6 +24,7 @@ if [ ! -f "$work/corpus/stats.json" ]; then
   python3 "$shared/bench/make_corpus.py" "$work/corpus" --size-mib "$size" --formats warc,html,jsonl \
     --jsonl-compression zst >/dev/null
 fi
+if [ -z "$only_equivalence" ]; then
 cpu() { /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" >/dev/null 2>&1; awk '{print $1, $2 + $3}' "$work/t"; }
 warc_bytes=$(cat "$work"/corpus/warc/*.warc.gz | wc -c)
 raw_bytes=$(cat "$work"/corpus/warc/*.warc.gz | gzip -dc | wc -c)
@@ -34,6 +39,7 @@ print(f"gzip -dc          wall {gw:6.2f}s cpu {gc:6.2f}s  {raw/1e6/gw:7.1f} MB/s
 print(f"textmill read -j1 wall {tw:6.2f}s cpu {tc:6.2f}s  {raw/1e6/tw:7.1f} MB/s")
 print(f"ratio (same run): textmill reads .warc.gz at {gw/tw:.2f}x the speed of gzip -dc")
 PY
+fi
 for fmt in warc html jsonl; do
   rm -rf "$work/out-$fmt"
   "$bin" run -c "$here/configs/formats_eval.yaml" -i "$work/corpus/$fmt" -o "$work/out-$fmt" --progress none \

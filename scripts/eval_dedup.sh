@@ -4,6 +4,8 @@
 # the clusters, the kept copies and the removed lines with the bench's score.py.
 #   scripts/eval_dedup.sh [WORK_DIR] [--min-precision P] [--min-recall R]
 #                         [--min-canonical C]   (share of clusters keeping the earliest copy)
+#                         [--min-template-removed T] [--max-content-lost L]
+#                         (shares of the template lines removed, of the canonical copies' content lines lost)
 # With any floor given, a unique page removed also fails the run.
 # DEDUP_SET=DIR scores another set made by make_neardups.py (docs.jsonl,
 # truth.jsonl and, unless made with --no-run-files, runs/run<k>.jsonl).
@@ -11,9 +13,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$here/bench-out/dedup-eval}
 shift || true
-min_p=""; min_r=""; min_c=""
+min_p=""; min_r=""; min_c=""; min_t=""; max_l=""
 while [ $# -gt 0 ]; do
   case $1 in
+    --min-template-removed) min_t=$2; shift 2 ;;
+    --max-content-lost) max_l=$2; shift 2 ;;
     --min-precision) min_p=$2; shift 2 ;;
     --min-recall) min_r=$2; shift 2 ;;
     --min-canonical) min_c=$2; shift 2 ;;
@@ -75,11 +79,23 @@ with open(os.path.join(work, "cleaned.jsonl"), "w") as f:
 PY
 python3 "$bench/score.py" score --truth "$set_dir/truth.jsonl" --clusters "$work/clusters.tsv" --kept "$work/kept.txt" \
   | tee "$work/score.txt"
-python3 "$bench/score.py" lines --docs "$set_dir/docs.jsonl" --truth "$set_dir/truth.jsonl" --output "$work/cleaned.jsonl"
-if [ -n "$min_p$min_r$min_c" ]; then
-  python3 - "$work/score.txt" "${min_p:-0}" "${min_r:-0}" "${min_c:-0}" <<'PY'
+python3 "$bench/score.py" lines --docs "$set_dir/docs.jsonl" --truth "$set_dir/truth.jsonl" --output "$work/cleaned.jsonl" \
+  | tee "$work/lines.txt"
+if [ -n "$min_p$min_r$min_c$min_t$max_l" ]; then
+  python3 - "$work/score.txt" "${min_p:-0}" "${min_r:-0}" "${min_c:-0}" "$work/lines.txt" "${min_t:-0}" "${max_l:-1}" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
+lines = open(sys.argv[5]).read()
+def share_removed(kind):
+    m = re.search(r"^" + re.escape(kind) + r"\s+lines=\s*(\d+) removed=\s*(\d+)", lines, re.M)
+    if not m or int(m.group(1)) == 0:
+        sys.exit(f"FAIL: no {kind} lines scored")
+    return int(m.group(2)) / int(m.group(1))
+template, lost = share_removed("template"), share_removed("content(canonical)")
+min_t, max_l = float(sys.argv[6]), float(sys.argv[7])
+print(f"template lines removed {template:.3f} (floor {min_t}), canonical content lines lost {lost:.3f} (at most {max_l})")
+if template < min_t or lost > max_l:
+    sys.exit(1)
 def value(pattern):
     return float(re.search(pattern, text).group(1))
 p = value(r"precision=([0-9.]+)")

@@ -4,12 +4,24 @@
 # LC_MESSAGES/*.mo: translations of Debian's programs, written by their
 # translators), for the close languages that dictionaries split. Rules of the
 # langid stage are chosen here, so that dev.tsv stays a test set.
-#   scripts/eval_langid_catalogs.sh [MAX_PER_LANGUAGE]   (default 400)
+#   scripts/eval_langid_catalogs.sh [MAX_PER_LANGUAGE] [--min-micro A] [--min-lang LANG=A]...
+#   (MAX_PER_LANGUAGE default 400)
 # The set depends on the packages installed: the script prints its size per
-# language; compare numbers from one machine only.
+# language; compare numbers from one machine only. With floors (the ctest
+# check), exits 1 below one, and 77 (skipped) when a language given a floor
+# has fewer than 100 texts on this machine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-max=${1:-400}
+max=400
+floors=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --min-micro) floors+=("all=$2"); shift 2 ;;
+    --min-lang) floors+=("lang:$2"); shift 2 ;;
+    [0-9]*) max=$1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
 bench=${SHARED_DIR:-$here/../shared}/bench/langid
 bin=${TEXTMILL:-$here/build/textmill}
 work=$(mktemp -d)
@@ -51,4 +63,13 @@ print("texts per language:", " ".join(f"{k}={v}" for k, v in sorted(sizes.items(
 PY
 tail -n +2 "$work/set.tsv" | cut -f4 > "$work/texts.txt"
 (cd "$here" && "$bin" langid -c "$here/configs/default.yaml" < "$work/texts.txt" > "$work/pred.txt")
-python3 "$bench/score.py" "$work/set.tsv" "$work/pred.txt" 2>/dev/null | grep -v -E '^note|^SHORT|^LONG'
+python3 "$bench/score.py" "$work/set.tsv" "$work/pred.txt" --json "$work/score.json" 2>/dev/null |
+  grep -v -E '^note|^SHORT|^LONG'
+if [ ${#floors[@]} -gt 0 ]; then
+  for floor in "${floors[@]}"; do
+    case $floor in lang:*) lang=${floor#lang:}; lang=${lang%%=*} ;; *) continue ;; esac
+    n=$(awk -F'\t' -v l="$lang" 'NR > 1 && $2 == l' "$work/set.tsv" | wc -l)
+    [ "$n" -ge 100 ] || { echo "SKIP: $n catalog texts of $lang on this machine (scripts/setup.sh installs them)"; exit 77; }
+  done
+  python3 "$here/scripts/langid_floors.py" "$work/score.json" "${floors[@]}"
+fi

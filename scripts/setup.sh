@@ -25,8 +25,9 @@ packages=(
   libyaml-cpp-dev libsimdjson-dev nlohmann-json3-dev liblmdb-dev libbrotli-dev libsqlite3-dev
   # url_filter: public suffix list, IDN hosts
   libpsl-dev libidn2-dev
-  # nightly runs: flock (util-linux), the HTML report check in headless Chromium
-  util-linux sqlite3 chromium
+  # nightly runs: flock (util-linux), the HTML report check in headless Chromium,
+  # strace for the fsync-order test (tests/nightly/fsync_order_test.sh)
+  util-linux sqlite3 chromium strace
   # language identification, and the Hunspell dictionaries that split close languages
   # (Malay/Indonesian: the analysers of Apertium's pair, read with lttoolbox)
   libfasttext-dev libcld2-dev libxgboost-dev libhunspell-dev lttoolbox-dev apertium-ind-zlm

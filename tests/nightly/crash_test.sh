@@ -2,8 +2,9 @@
 # Nightly runs end to end: three nights over a growing input folder give each
 # document once (new inputs only, no duplicates across nights); a run killed
 # at several points and rerun gives the same corpus as an uninterrupted one;
-# a second run on a locked state dir exits 4; a changed config after a crash
-# is refused (exit 2) unless --restart.
+# a second run on a locked state dir exits 4; a changed config, output dir or
+# shard count after a crash is refused (exit 2, naming the reason) unless
+# --restart.
 #   crash_test.sh TEXTMILL_BIN
 set -euo pipefail
 bin=$1
@@ -37,6 +38,8 @@ for night in range(3):
         open(os.path.join(d, f"p{i:02d}.txt"), "w").write(texts[i])
     if night > 0:  # an exact copy of an earlier night's page under a new name
         open(os.path.join(d, f"copy{night}.txt"), "w").write(texts[night])
+    if night == 2:  # and of night 1's (killed in the fault runs): the index must hold it
+        open(os.path.join(d, "copy-of-night1.txt"), "w").write(texts[9])
 PY
 
 # Runs nights 0..2 into $1 (a fresh input folder grows night by night).
@@ -53,15 +56,32 @@ run_nights() {
       set -e
       [ "$code" = 137 ] || { echo "FAIL: fault $fault did not stop the run (exit $code)"; exit 1; }
       # Nothing that looks like a finished shard or report may be half written.
-      for f in "$dir/out$night"/part-*; do [ -e "$f" ] && zstd -t -q "$f"; done
+      for f in "$dir/out$night"/part-*; do
+        if [ -e "$f" ] && ! zstd -t -q "$f"; then echo "FAIL: fault $fault left a damaged shard $f"; exit 1; fi
+      done
     fi
     "$bin" run -c "$config" -i "$dir/in" -o "$dir/out$night" --state "$dir/state" --progress none --log-level error
   done
 }
 
 corpus() {  # all documents of all nights: id and text, sorted
-  for n in 0 1 2; do zstd -dcq "$1/out$n"/part-*.jsonl.zst 2>/dev/null || true; done |
-    python3 -c 'import json,sys; [print(json.dumps([d["id"], d["text"]])) for d in map(json.loads, sys.stdin)]' | sort
+  # Each night's shards must hold what its report says it wrote: a shard left
+  # as a temp file, or missing, fails here rather than shrinking the corpus.
+  for n in 0 1 2; do
+    python3 - "$1/out$n" > "$1/night$n.lines" <<'PY'
+import glob, json, subprocess, sys
+out = sys.argv[1]
+written = json.load(open(out + "/report.json"))["totals"]["documents_written"]
+shards = sorted(glob.glob(out + "/part-*.jsonl.zst"))
+lines = subprocess.run(["zstd", "-dcq", *shards], capture_output=True, text=True, check=True).stdout if shards else ""
+docs = [json.loads(l) for l in lines.splitlines()]
+if len(docs) != written:
+    sys.exit(f"FAIL: {out}: report.json says {written} documents written, shards hold {len(docs)}")
+for d in docs:
+    print(json.dumps([d["id"], d["text"]]))
+PY
+  done
+  cat "$1"/night[012].lines | sort
 }
 
 run_nights "$work/ref"
@@ -75,7 +95,7 @@ for fault in after_first_shard before_index_commit before_manifest_commit; do
   corpus "$work/$fault" > "$work/$fault.txt"
   if ! cmp -s "$work/ref.txt" "$work/$fault.txt"; then
     echo "FAIL: killed at $fault, the rerun's corpus differs"
-    diff "$work/ref.txt" "$work/$fault.txt" | head -5
+    diff "$work/ref.txt" "$work/$fault.txt" | head -5 || true
     exit 1
   fi
   echo "killed at $fault, rerun: same corpus"
@@ -95,12 +115,29 @@ mkdir -p "$work/cfg/in" && cp "$work/pages/night0"/* "$work/cfg/in/"
 set +e
 TEXTMILL_FAULT=before_index_commit "$bin" run -c "$config" -i "$work/cfg/in" -o "$work/cfg/out" --state "$work/cfg/state" \
   --progress none --log-level error
-"$bin" run -c "$config" -i "$work/cfg/in" -o "$work/cfg/out" --state "$work/cfg/state" --set threads=1 \
-  --set stages.normalize.form=NFKC --progress none --log-level error 2>/dev/null
 code=$?
 set -e
-[ "$code" = 2 ] || { echo "FAIL: a changed config after a crash gave exit $code, expected 2"; exit 1; }
+[ "$code" = 137 ] || { echo "FAIL: fault before_index_commit did not stop the run (exit $code)"; exit 1; }
+# expect_refusal CODE_WANTED MESSAGE_REGEX ARGS...: the rerun is refused with
+# that exit code and a message saying why (not any exit 2 for any reason).
+expect_refusal() {
+  local want=$1 message=$2 code=0 before
+  shift 2
+  before=$(cd "$work/cfg/out" && find . -type f -exec md5sum {} + | sort)
+  "$bin" run -c "$config" -i "$work/cfg/in" --state "$work/cfg/state" --progress none --log-level error "$@" \
+    2> "$work/cfg.err" || code=$?
+  [ "$code" = "$want" ] || { echo "FAIL: rerun with $* after a crash gave exit $code, expected $want"; cat "$work/cfg.err"; exit 1; }
+  grep -q -E "$message" "$work/cfg.err" || { echo "FAIL: rerun with $*: unclear message: $(cat "$work/cfg.err")"; exit 1; }
+  [ "$(cd "$work/cfg/out" && find . -type f -exec md5sum {} + | sort)" = "$before" ] ||
+    { echo "FAIL: the refused rerun with $* changed the interrupted run's output"; exit 1; }
+}
+expect_refusal 2 "interrupted with another config.*--restart" -o "$work/cfg/out" --set threads=1 --set stages.normalize.form=NFKC
+# Another output dir, or another shard count, would mix two runs as well.
+expect_refusal 2 "interrupted with output dir $work/cfg/out.*--restart" -o "$work/cfg/other-out"
+[ -z "$(find "$work/cfg/other-out" -type f 2>/dev/null)" ] || { echo "FAIL: the refused run wrote into the other output dir"; exit 1; }
+expect_refusal 2 "interrupted run used shard .*same shard count" -o "$work/cfg/shard-out" --shard 0/2
+[ -z "$(find "$work/cfg/shard-out" -type f 2>/dev/null)" ] || { echo "FAIL: the refused shard run wrote output"; exit 1; }
 "$bin" run -c "$config" -i "$work/cfg/in" -o "$work/cfg/out" --state "$work/cfg/state" \
   --set stages.normalize.form=NFKC --restart --progress none --log-level error
-echo "changed config after a crash: refused (exit 2), accepted with --restart"
+echo "changed config, output dir or shard count after a crash: refused (exit 2, saying why), accepted with --restart"
 echo "nightly crash test: all checks passed"

@@ -39,9 +39,14 @@ if [ -z "$browser" ]; then
   echo "FAIL: chromium not installed (scripts/setup.sh installs it)"
   exit 1
 fi
-"$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+# The page's scripts run in virtual time: the screenshot is taken when the
+# page has had 5 s of it (charts drawn), however slow the machine; a hung
+# browser fails after 120 s instead of holding the suite.
+timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
   --disable-component-update --disable-sync --user-data-dir="$work/chrome" --window-size=1100,1500 \
-  --screenshot="$work/shot.png" "file://$work/report.html" >/dev/null 2>&1
+  --virtual-time-budget=5000 --run-all-compositor-stages-before-draw \
+  --screenshot="$work/shot.png" "file://$work/report.html" >"$work/chrome.log" 2>&1 ||
+  { tail -20 "$work/chrome.log"; echo "FAIL: chromium did not take the screenshot"; exit 1; }
 python3 - "$work/shot.png" <<'PY'
 import struct, sys, zlib
 data = open(sys.argv[1], "rb").read()

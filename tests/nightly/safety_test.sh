@@ -169,9 +169,24 @@ mkdir -p "$work/lin" && cp -r examples/* "$work/lin/"
 TEXTMILL_FAULT=pause_after_lock "$bin" run -c $config -i "$work/lin" -o "$work/l1" --state "$work/ls" \
   --progress none --log-level error &
 first=$!
-sleep 1
+# Bounded by state, not by a sleep: wait until the kernel lists the first
+# run's flock on STATE/lock (/proc/locks, by inode; probing with flock could
+# take the lock from under it), then stop the run there, so a slow machine
+# cannot let its pause end before the second run has tried.
+held=""
+for _ in $(seq 600); do
+  if [ -e "$work/ls/lock" ]; then
+    inode=$(stat -c %i "$work/ls/lock")
+    if grep -q -E "FLOCK .*:$inode " /proc/locks; then held=1; break; fi
+  fi
+  kill -0 $first 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$held" ] || fail "the first run never held the lock"
+kill -STOP $first
 rm "$work/ls/lock"
 run locked 4 run -c $config -i "$work/lin" -o "$work/l1" --state "$work/ls"
+kill -CONT $first
 wait $first || fail "the first run failed"
 [ "$(docs "$work/l1")" = 4 ] || fail "the locked run's output: $(docs "$work/l1") documents"
 echo "rm STATE/lock under a live run: the second run exits 4"

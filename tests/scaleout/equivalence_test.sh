@@ -46,6 +46,10 @@ for key in ("documents_read", "documents_written", "rejects_by_reason"):
     if single["totals"][key] != phased["totals"][key]:
         print(f"FAIL report totals.{key}: single {single['totals'][key]} phased {phased['totals'][key]}")
         sys.exit(1)
+names = lambda report: [st["name"] for st in report["stages"]]
+if names(single) != names(phased):
+    print(f"FAIL report stages: single {names(single)} phased {names(phased)}")
+    sys.exit(1)
 for a, b in zip(single["stages"], phased["stages"]):
     if (a["name"], a["docs_in"], a["docs_out"]) != (b["name"], b["docs_in"], b["docs_out"]):
         print(f"FAIL report stage {a['name']}: single {a['docs_in']}->{a['docs_out']} phased {b['docs_in']}->{b['docs_out']}")

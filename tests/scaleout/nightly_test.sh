@@ -13,7 +13,14 @@ shared=${SHARED_DIR:-$here/../shared}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 args=(-c "$here/configs/dedup_eval.yaml" -i "$work/in" --set output.compression=zstd)
-sorted_lines() { zstd -dcq "$1"/part-*.jsonl.zst | LC_ALL=C sort; }
+# sorted_lines DIR FILE: every line of DIR's shards, sorted, into FILE; fails
+# when DIR has no shard (a comparison of two empty sides proves nothing).
+sorted_lines() {
+  local files=("$1"/part-*.jsonl.zst)
+  [ -e "${files[0]}" ] || { echo "FAIL: no shard in $1"; return 1; }
+  zstd -dcq "${files[@]}" | LC_ALL=C sort > "$2"
+  [ -s "$2" ] || { echo "FAIL: the shards of $1 hold no line"; return 1; }
+}
 status=0
 mkdir -p "$work/in"
 for night in 0 1 2; do
@@ -32,15 +39,20 @@ PY
   [ "$night" = 1 ] && fault=before_manifest_commit
   [ "$night" = 2 ] && fault=before_index_commit
   if ! TEXTMILL_FAULT=$fault bash "$here/tests/scaleout/phased_run.sh" "$bin" 3 "$work/work$night" \
-       "$work/phased$night" -- "${args[@]}" --state "$work/state-phased" 2>/dev/null; then
-    [ -n "$fault" ] || { echo "FAIL night $night: the phased run failed"; status=1; }
+       "$work/phased$night" -- "${args[@]}" --state "$work/state-phased" 2>"$work/phased$night.err"; then
+    [ -n "$fault" ] || { echo "FAIL night $night: the phased run failed"; cat "$work/phased$night.err"; status=1; }
+    # The fault stops the report task, not an earlier phase for another reason.
+    grep -q "a report task failed" "$work/phased$night.err" ||
+      { echo "FAIL night $night: the phased run failed before its report task"; cat "$work/phased$night.err"; status=1; }
     "$bin" phase report --work "$work/work$night" -o "$work/phased$night" --shard 0/3 "${args[@]}" \
       --state "$work/state-phased" --log-level warn
   elif [ -n "$fault" ]; then
     echo "FAIL night $night: the report task was not killed at $fault"; status=1
   fi
   for part in "" /rejects; do
-    if ! cmp -s <(sorted_lines "$work/single$night$part") <(sorted_lines "$work/phased$night$part"); then
+    sorted_lines "$work/single$night$part" "$work/single$night.sorted"
+    sorted_lines "$work/phased$night$part" "$work/phased$night.sorted"
+    if ! cmp -s "$work/single$night.sorted" "$work/phased$night.sorted"; then
       echo "FAIL night $night: phased output$part differs from single-machine"
       status=1
     fi

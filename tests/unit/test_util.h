@@ -36,6 +36,22 @@ int RunTextmill(const std::vector<std::string>& args, std::string* output = null
 // them threw or did not exit cleanly (races between processes on one file).
 int FailuresInProcessesAtOnce(int processes, const std::function<void()>& task);
 
+// Rounds of a race test: `rounds`, or a fifth of them in a sanitizer build,
+// where each forked process costs several times more (a loaded 2-core CI
+// machine runs these beside the whole-run tests).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
+#endif
+constexpr int RaceRounds(int rounds) { return kSanitized ? (rounds + 4) / 5 : rounds; }
+
 // All lines of every part-*.jsonl* shard under `dir` (sorted by name), decoded.
 std::vector<std::string> ReadShardLines(const std::string& dir);
 

@@ -16,7 +16,7 @@ namespace {
 // locked" at once to some of them (switching a new database to WAL does not
 // wait on the busy handler); every one must get a usable manifest.
 TEST(RunStateTest, ManyProcessesOpenANewStateDirAtOnce) {
-  for (int round = 0; round < 150; ++round) {
+  for (int round = 0; round < testing::RaceRounds(150); ++round) {
     testing::TempDir dir;
     const int failures = testing::FailuresInProcessesAtOnce(6, [&] {
       RunState state(dir / "state", /*take_lock=*/false);

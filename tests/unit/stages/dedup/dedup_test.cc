@@ -81,7 +81,7 @@ TEST(DedupStateTest, WrongVersionParamsAndCorruptionAreConfigErrors) {
 // first writes the format version, and none may take the new file for a
 // foreign index.
 TEST(DedupStateTest, ManyProcessesOpenANewIndexAtOnce) {
-  for (int round = 0; round < 300; ++round) {
+  for (int round = 0; round < testing::RaceRounds(300); ++round) {
     TempDir dir;
     ASSERT_EQ(testing::FailuresInProcessesAtOnce(6, [&] { DedupState state(dir.path(), "ngram=5"); }), 0)
         << "round " << round;
