@@ -2,7 +2,7 @@
 # Builds and runs the whole test suite twice: the Release build (build/, g++)
 # and an address+undefined sanitizer build (build-fuzz/, clang, which also
 # holds the libFuzzer targets). Then runs each fuzz target for a bounded time
-# (FUZZ_SECONDS, default 10). The Python package's pytest suite (python/tests,
+# (FUZZ_SECONDS, default 5). The Python package's pytest suite (python/tests,
 # also the ctest test python.pytest) runs as a step of its own against the
 # Release build; not under the sanitizers (an ASan extension would need the
 # ASan runtime preloaded into the interpreter). The install tests (cmake
@@ -29,5 +29,5 @@ scripts/fuzz.sh build
 (cd build-fuzz && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs" -LE slurm)
 
 step "fuzzing"
-scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
+scripts/fuzz.sh "${FUZZ_SECONDS:-5}"
 step "done"
