@@ -58,6 +58,8 @@ Json RunReportPhase(const PhasePlan& plan, const Config& config, std::vector<std
     state.RecordPlan(begun.run_id, processed);
     if (global) global->BeginPhase(PhaseContext{PhaseStep::kPublish, "report", options.work_dir, 0, options.shard_count});
     PublishRun(global, &state, {begun.run_id, processed, docs_by_path, documents_read, documents_written});
+  } else {
+    state.RecordCompletedCounts(begun.run_id, documents_read, documents_written);
   }
   ReleasePhasedLease(options.state_dir);
   merged["incremental"]["run_id"] = begun.run_id;

@@ -290,6 +290,11 @@ RunState::Begun RunState::BeginRun(const std::string& config_hash, const std::st
   return begun;
 }
 
+void RunState::RecordCompletedCounts(int64_t run_id, int64_t documents_read, int64_t documents_written) {
+  Statement counts(db_, "UPDATE runs SET documents_read=?2, documents_written=?3 WHERE id=?1");
+  counts.Bind(1, run_id).Bind(2, documents_read).Bind(3, documents_written).Step();
+}
+
 std::string RunState::FinishedRunFor(const std::string& output_dir, const std::string& shard) {
   Statement done(db_, "SELECT id, finished FROM runs WHERE status='done' AND output_dir=?1 AND shard=?2 "
                       "ORDER BY id DESC LIMIT 1");

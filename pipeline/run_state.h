@@ -59,6 +59,9 @@ class RunState {
   // already holds is completed in the manifest instead of redone.
   Begun BeginRun(const std::string& config_hash, const std::string& shard, const std::string& output_dir,
                  bool restart, int64_t index_last_run);
+  // The document counts of a run BeginRun completed from its plan: the
+  // manifest had not recorded them, the run's report has.
+  void RecordCompletedCounts(int64_t run_id, int64_t documents_read, int64_t documents_written);
 
   // The last run recorded as done for `shard` writing to `output_dir`:
   // "run N (finished T)", or "" if none.

@@ -123,6 +123,11 @@ RunOutcome PipelineRun::Run() {
       if (outcome.report.is_object() && outcome.report.contains("exit_code")) {
         outcome.exit_code = outcome.report["exit_code"].get<int>();
       }
+      if (outcome.report.is_object() && outcome.report.contains("totals")) {
+        const Json& totals = outcome.report["totals"];
+        state->RecordCompletedCounts(run_id, totals.value("documents_read", int64_t{0}),
+                                     totals.value("documents_written", int64_t{0}));
+      }
       return outcome;
     }
     const auto counts = state->KeepNewInputs(listing_);

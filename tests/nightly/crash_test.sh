@@ -99,6 +99,16 @@ for fault in after_first_shard before_index_commit before_manifest_commit; do
     exit 1
   fi
   echo "killed at $fault, rerun: same corpus"
+  # Every night is in the manifest with its counts, also a night whose
+  # manifest record the rerun completed (killed before_manifest_commit).
+  "$bin" state runs "$work/$fault/state" > "$work/$fault.runs"
+  python3 - "$work/$fault.runs" "$fault" <<'PY'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])][1:]
+done = [r for r in rows if r[1] == "done"]
+if len(done) != 3 or any(r[6] == "" or r[7] == "" for r in done):
+    sys.exit(f"FAIL: killed at {sys.argv[2]}: manifest runs lack nights or counts: {rows}")
+PY
 done
 
 # Lock: a second run while one holds the state dir.

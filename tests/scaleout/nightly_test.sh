@@ -80,6 +80,11 @@ sqlite3 "$work/state-phased/manifest.sqlite" "select id, status, shard, document
 echo
 runs=$(sqlite3 "$work/state-phased/manifest.sqlite" "select count(*) from runs where status='done' and shard='phased/3'")
 [ "$runs" = 3 ] || { echo "FAIL: manifest has $runs finished phased runs, expected 3"; status=1; }
+# With their counts, also night 1's, which the rerun of its report task
+# completed from the plan (killed before_manifest_commit).
+uncounted=$(sqlite3 "$work/state-phased/manifest.sqlite" \
+  "select count(*) from runs where status='done' and (documents_read is null or documents_written is null)")
+[ "$uncounted" = 0 ] || { echo "FAIL: $uncounted finished runs have no document counts in the manifest"; status=1; }
 
 # While a phased run holds the state dir (its report has not run), a
 # single-machine run is refused with exit 4, and another phased job too.
