@@ -32,7 +32,13 @@ ExtractStage::ExtractStage(const ExtractOptions& options, const StageContext& co
     model_ = TreeModel::Load(context.ResolveModelPath(options_.model), FeatureNames());
     // Page types refine the block model; without it they have nothing to do.
     if (!options_.page_type_model.empty() && options_.page_type_model != "none") {
-      page_model_ = TreeModel::Load(context.ResolveModelPath(options_.page_type_model), PageFeatureNames());
+      const std::string path = context.ResolveModelPath(options_.page_type_model);
+      page_model_ = TreeModel::Load(path, PageFeatureNames());
+      // Without classes every page would be "other", silently.
+      if (page_model_->classes().empty()) {
+        throw ConfigError(path + ": not a page-type model (it names no classes); retrain it with "
+                                 "scripts/train_extraction_model.py");
+      }
     }
   }
 }

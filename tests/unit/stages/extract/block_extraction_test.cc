@@ -371,6 +371,24 @@ TEST(TreeModelTest, MissingCorruptOrForeignModelIsAConfigErrorNamingThePath) {
   }
 }
 
+TEST(PageTypeTest, AModelWithoutClassesIsAConfigErrorNamingIt) {
+  const testing::TempDir dir;
+  std::string model = testing::ReadFile(testing::SourceDir() + "/models/extraction_page_types.ubj");
+  for (const std::string key : {"classes", "thresholds"}) {
+    const size_t at = model.find(key);
+    ASSERT_NE(at, std::string::npos) << key;
+    model[at] = 'X';  // the attribute is gone under its own name
+  }
+  testing::WriteFile(dir / "classless.ubj", model);
+  std::string output;
+  EXPECT_EQ(testing::RunTextmill({"validate", "-c", testing::SourceDir() + "/configs/default.yaml", "--set",
+                                  "stages.extract.page_type_model=" + (dir / "classless.ubj")},
+                                 &output),
+            2);
+  EXPECT_NE(output.find("not a page-type model"), std::string::npos) << output;
+  EXPECT_NE(output.find(dir / "classless.ubj"), std::string::npos) << output;
+}
+
 TEST(PageTypeTest, PageFeaturesAreMeansOfTheBlockFeatures) {
   const PageBlocks blocks = Blocks("<html><body><p>A short one.</p><p>" + std::string(300, 'x') +
                                    "</p><p>Third block here.</p></body></html>");
