@@ -61,15 +61,21 @@ void AppendHint(const char* value, std::string& hints) {
   hints[at + length] = ' ';
 }
 
-bool HiddenByAttributes(const char* aria, const char* style_attr) {
-  if (aria && AsciiLower(aria) == "true") return true;
-  if (!style_attr || !std::strchr(style_attr, ':')) return false;
+enum class Hiding { kNone, kHidden, kVisibilityHidden };
+
+// How an element's aria-hidden and style attributes hide it. visibility:hidden
+// is told apart: pages that show themselves once their scripts ran put it on
+// a wrapper of the whole page (see HtmlTree's constructor).
+Hiding HidingByAttributes(const char* aria, const char* style_attr) {
+  if (aria && AsciiLower(aria) == "true") return Hiding::kHidden;
+  if (!style_attr || !std::strchr(style_attr, ':')) return Hiding::kNone;
   const std::string style = AsciiLower(style_attr);
   std::string compact;
   for (const char c : style) {
     if (c != ' ') compact.push_back(c);
   }
-  return compact.find("display:none") != std::string::npos || compact.find("visibility:hidden") != std::string::npos;
+  if (compact.find("display:none") != std::string::npos) return Hiding::kHidden;
+  return compact.find("visibility:hidden") != std::string::npos ? Hiding::kVisibilityHidden : Hiding::kNone;
 }
 
 
@@ -177,8 +183,8 @@ constexpr size_t kMaxItemTypes = 64;
 // which halves the cost of a page compared with walking xmlDoc.
 class HtmlTreeBuilder {
  public:
-  HtmlTreeBuilder(std::vector<HtmlNode>& nodes, HtmlMeta& meta, int& body, int64_t deadline)
-      : nodes_(nodes), meta_(meta), body_(body), deadline_(deadline) {
+  HtmlTreeBuilder(std::vector<HtmlNode>& nodes, HtmlMeta& meta, int& body, int64_t deadline, bool honor_visibility)
+      : nodes_(nodes), meta_(meta), body_(body), deadline_(deadline), honor_visibility_(honor_visibility) {
     stack_.push_back(0);
   }
 
@@ -195,6 +201,8 @@ class HtmlTreeBuilder {
   htmlParserCtxtPtr ctxt = nullptr;
   bool timed_out = false;
   std::string og_title, og_url;
+  size_t kept_text_bytes = 0;
+  size_t visibility_hidden_text_bytes = 0;  // text left out for visibility:hidden alone
 
  private:
   void CheckDeadline() {
@@ -271,8 +279,11 @@ class HtmlTreeBuilder {
     // React's streaming server rendering (React 18, Next.js) sends each
     // finished part of the page as <div hidden id="S:n"> and a script moves it
     // into view: what the reader sees, often the whole main content.
-    if ((hidden && !streamed_segment) || HiddenByAttributes(aria_hidden, style)) {
+    const Hiding hiding = HidingByAttributes(aria_hidden, style);
+    if ((hidden && !streamed_segment) || hiding == Hiding::kHidden ||
+        (hiding == Hiding::kVisibilityHidden && honor_visibility_)) {
       skip_depth_ = 1;
+      skipping_visibility_hidden_ = !hidden && hiding == Hiding::kVisibilityHidden;
       return;
     }
     const int parent = (in_head_ && !IsHeadOnly(tag)) ? 0 : stack_.back();
@@ -313,8 +324,13 @@ class HtmlTreeBuilder {
 
   void Text(const xmlChar* text, int len) {
     CheckDeadline();
-    if (skip_depth_ > 0 || len <= 0) return;
+    if (len <= 0) return;
+    if (skip_depth_ > 0) {
+      if (skipping_visibility_hidden_) visibility_hidden_text_bytes += static_cast<size_t>(len);
+      return;
+    }
     const std::string_view chunk(reinterpret_cast<const char*>(text), static_cast<size_t>(len));
+    if (!in_head_ && !in_title_) kept_text_bytes += chunk.size();
     if (in_title_) {
       meta_.title.append(chunk);
       return;
@@ -362,9 +378,11 @@ class HtmlTreeBuilder {
   HtmlMeta& meta_;
   int& body_;
   int64_t deadline_;
+  bool honor_visibility_;
   std::vector<int> stack_;  // our node for each open element
   int depth_ = 0;
   int skip_depth_ = 0;
+  bool skipping_visibility_hidden_ = false;
   bool in_head_ = false;
   bool in_title_ = false;
   int last_text_node_ = -1;
@@ -372,23 +390,39 @@ class HtmlTreeBuilder {
 };
 
 HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns) {
+  // The pull parser, like the DOM builder, keeps content after </html>
+  // (browsers do too); the push parser drops it.
+  std::string cut;
+  std::vector<std::string> json_ld;
+  if (CutRawTextBodies(html, cut, json_ld)) html = cut;
+  const VisibleText text = Build(html, deadline_ns, /*honor_visibility=*/true);
+  // A page that hides itself with visibility:hidden until its scripts have run
+  // (an anti-flicker or hydration cover; geeksforgeeks.org wraps every
+  // article so) would be empty: read it again as the reader finally sees it.
+  constexpr size_t kMinCoveredBytes = 200;
+  if (!timed_out_ && text.visibility_hidden > kMinCoveredBytes && text.visibility_hidden > 3 * text.kept) {
+    Build(html, deadline_ns, /*honor_visibility=*/false);
+  }
+  meta_.json_ld = std::move(json_ld);
+}
+
+HtmlTree::VisibleText HtmlTree::Build(std::string_view html, int64_t deadline_ns, bool honor_visibility) {
+  nodes_.clear();
+  meta_ = HtmlMeta{};
+  body_ = 0;
   nodes_.reserve(html.size() / 32 + 16);  // about one node per 30-60 bytes of real pages
   nodes_.push_back(HtmlNode{});
   nodes_[0].tag = "#root";
-  HtmlTreeBuilder builder(nodes_, meta_, body_, deadline_ns);
+  HtmlTreeBuilder builder(nodes_, meta_, body_, deadline_ns, honor_visibility);
   htmlSAXHandler sax;
   std::memset(&sax, 0, sizeof sax);
   sax.startElement = HtmlTreeBuilder::OnStart;
   sax.endElement = HtmlTreeBuilder::OnEnd;
   sax.characters = HtmlTreeBuilder::OnText;
   sax.cdataBlock = HtmlTreeBuilder::OnText;
-  // The pull parser, like the DOM builder, keeps content after </html>
-  // (browsers do too); the push parser drops it.
-  std::string cut;
-  if (CutRawTextBodies(html, cut, meta_.json_ld)) html = cut;
   htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(
       html.data(), static_cast<int>(std::min<size_t>(html.size(), INT32_MAX)));
-  if (!ctxt) return;
+  if (!ctxt) return {};
   std::memcpy(ctxt->sax, &sax, sizeof sax);
   ctxt->userData = ctxt;
   ctxt->_private = &builder;
@@ -401,6 +435,7 @@ HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns) {
   timed_out_ = builder.timed_out;
   if (!builder.og_title.empty()) meta_.title = builder.og_title;
   if (meta_.url.empty()) meta_.url = builder.og_url;
+  return {builder.kept_text_bytes, builder.visibility_hidden_text_bytes};
 }
 
 }  // namespace textmill

@@ -3,7 +3,9 @@
 //
 // Never-content subtrees (script, style, template, svg, iframe, form controls,
 // comments, <head> and <noscript> in it) and hidden ones (hidden, aria-hidden="true",
-// display:none) are dropped while building. Nesting deeper than kMaxDepth is
+// display:none, visibility:hidden) are dropped while building; but when
+// visibility:hidden would hide most of the page's text, it is a cover the
+// page's scripts lift, and the page is read as shown. Nesting deeper than kMaxDepth is
 // flattened into the element at that depth, so a 100,000-level page costs no
 // stack. Built iteratively; thread-compatible (one tree per document).
 #pragma once
@@ -48,6 +50,12 @@ class HtmlTree {
   bool timed_out() const { return timed_out_; }
 
  private:
+  struct VisibleText {
+    size_t kept = 0;               // bytes of body text in the tree
+    size_t visibility_hidden = 0;  // bytes left out for visibility:hidden alone
+  };
+  VisibleText Build(std::string_view html, int64_t deadline_ns, bool honor_visibility);
+
   std::vector<HtmlNode> nodes_;
   int body_ = 0;
   HtmlMeta meta_;

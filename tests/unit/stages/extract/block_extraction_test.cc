@@ -237,6 +237,21 @@ TEST_F(BlockExtractionTest, ForumPostsSurviveKeepCommentsFalse) {
   EXPECT_NE(Find(text, "Thanks both, the new one"), std::string::npos) << text;
 }
 
+TEST(BlockFeaturesTest, KeepCommentsDoesNotChangeTheFeaturesTheModelReads) {
+  // The model was trained on features computed with the default options;
+  // keep_comments decides what is kept, not what the model is shown.
+  std::string html = ForumThread();
+  html.insert(html.find("<div class='post' id='post-1'>"), "<div class='comments' id='comments'>");
+  html.insert(html.find("</div><div class='pagination'>"), "</div>");
+  const HtmlTree tree(html, 0);
+  HtmlExtractOptions keep;
+  keep.keep_comments = true;
+  const PageBlocks by_default = ComputePageBlocks(tree, HtmlExtractOptions{}, ReadStructuredData(tree.meta()));
+  const PageBlocks keeping = ComputePageBlocks(tree, keep, ReadStructuredData(tree.meta()));
+  ASSERT_FALSE(by_default.features.empty());
+  EXPECT_EQ(by_default.features, keeping.features);
+}
+
 TEST_F(BlockExtractionTest, DocumentationKeepsCodeVerbatimDropsSidebar) {
   std::string sidebar = "<nav class='sidebar'><ul>";
   for (const char* page : {"Installation", "Configuration", "Plugins", "Command line", "FAQ", "Changelog"}) {

@@ -109,6 +109,22 @@ TEST(ExtractHtmlTest, HiddenElementsOutReactStreamedSegmentsIn) {
   EXPECT_EQ(text.find("Secret preview"), std::string::npos) << text;
 }
 
+TEST(ExtractHtmlTest, AVisibilityHiddenCoverOverTheWholePageIsLifted) {
+  // A wrapper hidden until the page's scripts ran (anti-flicker, hydration):
+  // the reader sees its content, so it is read; a small visibility:hidden
+  // element beside visible content (a closed dialog) stays out.
+  const std::string covered = Extract("<html><body><div style='visibility: hidden; min-height:100vh'><main>" +
+                                      kPara1 + kPara2 + "</main></div></body></html>");
+  EXPECT_NE(covered.find("The river rose"), std::string::npos) << covered;
+  EXPECT_NE(covered.find("Officials said"), std::string::npos) << covered;
+  const std::string dialog = Extract(
+      "<html><body><main>" + kPara1 + kPara2 +
+      "</main><div style='visibility:hidden'><p>Subscribe to our newsletter for weekly updates and offers.</p>"
+      "</div></body></html>");
+  EXPECT_NE(dialog.find("The river rose"), std::string::npos) << dialog;
+  EXPECT_EQ(dialog.find("Subscribe"), std::string::npos) << dialog;
+}
+
 TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
   const HtmlTree tree(
       "<html><head><meta name='description' content='  How to choose a first telescope: advice wanted.  '>"
