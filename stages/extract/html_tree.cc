@@ -79,6 +79,23 @@ Hiding HidingByAttributes(const char* aria, const char* style_attr) {
 }
 
 
+// An accordion or tab panel: hidden until its header is clicked, but part
+// of the page's content as its authors and readers see it (FAQ answers,
+// product descriptions and specifications, service details). Recognised by
+// the WAI-ARIA roles of such panels or the class names of the common widget
+// libraries (Bootstrap's collapse and tab-pane, Chakra's chakra-collapse...),
+// or by aria-labelledby without a role (a panel named by its header);
+// dialogs, menus and tooltips are not panels whatever their class.
+bool IsDisclosurePanel(std::string_view role, bool labelled, std::string_view hints) {
+  if (role == "region" || role == "tabpanel") return true;
+  if (!role.empty()) return false;
+  if (labelled) return true;
+  for (const std::string_view marker : {"accordion", "collapse", "tab-pane", "tabpanel", "tab-content", "faq", "answer"}) {
+    if (hints.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // The position of `needle` (lower-case ASCII) in `text` from `from`, ignoring
 // ASCII case; npos if absent.
 size_t FindNoCase(std::string_view text, std::string_view needle, size_t from) {
@@ -244,6 +261,8 @@ class HtmlTreeBuilder {
     std::string hints;
     const char* aria_hidden = nullptr;
     const char* style = nullptr;
+    const char* role = "";
+    bool labelled = false;
     bool hidden = false;
     bool streamed_segment = false;
     for (size_t i = 0; atts && atts[i]; i += 2) {
@@ -261,13 +280,17 @@ class HtmlTreeBuilder {
           }
           break;
         case 'r':
-          if (std::strcmp(name, "role") == 0) AppendHint(value, hints);
+          if (std::strcmp(name, "role") == 0) {
+            AppendHint(value, hints);
+            role = value;
+          }
           break;
         case 'h':
           if (std::strcmp(name, "hidden") == 0) hidden = true;
           break;
         case 'a':
           if (std::strcmp(name, "aria-hidden") == 0) aria_hidden = value;
+          if (std::strcmp(name, "aria-labelledby") == 0) labelled = true;
           break;
         case 's':
           if (std::strcmp(name, "style") == 0) style = value;
@@ -280,8 +303,9 @@ class HtmlTreeBuilder {
     // finished part of the page as <div hidden id="S:n"> and a script moves it
     // into view: what the reader sees, often the whole main content.
     const Hiding hiding = HidingByAttributes(aria_hidden, style);
-    if ((hidden && !streamed_segment) || hiding == Hiding::kHidden ||
-        (hiding == Hiding::kVisibilityHidden && honor_visibility_)) {
+    if (((hidden && !streamed_segment) || hiding == Hiding::kHidden ||
+         (hiding == Hiding::kVisibilityHidden && honor_visibility_)) &&
+        !IsDisclosurePanel(role, labelled, hints)) {
       skip_depth_ = 1;
       skipping_visibility_hidden_ = !hidden && hiding == Hiding::kVisibilityHidden;
       return;

@@ -5,7 +5,8 @@
 // comments, <head> and <noscript> in it) and hidden ones (hidden, aria-hidden="true",
 // display:none, visibility:hidden) are dropped while building; but when
 // visibility:hidden would hide most of the page's text, it is a cover the
-// page's scripts lift, and the page is read as shown. Nesting deeper than kMaxDepth is
+// page's scripts lift, and the page is read as shown. Hidden accordion and
+// tab panels (FAQ answers, product specifications) are content and kept. Nesting deeper than kMaxDepth is
 // flattened into the element at that depth, so a 100,000-level page costs no
 // stack. Built iteratively; thread-compatible (one tree per document).
 #pragma once

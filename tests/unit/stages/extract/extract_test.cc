@@ -125,6 +125,28 @@ TEST(ExtractHtmlTest, AVisibilityHiddenCoverOverTheWholePageIsLifted) {
   EXPECT_EQ(dialog.find("Subscribe"), std::string::npos) << dialog;
 }
 
+TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
+  const HtmlTree tree(
+      "<html><body><main><h2>Questions</h2>"
+      "<div class='faq-item'><button aria-controls='a1'>Can I cancel?</button>"
+      "<div id='a1' role='region' style='display:none'><p>Yes, at any time from your account page.</p></div></div>"
+      "<div class='tab-pane' hidden><p>Made of recycled aluminium, 340 grams.</p></div>"
+      "<div class='chakra-collapse' style='overflow:hidden;display:none'><p>Ships within two days.</p></div>"
+      "<div aria-labelledby='h3' style='display: none'><p>Warranty of five years.</p></div>"
+      "<div role='dialog' class='accordion' aria-labelledby='t' hidden><p>Sign up for our newsletter.</p></div>"
+      "<div style='display:none'><p>Your cart is empty.</p></div>"
+      "</main></body></html>",
+      0);
+  std::string text;
+  for (const HtmlNode& node : tree.nodes()) text += node.text + "|";
+  EXPECT_NE(text.find("Yes, at any time"), std::string::npos) << text;
+  EXPECT_NE(text.find("recycled aluminium"), std::string::npos) << text;
+  EXPECT_NE(text.find("Ships within two days"), std::string::npos) << text;
+  EXPECT_NE(text.find("Warranty of five years"), std::string::npos) << text;
+  EXPECT_EQ(text.find("newsletter"), std::string::npos) << text;
+  EXPECT_EQ(text.find("cart is empty"), std::string::npos) << text;
+}
+
 TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
   const HtmlTree tree(
       "<html><head><meta name='description' content='  How to choose a first telescope: advice wanted.  '>"
