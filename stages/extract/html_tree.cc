@@ -322,6 +322,7 @@ class HtmlTreeBuilder {
     nodes_.push_back(std::move(element));
     const int self = static_cast<int>(nodes_.size() - 1);
     nodes_[static_cast<size_t>(parent)].children.push_back(self);
+    if (tag == "noscript") open_noscripts_.push_back({self, kept_text_bytes});
     if (tag == "body" && body_ == 0) {
       body_ = self;
       in_head_ = false;
@@ -339,6 +340,7 @@ class HtmlTreeBuilder {
     if (stack_.size() > 1) {
       const int closing = stack_.back();
       stack_.pop_back();
+      if (!open_noscripts_.empty() && open_noscripts_.back().node == closing) DropShortNoscript();
       if (closing >= 0 && static_cast<size_t>(closing) < nodes_.size() && nodes_[static_cast<size_t>(closing)].tag == "head") {
         in_head_ = false;
       }
@@ -376,6 +378,30 @@ class HtmlTreeBuilder {
     nodes_[static_cast<size_t>(parent)].children.push_back(last_text_node_);
   }
 
+  // A <noscript> in the body is kept for the crawler view of a script-built
+  // page (a Discourse thread's posts); a short one is a "please enable
+  // JavaScript" notice or a tracking pixel, never content: it is removed
+  // with its subtree, the last nodes built.
+  static constexpr size_t kMinNoscriptTextBytes = 200;
+  void DropShortNoscript() {
+    const OpenNoscript open = open_noscripts_.back();
+    open_noscripts_.pop_back();
+    const size_t node = static_cast<size_t>(open.node);
+    if (node >= nodes_.size() || nodes_[node].tag != "noscript") return;
+    // libxml2 may close the <noscript> while our stack still holds a node of
+    // it (an element without a node of its own whose end it ignored): keep it.
+    for (const int open_node : stack_) {
+      if (open_node >= open.node) return;
+    }
+    if (kept_text_bytes - open.text_bytes_before >= kMinNoscriptTextBytes) return;
+    std::vector<int>& siblings = nodes_[static_cast<size_t>(nodes_[node].parent)].children;
+    if (siblings.empty() || siblings.back() != open.node) return;
+    siblings.pop_back();
+    nodes_.resize(node);
+    kept_text_bytes = open.text_bytes_before;
+    last_text_node_ = -1;
+  }
+
   void ReadMeta(const xmlChar** atts) {
     std::string name = AsciiLower(AttrString(atts, "name"));
     if (name.empty()) name = AsciiLower(AttrString(atts, "property"));
@@ -407,6 +433,11 @@ class HtmlTreeBuilder {
   int depth_ = 0;
   int skip_depth_ = 0;
   bool skipping_visibility_hidden_ = false;
+  struct OpenNoscript {
+    int node;
+    size_t text_bytes_before;
+  };
+  std::vector<OpenNoscript> open_noscripts_;
   bool in_head_ = false;
   bool in_title_ = false;
   int last_text_node_ = -1;

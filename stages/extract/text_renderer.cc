@@ -17,6 +17,23 @@ bool IsParagraphBreak(const std::string& tag) {
   return tags.count(tag) > 0;
 }
 
+// A byte that starts a word of an alphabetic script: ASCII letters and
+// digits, and the lead bytes of two-byte UTF-8 (Latin, Greek, Cyrillic,
+// Hebrew, Arabic...). Scripts written without spaces (CJK, three bytes) are
+// left joined.
+bool StartsSpacedWord(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= 0xC2 && c <= 0xDF);
+}
+
+// The same for the last character of a text: ASCII letters and digits, and
+// continuation bytes of a two-byte character.
+bool EndsSpacedWord(const std::string& out) {
+  if (out.empty()) return false;
+  const unsigned char last = static_cast<unsigned char>(out.back());
+  if (last < 0x80) return StartsSpacedWord(last);
+  return out.size() >= 2 && (last & 0xC0) == 0x80 && StartsSpacedWord(static_cast<unsigned char>(out[out.size() - 2]));
+}
+
 }  // namespace
 
 void TextRenderer::Render(int root, const std::vector<uint8_t>& skip, const std::vector<uint8_t>* keep_text) {
@@ -66,6 +83,9 @@ void TextRenderer::Open(const std::string& tag, std::string& out) {
     return;
   }
   if (tag == "pre") ++pre_depth_;
+  if (tag == "code") ++code_depth_;
+  if (IsInlineTag(tag) && inline_closed_ && code_depth_ == 0) element_gap_ = true;
+  inline_closed_ = false;
   if (tag == "tr") {
     Break(1);
     row_has_text_ = false;
@@ -82,6 +102,8 @@ void TextRenderer::Open(const std::string& tag, std::string& out) {
 void TextRenderer::Close(const std::string& tag, std::string& out) {
   (void)out;
   if (tag == "pre") --pre_depth_;
+  if (tag == "code" && code_depth_ > 0) --code_depth_;
+  inline_closed_ = IsInlineTag(tag);
   if (IsInlineTag(tag) || tag == "br" || tag == "img" || tag == "td" || tag == "th") return;
   Break(IsParagraphBreak(tag) ? 2 : 1);
 }
@@ -125,7 +147,10 @@ void TextRenderer::EmitText(const std::string& text, std::string& out) {
       ++j;
     }
     StartText(out);
-    if ((need_space_ || leading_space) && !line_empty_) out.push_back(' ');
+    const bool gap = element_gap_ && EndsSpacedWord(out) && StartsSpacedWord(static_cast<unsigned char>(text[i]));
+    if ((need_space_ || leading_space || gap) && !line_empty_) out.push_back(' ');
+    element_gap_ = false;
+    inline_closed_ = false;
     out.append(text, i, j - i);
     line_empty_ = false;
     need_space_ = false;

@@ -264,7 +264,12 @@ TEST_F(BlockExtractionTest, DocumentationKeepsCodeVerbatimDropsSidebar) {
       "<main class='docs-content'><h1>Configuration</h1><p>mytool reads its settings from a YAML file given "
       "with the -c option. Every key has a default, so an empty file is a valid configuration.</p><h2>An "
       "example</h2><pre><code>threads: 4\noutput:\n  dir: out/\n  compression: zstd</code></pre><p>Keys that "
-      "mytool does not know are an error, so a typo is caught before the run starts.</p><a class='edit-link' "
+      "mytool does not know are an error, so a typo is caught before the run starts.</p><h2>Options</h2>"
+      "<h3><code>threads</code></h3><p>The number of worker threads. The default, 0, uses every core of the "
+      "machine.</p><h3><code>output.dir</code></h3><p>Where the results are written. The directory is created "
+      "when it does not exist.</p><pre><code>mytool run -c config.yaml --set output.dir=/tmp/out</code></pre>"
+      "<h3><code>output.compression</code></h3><p>One of <code>none</code>, <code>gzip</code> or "
+      "<code>zstd</code>.</p><a class='edit-link' "
       "href='https://example.com/edit/config.md'>Edit this page</a></main><aside class='toc'><p>On this "
       "page</p><ul><li><a href='#example'>An example</a></li></ul></aside></div></body></html>");
   const std::string& text = result.text;

@@ -147,6 +147,47 @@ TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
   EXPECT_EQ(text.find("cart is empty"), std::string::npos) << text;
 }
 
+TEST(ExtractHtmlTest, ANoscriptCrawlerViewIsReadAShortNoscriptNoticeIsNot) {
+  // Discourse serves a thread's posts to crawlers in <noscript>; a short
+  // <noscript> is a "please enable JavaScript" notice or a tracking pixel.
+  const HtmlTree crawler_view("<html><body><div id='app'></div><noscript><div class='post'>" + kPara1 + kPara2 +
+                              "</div></noscript></body></html>", 0);
+  std::string kept;
+  for (const HtmlNode& node : crawler_view.nodes()) kept += node.text + "|";
+  EXPECT_NE(kept.find("The river rose"), std::string::npos) << kept;
+  EXPECT_NE(kept.find("Officials said"), std::string::npos) << kept;
+  const HtmlTree notice("<html><body><main>" + kPara1 + "</main><noscript><p>Please enable JavaScript to use "
+                        "this site.</p><img src='/pixel.gif'></noscript><p>After the notice.</p></body></html>", 0);
+  std::string texts;
+  for (const HtmlNode& node : notice.nodes()) {
+    EXPECT_NE(node.tag, "noscript");
+    texts += node.text + "|";
+  }
+  EXPECT_EQ(texts.find("enable JavaScript"), std::string::npos) << texts;
+  EXPECT_NE(texts.find("The river rose"), std::string::npos) << texts;
+  EXPECT_NE(texts.find("After the notice."), std::string::npos) << texts;
+  // A <button> has no node of its own: closing one in a short <noscript>
+  // (a Shopify cart's "Update") is not closing the <noscript>, and the text
+  // after it has to go somewhere that still exists (this crashed).
+  const HtmlTree misnested("<html><body><noscript>\n<button type=\"submit\">\nUpdate\n</button>\n</noscript>"
+                           "<p>After the button in the notice.</p></body></html>", 0);
+  for (size_t k = 1; k < misnested.nodes().size(); ++k) {
+    EXPECT_LT(misnested.nodes()[k].parent, static_cast<int>(k)) << "node " << k << " has a later parent";
+  }
+  std::string after;  // the text reachable from the body
+  std::vector<int> open = {misnested.body()};
+  while (!open.empty()) {
+    const HtmlNode& node = misnested.nodes()[static_cast<size_t>(open.back())];
+    open.pop_back();
+    after += node.text + "|";
+    for (const int child : node.children) {
+      ASSERT_LT(static_cast<size_t>(child), misnested.nodes().size());
+      open.push_back(child);
+    }
+  }
+  EXPECT_NE(after.find("After the button"), std::string::npos) << after;
+}
+
 TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
   const HtmlTree tree(
       "<html><head><meta name='description' content='  How to choose a first telescope: advice wanted.  '>"
