@@ -133,6 +133,13 @@ bool DropsCommentsOn(const std::string& page_type) {
   return page_type.empty() || page_type == "article" || page_type == "product";
 }
 
+// A block that is only a whole number ("13", "1,204"): a vote, reply or like
+// count, a pagination link, a cart badge; never a sentence of content.
+bool IsBareCount(std::string_view text) {
+  if (text.empty() || text.size() > 9) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == ','; });
+}
+
 // The text of the blocks the model keeps.
 std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const TreeModel& model, float threshold,
                       const std::string& page_type, const std::vector<uint8_t>& flags,
@@ -147,6 +154,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
   for (size_t b = 0; b < rows; ++b) {
     if (scores[b] < threshold) continue;
     const std::string& text = blocks.text[b];
+    if (IsBareCount(text)) continue;
     if (text.size() >= kMinRepeatedBlockBytes && !said.insert(text).second) continue;
     keep_block[b] = 1;
   }

@@ -252,6 +252,19 @@ TEST(BlockFeaturesTest, KeepCommentsDoesNotChangeTheFeaturesTheModelReads) {
   EXPECT_EQ(by_default.features, keeping.features);
 }
 
+TEST_F(BlockExtractionTest, BareCountsAreNotContent) {
+  // Vote and reply counts sit in the post's own block layout, where the model
+  // may keep them; a block that is only a number is never a sentence.
+  std::string html = ForumThread();
+  for (size_t at = 0; (at = html.find("<div class='post-body'><p>", at)) != std::string::npos; at += 30) {
+    html.insert(at + 23, "<p>" + std::to_string(1200 + at % 7) + "</p>");
+  }
+  const std::string text = ExtractWithModel(html).text;
+  ASSERT_NE(Find(text, "Check the opening temperature"), std::string::npos) << text;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) EXPECT_NE(line.rfind("120", 0), 0u) << line;
+}
+
 TEST_F(BlockExtractionTest, DocumentationKeepsCodeVerbatimDropsSidebar) {
   std::string sidebar = "<nav class='sidebar'><ul>";
   for (const char* page : {"Installation", "Configuration", "Plugins", "Command line", "FAQ", "Changelog"}) {
