@@ -51,8 +51,9 @@ char* EncodeUtf8(const Unit* in, Py_ssize_t n, char* out) {
 
 // A str's UTF-8, straight from its code points into the string. Not
 // PyUnicode_AsUTF8AndSize: that keeps a second copy of a page in the str
-// (its UTF-8 cache) to copy from again, which cost textmill.extract about 6%
-// of its CPU on the 181 bench pages (scripts/bench_python.sh).
+// (its UTF-8 cache) to copy from again: with it, textmill.extract cost +9 to
+// +11% CPU over the CLI's ingest + extract on the 181 bench pages, without it
+// +4 to +7% (scripts/bench_python.sh, both in one session).
 std::string StrUtf8(PyObject* str) {
   const Py_ssize_t n = PyUnicode_GET_LENGTH(str);
   const void* data = PyUnicode_DATA(str);
