@@ -347,7 +347,8 @@ inputs); output_dir: None for the config's output.dir; state: the --state
 directory (nightly runs: earlier inputs skipped, dedup against them).
 Returns the run's report (report.json) as a dict; exit_code 3 in it means
 some inputs could not be read. Ctrl-C raises KeyboardInterrupt within about
-50 ms plus the batches in flight, and nothing is published: no report, the
+50 ms plus the batches in flight (while the models load: once they are
+loaded), and nothing is published: no report, the
 shards this run wrote removed, a state dir's run left to resume, as after a
 kill. Plugins named by the config load as in the CLI. Raises textmill.ConfigError, textmill.LockedError (another run
 holds the state directory), textmill.Error (output not writable).)")
