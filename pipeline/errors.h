@@ -25,4 +25,12 @@ class RuntimeError : public Error {
   using Error::Error;
 };
 
+// The run was stopped from outside (RunOptions::cancel, e.g. Ctrl-C in the
+// Python binding) before it published anything: what a kill leaves, minus
+// this attempt's shards.
+class Cancelled : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace textmill

@@ -3,6 +3,8 @@
 #include <tbb/parallel_pipeline.h>
 #include <time.h>
 
+#include "pipeline/errors.h"
+
 namespace textmill {
 namespace {
 
@@ -18,8 +20,14 @@ int64_t ThreadCpuNanos() {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-StagePasses::StagePasses(std::vector<std::unique_ptr<Stage>>& stages, int threads)
-    : stages_(stages), tallies_(stages.size()), threads_(threads), arena_(threads) {}
+StagePasses::StagePasses(std::vector<std::unique_ptr<Stage>>& stages, int threads,
+                         const std::atomic<bool>* cancel)
+    : stages_(stages), tallies_(stages.size()), threads_(threads), cancel_(cancel), arena_(threads) {}
+
+void StagePasses::CheckCancel() const {
+  // An exception in a filter cancels the parallel_pipeline and is rethrown by Run().
+  if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Cancelled("run cancelled");
+}
 
 void StagePasses::Charge(size_t index, const std::function<void()>& step) {
   const int64_t cpu_start = ThreadCpuNanos();
@@ -63,6 +71,7 @@ void StagePasses::Run(const Source& source, size_t first, size_t last, const Doc
   arena_.execute([&] {
     auto chain =
         tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> BatchPtr {
+          CheckCancel();
           auto batch = std::make_unique<Batch>();
           if (!source(*batch)) {
             fc.stop();
@@ -79,7 +88,10 @@ void StagePasses::Run(const Source& source, size_t first, size_t last, const Doc
       }
       const auto mode = stages_[i]->IsSerial() ? tbb::filter_mode::serial_in_order : tbb::filter_mode::parallel;
       chain = chain & tbb::make_filter<BatchPtr, BatchPtr>(mode, [this, i, end](BatchPtr batch) {
-                for (size_t s = i; s < end; ++s) RunStage(s, *batch);
+                for (size_t s = i; s < end; ++s) {
+                  CheckCancel();
+                  RunStage(s, *batch);
+                }
                 return batch;
               });
       i = end;

@@ -39,8 +39,11 @@ class StagePasses {
   using DocHook = std::function<void(Document&)>;  // on every live document, in parallel
   using Sink = std::function<void(Batch&)>;        // serial, input order
 
-  // `stages` must outlive this object; `threads` > 0.
-  StagePasses(std::vector<std::unique_ptr<Stage>>& stages, int threads);
+  // `stages` must outlive this object; `threads` > 0. Once `*cancel` (if
+  // given; it must outlive this object) is true, a pass reads no further batch
+  // and runs no further stage on the batches in flight: Run() throws Cancelled.
+  StagePasses(std::vector<std::unique_ptr<Stage>>& stages, int threads,
+              const std::atomic<bool>* cancel = nullptr);
 
   // One pass: `source`, stages [first, last), then `hook` (CPU time charged to
   // stage `hook_stage`), then `sink`.
@@ -54,10 +57,12 @@ class StagePasses {
 
  private:
   void RunStage(size_t index, Batch& batch);
+  void CheckCancel() const;
 
   std::vector<std::unique_ptr<Stage>>& stages_;
   std::vector<StageTally> tallies_;
   int threads_;
+  const std::atomic<bool>* cancel_;
   tbb::task_arena arena_;
 };
 

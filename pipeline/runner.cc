@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "pipeline/errors.h"
 #include "pipeline/ingest.h"
 #include "pipeline/io/document_source.h"
 #include "pipeline/output_dir.h"
@@ -46,7 +47,7 @@ PipelineRun::PipelineRun(const Config& config, std::vector<std::unique_ptr<Stage
     : config_(config),
       options_(options),
       stages_(WithIngest(config, std::move(stages))),
-      passes_(stages_, Threads(config)),
+      passes_(stages_, Threads(config), options.cancel),
       output_(config, options.shard_rank) {}
 
 PhaseContext PipelineRun::Context() const {
@@ -150,7 +151,7 @@ RunOutcome PipelineRun::Run() {
     read_progress_.docs_read += static_cast<int64_t>(batch.docs.size());
     return more;
   };
-  {
+  try {
     ProgressReporter progress(read_progress_, output_.written_counter(), static_cast<int64_t>(listing_.files.size()),
                               listing_.total_bytes(), options_.live_progress, options_.progress_seconds);
     if (global == stages_.size()) {
@@ -158,6 +159,14 @@ RunOutcome PipelineRun::Run() {
     } else {
       RunGlobalPasses(read_inputs, global);
     }
+  } catch (const Cancelled&) {
+    // Nothing of this attempt stays behind to be mistaken for output: its
+    // shards go (the unfinished ones' temp files with them); the job file and
+    // the state dir's 'running' record stay, as after a kill, so a rerun
+    // resumes the run.
+    RemoveOutputFiles(config_.output.dir, options_.shard_rank, options_.shard_count);
+    spdlog::info("cancelled: nothing published, this attempt's shards removed from {}", config_.output.dir);
+    throw;
   }
   RunOutcome outcome = FinishOutput(start);
   try {

@@ -7,6 +7,7 @@
 // Output order is input order, so 1 thread and N threads write identical bytes.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,13 @@ struct RunOptions {
   // document phase of task shard_rank over the work dir; kNone: a whole run.
   PhaseStep phase = PhaseStep::kNone;
   std::string work_dir;
+  // Set from another thread to stop the run (the Python binding's Ctrl-C):
+  // no further batch is read or staged, RunPipeline throws Cancelled, and
+  // nothing is published (no report, index or manifest commit; a whole run
+  // removes the shards this attempt wrote). A rerun then does what it does
+  // after a kill. Set after the output is finished, it changes nothing: the
+  // run publishes. Null: never. Must outlive the run.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct RunOutcome {

@@ -6,7 +6,9 @@
 #    pii), all cores, uncompressed output. Each side from its start to its last
 #    record, models loaded included: the CLI as a process (wall and CPU), the
 #    Python side in one interpreter (Pipeline built, JSONL read and parsed,
-#    every output record a dict). The CLI runs with --set batch_size=4: its
+#    every output record a dict); then again with the JSONL lines handed over
+#    as bytes (process(open(path, "rb")): no json.loads by the caller). The
+#    CLI runs with --set batch_size=4: its
 #    default batch of 256 documents would put all 181 pages on one core.
 # 2. textmill.extract vs readability-lxml (Document(html).summary()), CPU per
 #    page in one interpreter, one core; and the CLI's own ingest + extract CPU
@@ -66,6 +68,26 @@ PY
   py_wall=$(best "$py_wall" "$wall")
   py_cpu=$(best "$py_cpu" "$cpu")
   py_parse=$(best "${py_parse:-1e9}" "$parse")
+  # 1. Python, the JSONL lines handed over as they are (bytes): no json.loads in the caller, the records
+  # parsed on the worker threads as the CLI parses its file ("nan nan" from a module without that input).
+  read -r wall cpu < <("$py" - "$work" "$docs" <<'PY'
+import sys, time
+start, cpu = time.perf_counter(), time.process_time()
+import textmill
+work = sys.argv[1]
+pipe = textmill.Pipeline(work + "/config.yaml")
+try:
+    with open(work + "/pages.jsonl", "rb") as lines:
+        n = sum(1 for _ in pipe.process(lines))
+except ValueError:
+    print("nan nan")
+    sys.exit()
+assert n == int(sys.argv[2]), (n, sys.argv[2])
+print(time.perf_counter() - start, time.process_time() - cpu)
+PY
+)
+  py_lines_wall=$(best "${py_lines_wall:-1e9}" "$wall")
+  py_lines_cpu=$(best "${py_lines_cpu:-1e9}" "$cpu")
   # 2. one page at a time, one core
   read -r r e < <("$py" - "$pages" <<'PY'
 import glob, sys, time
@@ -94,10 +116,11 @@ PY
   cli_ex=$(best "$cli_ex" "$e")
 done
 
-"$py" - "$docs" "$rounds" "$cli_wall" "$cli_cpu" "$py_wall" "$py_cpu" "$rd" "$ex" "$cli_ex" "$py_parse" <<'PY'
+"$py" - "$docs" "$rounds" "$cli_wall" "$cli_cpu" "$py_wall" "$py_cpu" "$rd" "$ex" "$cli_ex" "$py_parse" \
+  "$py_lines_wall" "$py_lines_cpu" <<'PY'
 import sys
 docs, rounds = int(sys.argv[1]), sys.argv[2]
-cli_wall, cli_cpu, py_wall, py_cpu, rd, ex, cli_ex, py_parse = map(float, sys.argv[3:])
+cli_wall, cli_cpu, py_wall, py_cpu, rd, ex, cli_ex, py_parse, lines_wall, lines_cpu = map(float, sys.argv[3:])
 n = 181
 print(f"fastest of {rounds} rounds each, alternating; {n} pages, {docs} documents kept")
 print("1. per-document stages, all cores, models loaded included")
@@ -105,6 +128,12 @@ print(f"   textmill run (CLI)     {cli_wall:6.2f} s wall {n/cli_wall:7.1f} docs/
 print(f"   Pipeline.process       {py_wall:6.2f} s wall {n/py_wall:7.1f} docs/s   {py_cpu:6.2f} s CPU")
 print(f"   binding overhead: wall {100*(py_wall/cli_wall-1):+.1f}%, CPU {100*(py_cpu/cli_cpu-1):+.1f}%;"
       f" CPU without the caller's json.loads of the input ({py_parse:.2f} s): {100*((py_cpu-py_parse)/cli_cpu-1):+.1f}%")
+if lines_wall >= 1e9:
+    print("   Pipeline.process(lines): not offered by this module (it takes dicts only)")
+else:
+    print(f"   Pipeline.process(lines) {lines_wall:5.2f} s wall {n/lines_wall:7.1f} docs/s   {lines_cpu:6.2f} s CPU"
+          "   (the JSONL lines as bytes, parsed by the stages' threads)")
+    print(f"   binding overhead, lines: wall {100*(lines_wall/cli_wall-1):+.1f}%, CPU {100*(lines_cpu/cli_cpu-1):+.1f}%")
 print("2. extraction, one page at a time, one core (CPU)")
 print(f"   readability-lxml       {rd:6.2f} s {n/rd:7.1f} pages/s")
 print(f"   textmill.extract       {ex:6.2f} s {n/ex:7.1f} pages/s   {rd/ex:.1f}x readability-lxml")

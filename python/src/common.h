@@ -38,4 +38,13 @@ void RegisterExceptions(py::module_& m);
 // `done` is called without the GIL.
 void WaitInterruptibly(const std::function<bool(int timeout_ms)>& done);
 
+// Makes this module's symbols visible to libraries loaded after it, as the
+// textmill binary's are (it links with -rdynamic). Python loads an extension
+// with RTLD_LOCAL, so a plugin (pipeline/plugin_api.h), which calls
+// Registry::Add and OptionReader::Get of its host, would fail to load with an
+// undefined symbol. Re-opens the module RTLD_NOLOAD | RTLD_GLOBAL, once; call
+// it before BuildStages of a config that names plugins, so a process that
+// loads none keeps the module's symbols to itself. Any thread, no GIL needed.
+void ShareSymbolsWithPlugins();
+
 }  // namespace textmill::python

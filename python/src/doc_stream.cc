@@ -155,12 +155,23 @@ void DocStream::ProcessChunk(Chunk& chunk) {
   auto& parser = parsers_.local();
   if (!parser) parser = std::make_unique<JsonlRecordParser>(config_.reader.jsonl);
   Batch batch;
-  batch.docs.resize(chunk.records.size());
+  batch.docs.reserve(chunk.records.size());
   // As DocumentSource::ReadJsonlLines reads a line of a JSONL file.
   for (size_t i = 0; i < chunk.records.size(); ++i) {
-    Document& doc = batch.docs[i];
-    std::string record = JsonLine(chunk.records[i]);
+    std::string record;
+    if (chunk.records[i].is_line) {
+      record = std::move(chunk.records[i].line);
+      if (!record.empty() && record.back() == '\n') record.pop_back();
+      if (!record.empty() && record.back() == '\r') record.pop_back();
+      if (record.find_first_not_of(" \t") == std::string::npos) {  // a blank line: no record, but counted
+        chunk.records[i] = InputRecord();
+        continue;
+      }
+    } else {
+      record = JsonLine(chunk.records[i]);
+    }
     chunk.records[i] = InputRecord();
+    Document& doc = batch.docs.emplace_back();
     doc.source = source_name_ + ":" + std::to_string(chunk.first + i + 1);
     if (static_cast<int64_t>(record.size()) > config_.reader.max_document_bytes) {
       doc.Reject("too_large");

@@ -15,7 +15,8 @@
 //
 // Each record is what the CLI does with a line of a JSONL input file named
 // `source_name`: parsed by the same JsonlRecordParser (field names from
-// config.reader.jsonl), source "NAME:N" (N counts records from 1), id from
+// config.reader.jsonl), source "NAME:N" (N counts records from 1, blank
+// lines included, as the CLI counts lines), id from
 // the record or a hash of the source, then ingest and the stages, then the
 // writer's empty-text check, and written with the config's output schema.
 #pragma once
@@ -40,10 +41,14 @@
 
 namespace textmill::python {
 
-// One input record, taken apart so the producer (which holds the GIL) does
-// not JSON-escape a page: its string fields as UTF-8 bytes, the rest as JSON.
-// The stream's threads splice them into the JSONL line the CLI would read.
+// One input record: either a whole JSONL line as read from a file (`line`,
+// then nothing is parsed under the GIL at all), or a dict taken apart so the
+// producer (which holds the GIL) does not JSON-escape a page: its string
+// fields as UTF-8 bytes, the rest as JSON. The stream's threads splice those
+// into the JSONL line the CLI would read.
 struct InputRecord {
+  bool is_line = false;
+  std::string line;  // is_line: the line (a trailing newline is dropped; a blank line is no record, as in a file)
   std::vector<std::pair<std::string, std::string>> strings;  // name, value (text, html)
   std::string rest = "{}";  // the other fields, a JSON object
 };

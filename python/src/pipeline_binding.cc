@@ -2,9 +2,15 @@
 // (process) or over files as `textmill run` (run).
 #include <tbb/info.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "pipeline/config.h"
 #include "pipeline/ingest.h"
@@ -47,6 +53,7 @@ class Pipeline {
     }
     py::gil_scoped_release release;
     config_ = Load({});
+    if (!config_.plugins.empty()) ShareSymbolsWithPlugins();
     if (threads_ < 0) threads_ = config_.threads;
     if (threads_ == 0) threads_ = tbb::info::default_concurrency();
     owned_.push_back(std::make_unique<IngestStage>(config_.reader.max_document_bytes));
@@ -99,27 +106,59 @@ class Pipeline {
     }
     const std::string state_dir = state.is_none() ? "" : PathArgument(state, "state");
     if (restart && state_dir.empty()) throw py::value_error("restart needs state");
+    // The run goes on a thread of its own so that this one can take Ctrl-C
+    // (WaitInterruptibly): KeyboardInterrupt sets `cancel`, the run stops at
+    // its next batch without publishing (RunOptions::cancel) and is joined
+    // before the exception leaves.
+    std::atomic<bool> cancel{false};
+    std::mutex mutex;
+    std::condition_variable ended;
+    bool done = false;
     RunOutcome outcome;
-    {
-      py::gil_scoped_release release;
-      // As `textmill run` loads its config (pipeline/cli.cc LoadRunConfig).
-      Config config = Load(overrides);
-      if (!input_paths.empty()) {
-        config.inputs = input_paths;
-        YAML::Node list(YAML::NodeType::Sequence);
-        for (const std::string& in : input_paths) list.push_back(in);
-        config.tree["inputs"] = list;
+    std::exception_ptr error;
+    std::thread worker([&] {
+      try {
+        // As `textmill run` loads its config (pipeline/cli.cc LoadRunConfig).
+        Config config = Load(overrides);
+        if (!input_paths.empty()) {
+          config.inputs = input_paths;
+          YAML::Node list(YAML::NodeType::Sequence);
+          for (const std::string& in : input_paths) list.push_back(in);
+          config.tree["inputs"] = list;
+        }
+        if (config.inputs.empty()) throw ConfigError("inputs: no inputs (give inputs or set inputs:)");
+        config.state_dir = state_dir;
+        RunOptions options;
+        options.progress_seconds = 1e9;  // no progress lines: the caller has the report
+        options.state_dir = state_dir;
+        options.overwrite = overwrite;
+        options.restart = restart;
+        options.cancel = &cancel;
+        if (!config.plugins.empty()) ShareSymbolsWithPlugins();
+        auto stages = BuildStages(config);
+        outcome = RunPipeline(config, std::move(stages), options);
+      } catch (...) {
+        error = std::current_exception();
       }
-      if (config.inputs.empty()) throw ConfigError("inputs: no inputs (give inputs or set inputs:)");
-      config.state_dir = state_dir;
-      RunOptions options;
-      options.progress_seconds = 1e9;  // no progress lines: the caller has the report
-      options.state_dir = state_dir;
-      options.overwrite = overwrite;
-      options.restart = restart;
-      auto stages = BuildStages(config);
-      outcome = RunPipeline(config, std::move(stages), options);
+      std::lock_guard<std::mutex> lock(mutex);
+      done = true;
+      ended.notify_all();
+    });
+    try {
+      WaitInterruptibly([&](int ms) {
+        std::unique_lock<std::mutex> lock(mutex);
+        return ended.wait_for(lock, std::chrono::milliseconds(ms), [&] { return done; });
+      });
+    } catch (...) {
+      cancel = true;
+      {
+        py::gil_scoped_release release;  // the batches in flight finish their current stage
+        worker.join();
+      }
+      throw;  // KeyboardInterrupt (or what another signal handler raised); the run's own error is dropped
     }
+    worker.join();
+    if (error) std::rethrow_exception(error);
     return LoadJson(outcome.report.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
   }
 
@@ -203,8 +242,16 @@ class ProcessIterator {
         }
         const py::object doc = py::reinterpret_steal<py::object>(item);
         const std::string where = "documents[" + std::to_string(count_++) + "]";
+        if (PyUnicode_Check(doc.ptr()) || PyBytes_Check(doc.ptr()) || PyByteArray_Check(doc.ptr())) {
+          // A JSONL line, parsed by the stream's threads as the CLI parses a file's: the caller's
+          // json.loads of each line (most of a dict caller's CPU under the GIL) is not needed.
+          InputRecord& record = records.emplace_back();
+          record.is_line = true;
+          record.line = TextArgument(doc, where.c_str());
+          continue;
+        }
         if (!PyDict_Check(doc.ptr())) {
-          throw py::value_error(where + ": expected a dict, not " +
+          throw py::value_error(where + ": expected a dict or a JSONL line (str or bytes), not " +
                                 std::string(py::str(py::type::of(doc).attr("__name__"))));
         }
         records.push_back(ToRecord(doc, where));
@@ -276,7 +323,10 @@ ValueError for a bad argument.)")
 
 docs: an iterable of dicts with the fields of a JSONL input record (id, text
 or html, url, date, anything else lands in metadata; field names as the
-config's reader.jsonl says). Read lazily, a few chunks ahead.
+config's reader.jsonl says), or of JSONL lines (str or bytes, one record
+each, as iterating a file gives them: process(open(path, "rb")) reads the
+file as `textmill run` does, blank lines skipped but counted, and parses it
+on the worker threads: the fastest input). Read lazily, a few chunks ahead.
 Output: dicts in the config's output schema (textmill, dolma, datatrove),
 in input order, exactly what `textmill run` writes for the same records in
 a JSONL file named `source` (each record's source is "SOURCE:N", N from 1).
@@ -296,8 +346,11 @@ inputs: a path or a list of paths (files or directories; None: the config's
 inputs); output_dir: None for the config's output.dir; state: the --state
 directory (nightly runs: earlier inputs skipped, dedup against them).
 Returns the run's report (report.json) as a dict; exit_code 3 in it means
-some inputs could not be read. Blocks until the run ends (Ctrl-C is seen
-after it). Raises textmill.ConfigError, textmill.LockedError (another run
+some inputs could not be read. Ctrl-C raises KeyboardInterrupt within about
+50 ms plus the batches in flight (while the models load: once they are
+loaded), and nothing is published: no report, the
+shards this run wrote removed, a state dir's run left to resume, as after a
+kill. Plugins named by the config load as in the CLI. Raises textmill.ConfigError, textmill.LockedError (another run
 holds the state directory), textmill.Error (output not writable).)")
       .def_property_readonly("stages", &Pipeline::StageNames,
                              "Names of the stages process() runs, in order (ingest first).")

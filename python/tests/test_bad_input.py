@@ -1,5 +1,6 @@
 """Bad input: exceptions or rejects, never a crash of the interpreter, never a hang."""
 import _thread
+import json
 import threading
 import time
 
@@ -120,3 +121,64 @@ def test_keyboard_interrupt_during_process():
     assert seen > 0 and elapsed < 4, (seen, elapsed)
     # The pipeline is still usable afterwards.
     assert len(list(pipe.process([{"html": NEWS}], rejects=True))) == 1
+
+
+RUN_AND_WAIT = """
+import sys
+import textmill
+config, inputs, out, state = sys.argv[1:]
+pipe = textmill.Pipeline(config)
+print("running", flush=True)
+pipe.run(inputs, out, state, threads=1)
+print("finished", flush=True)
+"""
+
+
+def test_keyboard_interrupt_during_run(cli, tmp_path):
+    """SIGINT to a process in a long run(): KeyboardInterrupt promptly, and nothing of the night published."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import per_document_config, write_config
+
+    # A minute or more of work at one thread, cheaply: one file of 40 distinct pages, hard-linked 400 times.
+    pages = tmp_path / "pages.jsonl"
+    with pages.open("w", encoding="utf-8") as out:
+        for i in range(40):
+            out.write(json.dumps({"id": str(i), "html": NEWS.replace("<p>", f"<p>{i} ") * 3}) + "\n")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(400):
+        os.link(pages, inputs / f"part{i:03d}.jsonl")
+    # Shards rotated every 10 documents, so some are finished (renamed) when the signal comes.
+    config = per_document_config(shard_max_documents=10)
+    config_path = write_config(tmp_path / "config.yaml", config)
+    out_dir, state = tmp_path / "night", tmp_path / "state"
+
+    child = subprocess.Popen([sys.executable, "-c", RUN_AND_WAIT, str(config_path), str(inputs), str(out_dir), str(state)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=os.environ)
+    try:
+        assert child.stdout.readline() == "running\n"
+        deadline = time.monotonic() + 60
+        while not list(out_dir.glob("part-*")):  # finished shards: the run is well under way
+            assert child.poll() is None and time.monotonic() < deadline, child.stderr.read()
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        stdout, stderr = child.communicate(timeout=30)
+        elapsed = time.monotonic() - sent
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode != 0 and "KeyboardInterrupt" in stderr, stderr
+    assert "finished" not in stdout
+    assert elapsed < 5, elapsed
+    # No report, no shard (the unfinished ones' temp files included); the manifest holds the night as running,
+    # not done, so the next run resumes it as after a kill.
+    left = sorted(p.name for p in out_dir.rglob("*"))
+    assert not [n for n in left if n.startswith(("part-", ".part-")) or n.endswith((".json", ".prom"))
+                and n != ".textmill-job.json"], left
+    runs = subprocess.run([str(cli), "state", "runs", str(state)], capture_output=True, text=True, check=True).stdout
+    assert [line.split("\t")[1] for line in runs.splitlines()[1:]] == ["running"], runs

@@ -73,8 +73,35 @@ def test_awkward_records_match_cli(cli, tmp_path):
         {"id": "nulls", "text": None, "html": page, "date": None},
         {"id": "empty", "text": ""},
         {"id": "unicode", "text": "Größe, 東京, Ελληνικά \u2028 " + body},
+        # Each width of str the binding encodes to UTF-8 itself (1-, 2- and 4-byte units), long ASCII runs between.
+        {"id": "latin1-str", "text": "Café au lait on the naïve façade of the council building. " * 12},
+        {"id": "astral", "text": "Emoji \U0001F600 and a clef \U0001D11E in the budget notes. " * 6 + body},
+        {"id": "surrogate-mid", "text": body + "\udc80" + "x" * 40 + "é" + body},
     ]
     compare(cli, tmp_path, records, per_document_config())
+
+
+def test_jsonl_lines_match_cli(cli, tmp_path):
+    """JSONL lines (bytes or str, as iterating a file gives them) are read as the CLI reads the file: blank lines
+    skipped but counted in the source, a broken line a bad_json reject, CRLF endings, invalid UTF-8 repaired."""
+    lines = [json.dumps(r, ensure_ascii=False).encode() for r in example_records()]
+    lines[1:1] = [b"", b"  \t", b'{"id": "broken", "html": "<p>unterminated']
+    lines.append(json.dumps({"id": "crlf", "text": "Caf\u00e9 " * 40}).encode() + b"\r")
+    lines.append(b'{"id": "latin1", "text": "caf\xe9 ' + b"the council voted on the budget " * 10 + b'"}')
+    input_path = tmp_path / "input.jsonl"
+    input_path.write_bytes(b"\n".join(lines) + b"\n")
+    config_path = write_config(tmp_path / "config.yaml", per_document_config())
+    cli_docs, cli_rejects = run_cli(cli, config_path, [input_path], tmp_path / "out")
+    assert any(r["reject_reason"] == "bad_json" for r in cli_rejects)
+    pipe = textmill.Pipeline(config_path)
+    with input_path.open("rb") as f:
+        from_bytes = list(pipe.process(f, rejects=True, source="input.jsonl"))
+    assert [d for d in from_bytes if "reject_reason" not in d] == cli_docs
+    assert [d for d in from_bytes if "reject_reason" in d] == cli_rejects
+    # str lines (a file opened as text) and dicts mixed in one stream: the same records.
+    text_lines = [line + "\n" for line in input_path.read_bytes().decode("utf-8", errors="replace").split("\n")[:-1]]
+    mixed = [json.loads(line) if i % 2 and line.strip() and i != 3 else line for i, line in enumerate(text_lines)]
+    assert list(pipe.process(mixed, rejects=True, source="input.jsonl")) == from_bytes
 
 
 def test_dict_config_equals_file_config(tmp_path):

@@ -38,9 +38,10 @@ class Pipeline:
     """The stages of a config (path or dict), built once."""
     def __init__(self, config: str | os.PathLike[str] | Mapping[str, Any], *, threads: int | None = None) -> None: ...
     def process(
-        self, docs: Iterable[Mapping[str, Any]], *, rejects: bool | None = None, source: str = "python"
+        self, docs: Iterable[Mapping[str, Any] | str | bytes], *, rejects: bool | None = None, source: str = "python"
     ) -> Iterator[dict[str, Any]]:
-        """Per-document stages over input records, output records in order (GIL released, all cores)."""
+        """Per-document stages over input records (dicts, or JSONL lines: str or bytes), output records in order
+        (GIL released, all cores)."""
     def run(
         self,
         inputs: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None,
@@ -51,7 +52,7 @@ class Pipeline:
         overwrite: bool = False,
         restart: bool = False,
     ) -> dict[str, Any]:
-        """`textmill run` (dedup included); returns the report as a dict."""
+        """`textmill run` (dedup included); returns the report as a dict. Ctrl-C: KeyboardInterrupt, nothing published."""
     @property
     def stages(self) -> list[str]:
         """Stages process() runs, in order (ingest first)."""
