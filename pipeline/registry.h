@@ -4,6 +4,7 @@
 // self-registration in a static library is dropped by the linker.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@ struct StageContext {
   std::string models_dir = "models";
   std::string config_dir = ".";  // directory of the config file
   std::string state_dir;         // `run --state DIR`: indexes kept between runs
+  uint64_t memory_bytes = uint64_t{512} << 20;  // the config's memory_mib: what may grow with the corpus
 
   // A data file named in the config: absolute as given; a relative one is
   // looked for beside the config file, beside its directory, in

@@ -32,11 +32,13 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
 #include "pipeline/errors.h"
 #include "pipeline/util/atomic_file.h"
+#include "pipeline/util/io_error.h"
 #include "stages/dedup/dedup.h"
 #include "stages/dedup/dedup_keys.h"
 #include "stages/dedup/phase_records.h"
@@ -87,30 +89,29 @@ void DedupStage::WriteObserved(uint64_t text_hash, const std::vector<uint64_t>& 
   observed_->Add(buckets.data(), records.data(), records.size());
 }
 
-void DedupStage::WriteSigned(const Document& doc) {
+void DedupStage::WriteSigned(const Document& doc, const DocKeys& keys, const std::vector<uint64_t>& line_keys) {
   const uint64_t ord = doc.spool_position, input_order = doc.input_order;
   const auto n = static_cast<uint32_t>(phase_.count);
   if (line_records_) {
     std::vector<LineRecord> records;
     std::vector<uint32_t> buckets;
-    for (const uint64_t key : line_keys_[ord]) {
+    for (const uint64_t key : line_keys) {
       records.push_back({key, input_order});
       buckets.push_back(BucketOf(key, n));
     }
     line_records_->Add(buckets.data(), records.data(), records.size());
-    std::vector<uint64_t>().swap(line_keys_[ord]);  // the lines phase counts them, not this process
   }
   if (exact_records_) {
-    const ExactRecord record{exact_[ord].high, exact_[ord].low, input_order};
+    const ExactRecord record{keys.exact.high, keys.exact.low, input_order};
     const uint32_t bucket = BucketOf(record.high, n);
     exact_records_->Add(&bucket, &record, 1);
   }
   if (band_records_) {
     std::vector<BandRecord> records;
     std::vector<uint32_t> buckets;
-    const uint32_t flag = has_shingles_[ord] ? kHasShingles : 0;
+    const uint32_t flag = keys.has_shingles ? kHasShingles : 0;
     for (int b = 0; b < options_.bands; ++b) {
-      const uint32_t key = band_keys_[ord * static_cast<uint64_t>(options_.bands) + static_cast<uint64_t>(b)];
+      const uint32_t key = keys.band_keys[static_cast<size_t>(b)];
       records.push_back({static_cast<uint32_t>(b) | flag, key, input_order, static_cast<uint32_t>(phase_.rank), static_cast<uint32_t>(ord)});
       buckets.push_back(BucketOf(Mix64((uint64_t{static_cast<uint32_t>(b)} << 32) | key), n));
     }
@@ -118,28 +119,35 @@ void DedupStage::WriteSigned(const Document& doc) {
   }
 }
 
+// The sign task's per-document files, from the DocTable in spool order.
 void DedupStage::FinishSigned() {
   const std::string rank = std::to_string(phase_.rank);
-  WriteRecordFile(PhaseFile("sig-r" + rank + ".bin"), signatures_, signature_store_.size());
-  std::vector<MetaRecord> meta(documents_);
-  std::string ids;
+  StreamedFile sigs(PhaseFile("sig-r" + rank + ".bin")), meta(PhaseFile("meta-r" + rank + ".bin")),
+      bands(PhaseFile("bandkeys-r" + rank + ".bin")), ids(PhaseFile("ids-r" + rank + ".bin"));
+  std::vector<uint64_t> input_orders(documents_);  // 8 bytes a document: the published matches name them
+  DocKeys keys;
+  std::string id;
   for (uint64_t ord = 0; ord < documents_; ++ord) {
-    meta[ord] = {input_orders_[ord], dates_[ord], exact_[ord].high, exact_[ord].low, has_shingles_[ord]};
-    AppendString(ids, ids_[ord]);
+    docs_->Get(ord, keys, true);
+    input_orders[ord] = keys.input_order;
+    const MetaRecord record{keys.input_order, keys.date, keys.exact.high, keys.exact.low, keys.has_shingles};
+    meta.Write(&record, sizeof record);
+    bands.Write(keys.band_keys.data(), keys.band_keys.size() * sizeof(uint32_t));
+    sigs.Write(keys.signature.data(), keys.signature.size() * sizeof(uint32_t));
+    id.clear();
+    AppendString(id, keys.id);
+    ids.Write(id.data(), id.size());
   }
-  WriteRecords(PhaseFile("meta-r" + rank + ".bin"), meta);
-  WriteRecords(PhaseFile("bandkeys-r" + rank + ".bin"), band_keys_);
+  sigs.Commit();
+  meta.Commit();
+  bands.Commit();
   // Copies of documents published by earlier runs (the index is only read).
-  std::vector<std::string> published_match(documents_);
-  std::vector<uint8_t> published_exact(documents_, 0);
-  MatchPublished(published_match, published_exact);
   std::string published;
-  for (uint64_t ord = 0; ord < documents_; ++ord) {
-    if (published_match[ord].empty()) continue;
-    AppendTagged(published, input_orders_[ord], published_exact[ord], published_match[ord]);
+  for (const PublishedMatch& match : MatchPublished()) {
+    AppendTagged(published, input_orders[match.position], match.exact, match.id);
   }
   WriteFileAtomic(PhaseFile("published-r" + rank + ".bin"), published);
-  WriteFileAtomic(PhaseFile("ids-r" + rank + ".bin"), ids);
+  ids.Commit();
   for (auto* writer : {band_records_.get(), exact_records_.get(), line_records_.get()}) {
     if (writer) writer->Close();
   }
@@ -186,31 +194,30 @@ void DedupStage::CommitPhased(int64_t run_id) {
   }
   std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.input_order < b.input_order; });
   SignatureFiles signatures(PhaseFile("sig"), phase_.count, options_.num_perm);
-  to_publish_.clear();
-  to_publish_.reserve(refs.size());
-  for (const Ref& ref : refs) {
+  const auto doc = [&](uint64_t i, PublishedDoc& out) {
+    const Ref& ref = refs[i];
     const auto rank = static_cast<size_t>(ref.rank);
     const MetaRecord& m = meta[rank][ref.spool_position];
-    PublishedDoc doc;
-    doc.id = ids[rank][ref.spool_position];
-    doc.exact = ExactKey{m.high, m.low};
+    out.id = ids[rank][ref.spool_position];
+    out.exact = ExactKey{m.high, m.low};
     const uint32_t* sig = signatures.Get(static_cast<uint32_t>(ref.rank), ref.spool_position);
-    doc.signature.assign(sig, sig + options_.num_perm);
+    out.signature.assign(sig, sig + options_.num_perm);
+    out.band_keys.clear();
     if (m.has_shingles) {
       const uint32_t* bands = band_keys[rank].data() + static_cast<size_t>(ref.spool_position) * static_cast<size_t>(options_.bands);
-      doc.band_keys.assign(bands, bands + options_.bands);
+      out.band_keys.assign(bands, bands + options_.bands);
     }
-    to_publish_.push_back(std::move(doc));
-  }
-  cluster_line_counts_.clear();
-  if (options_.lines) {
+  };
+  // The count files of the hash ranges, streamed (counts of one key add up).
+  const auto counts = [this](const DedupState::CountFn& fn) {
+    if (!options_.lines) return;
     for (int b = 0; b < phase_.count; ++b) {
       for (const CountRecord& c : ReadRecords<CountRecord>(PhaseFile(Numbered("counts", 'b', b)))) {
-        cluster_line_counts_[c.line_key] += static_cast<uint32_t>(c.count);
+        fn(c.line_key, static_cast<uint32_t>(c.count));
       }
     }
-  }
-  state_->Commit(to_publish_, cluster_line_counts_, run_id);
+  };
+  state_->Commit(refs.size(), doc, counts, run_id, options_.memory_bytes / 4);
   spdlog::info("dedup: state {}: {} documents published in all", options_.state_dir, state_->published());
 }
 
