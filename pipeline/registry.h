@@ -23,7 +23,6 @@ struct StageContext {
   std::string models_dir = "models";
   std::string config_dir = ".";  // directory of the config file
   std::string state_dir;         // `run --state DIR`: indexes kept between runs
-  uint64_t memory_bytes = uint64_t{512} << 20;  // the config's memory_mib: what may grow with the corpus
 
   // A data file named in the config: absolute as given; a relative one is
   // looked for beside the config file, beside its directory, in
@@ -33,6 +32,11 @@ struct StageContext {
   // A model file named in the config: a bare file name is looked up in
   // models_dir, a path as given; then resolved as ResolvePath does.
   std::string ResolveModelPath(const std::string& name) const;
+
+  // The config's memory_mib: what a stage may hold of what grows with the
+  // corpus (see Config). Last, so the fields before it keep their offsets
+  // for plugins built before it (which only read a StageContext given them).
+  uint64_t memory_bytes = uint64_t{512} << 20;
 };
 // PREFIX/share/textmill when the running binary is PREFIX/bin/<name> and that
 // directory exists (an installed textmill), else "".

@@ -485,7 +485,7 @@ void DedupStage::ProcessDoc(Document& doc) {
     doc.text = std::move(cleaned);
   }
   if (state_ && phase_.phased()) {
-    kept_input_orders_.push_back(doc.input_order);  // published by the report task (CommitPhased)
+    kept_input_orders_.Add(doc.input_order);  // published by the report task (CommitPhased)
   } else if (state_) {
     kept_positions_.Add(static_cast<uint32_t>(doc.spool_position));  // read back from the DocTable by Commit
   }

@@ -191,7 +191,7 @@ class DedupStage : public GlobalStage {
   PhaseContext phase_;
   std::unique_ptr<BucketFileWriter> observed_, band_records_, exact_records_, line_records_;
   std::unordered_map<uint64_t, PhaseDecision> phase_decisions_;  // finalize: by input_order
-  std::vector<uint64_t> kept_input_orders_;                              // finalize: what to publish
+  RecordLog<uint64_t> kept_input_orders_;                              // finalize: what to publish
 
   // Decide / Process.
   std::vector<Decision> decisions_;

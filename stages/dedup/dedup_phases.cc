@@ -35,6 +35,8 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <memory>
 
 #include "pipeline/errors.h"
 #include "pipeline/util/atomic_file.h"
@@ -155,58 +157,110 @@ void DedupStage::FinishSigned() {
 
 void DedupStage::Flush() {
   if (phase_.step == PhaseStep::kApply && state_) {
-    WriteRecords(PhaseFile("kept-r" + std::to_string(phase_.rank) + ".bin"), kept_input_orders_);
+    StreamedFile kept(PhaseFile("kept-r" + std::to_string(phase_.rank) + ".bin"));
+    kept_input_orders_.ForEach([&kept](uint64_t input_order) { kept.Write(&input_order, sizeof input_order); });
+    kept.Commit();
   }
 }
 
-// The report task publishes what the finalize tasks kept, in input order as a
-// single-machine run would, with this run's line counts, in one commit.
-void DedupStage::CommitPhased(int64_t run_id) {
-  struct Ref {
-    uint64_t input_order;
-    int rank;
-    uint32_t spool_position;
-  };
-  std::vector<Ref> refs;
-  std::vector<std::vector<MetaRecord>> meta(static_cast<size_t>(phase_.count));
-  std::vector<std::vector<std::string>> ids(static_cast<size_t>(phase_.count));
-  std::vector<std::vector<uint32_t>> band_keys(static_cast<size_t>(phase_.count));
-  for (int r = 0; r < phase_.count; ++r) {
-    const auto rank = static_cast<size_t>(r);
-    const std::vector<uint64_t> kept = ReadRecords<uint64_t>(Numbered(PhaseFile("kept"), 'r', r));
-    meta[rank] = ReadRecords<MetaRecord>(Numbered(PhaseFile("meta"), 'r', r));
-    band_keys[rank] = ReadRecords<uint32_t>(Numbered(PhaseFile("bandkeys"), 'r', r));
-    const std::string bytes = ReadBytes(Numbered(PhaseFile("ids"), 'r', r));
-    std::string_view in(bytes);
-    std::string_view id;
-    while (NextString(in, id)) ids[rank].emplace_back(id);
-    // Both in input order: the spool's order is the slice's.
-    size_t k = 0;
-    for (uint32_t ord = 0; ord < meta[rank].size() && k < kept.size(); ++ord) {
-      if (meta[rank][ord].input_order == kept[k]) {
-        refs.push_back({kept[k], r, ord});
-        ++k;
-      }
+namespace {
+
+// One input slice's files read in spool order, in step: the kept input orders
+// (kept-rR, ascending) and, per spooled document, its meta record, band keys
+// and id. The report task merges the slices by input order, so it holds a
+// read buffer per slice, not the corpus.
+class SliceReader {
+ public:
+  SliceReader(const std::function<std::string(const std::string&)>& file, int rank, int bands)
+      : rank_(rank), bands_(static_cast<size_t>(bands)) {
+    for (const char* stem : {"kept", "meta", "bandkeys", "ids"}) {
+      const std::string path = file(Numbered(stem, 'r', rank));
+      files_.push_back(std::fopen(path.c_str(), "rb"));
+      if (!files_.back()) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
     }
-    if (k != kept.size() || ids[rank].size() != meta[rank].size()) {
-      throw RuntimeError("dedup report: the files of slice " + std::to_string(r) + " do not agree (sign and finalize of different runs?)");
+    band_keys_.resize(bands_);
+    NextKept();
+  }
+  ~SliceReader() {
+    for (std::FILE* f : files_) {
+      if (f) std::fclose(f);
     }
   }
-  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.input_order < b.input_order; });
+  SliceReader(const SliceReader&) = delete;
+  SliceReader& operator=(const SliceReader&) = delete;
+
+  bool done() const { return done_; }
+  uint64_t input_order() const { return kept_; }
+  int rank() const { return rank_; }
+  // Reads up to the kept document and fills `doc` but its signature; the
+  // position of the document in the slice's spool goes to `position`.
+  void Read(PublishedDoc& doc, uint32_t& position) {
+    MetaRecord meta{};
+    do {
+      uint32_t length = 0;
+      if (std::fread(&meta, sizeof meta, 1, files_[1]) != 1 ||
+          std::fread(band_keys_.data(), sizeof(uint32_t), bands_, files_[2]) != bands_ ||
+          std::fread(&length, sizeof length, 1, files_[3]) != 1) {
+        throw RuntimeError("dedup report: the files of slice " + std::to_string(rank_) +
+                           " do not agree (sign and finalize of different runs?)");
+      }
+      id_.resize(length);
+      if (length > 0 && std::fread(id_.data(), 1, length, files_[3]) != length) {
+        throw RuntimeError("dedup report: ids-r" + std::to_string(rank_) + " is truncated");
+      }
+      position = next_position_++;
+    } while (meta.input_order != kept_);
+    doc.id = id_;
+    doc.exact = ExactKey{meta.high, meta.low};
+    doc.band_keys.clear();
+    if (meta.has_shingles) doc.band_keys = band_keys_;
+    NextKept();
+  }
+
+ private:
+  void NextKept() { done_ = std::fread(&kept_, sizeof kept_, 1, files_[0]) != 1; }
+
+  int rank_;
+  size_t bands_;
+  std::vector<std::FILE*> files_;  // kept, meta, bandkeys, ids
+  std::vector<uint32_t> band_keys_;
+  std::string id_;
+  uint64_t kept_ = 0;
+  bool done_ = false;
+  uint32_t next_position_ = 0;
+};
+
+}  // namespace
+
+// The report task publishes what the finalize tasks kept, in input order as a
+// single-machine run would, with this run's line counts, in one commit: the
+// slices' files are merged by input order as the commit reads them.
+void DedupStage::CommitPhased(int64_t run_id) {
+  std::vector<std::unique_ptr<SliceReader>> slices;
+  uint64_t count = 0;
+  for (int r = 0; r < phase_.count; ++r) {
+    const std::string kept = Numbered(PhaseFile("kept"), 'r', r);
+    std::error_code ec;
+    const auto bytes = fs::file_size(kept, ec);
+    if (ec || bytes % sizeof(uint64_t) != 0) throw RuntimeError("dedup report: cannot read " + kept);
+    count += bytes / sizeof(uint64_t);
+    slices.push_back(std::make_unique<SliceReader>([this](const std::string& name) { return PhaseFile(name); }, r,
+                                                   options_.bands));
+  }
   SignatureFiles signatures(PhaseFile("sig"), phase_.count, options_.num_perm);
+  uint64_t next = 0;
   const auto doc = [&](uint64_t i, PublishedDoc& out) {
-    const Ref& ref = refs[i];
-    const auto rank = static_cast<size_t>(ref.rank);
-    const MetaRecord& m = meta[rank][ref.spool_position];
-    out.id = ids[rank][ref.spool_position];
-    out.exact = ExactKey{m.high, m.low};
-    const uint32_t* sig = signatures.Get(static_cast<uint32_t>(ref.rank), ref.spool_position);
-    out.signature.assign(sig, sig + options_.num_perm);
-    out.band_keys.clear();
-    if (m.has_shingles) {
-      const uint32_t* bands = band_keys[rank].data() + static_cast<size_t>(ref.spool_position) * static_cast<size_t>(options_.bands);
-      out.band_keys.assign(bands, bands + options_.bands);
+    if (i != next++) throw RuntimeError("dedup report: documents read out of order");
+    SliceReader* first = nullptr;
+    for (const auto& slice : slices) {
+      if (!slice->done() && (!first || slice->input_order() < first->input_order())) first = slice.get();
     }
+    if (!first) throw RuntimeError("dedup report: fewer kept documents than the kept files hold");
+    uint32_t position = 0;
+    const int rank = first->rank();
+    first->Read(out, position);
+    const uint32_t* sig = signatures.Get(static_cast<uint32_t>(rank), position);
+    out.signature.assign(sig, sig + options_.num_perm);
   };
   // The count files of the hash ranges, streamed (counts of one key add up).
   const auto counts = [this](const DedupState::CountFn& fn) {
@@ -217,7 +271,7 @@ void DedupStage::CommitPhased(int64_t run_id) {
       }
     }
   };
-  state_->Commit(refs.size(), doc, counts, run_id, options_.memory_bytes / 4);
+  state_->Commit(count, doc, counts, run_id, options_.memory_bytes / 4);
   spdlog::info("dedup: state {}: {} documents published in all", options_.state_dir, state_->published());
 }
 

@@ -237,9 +237,16 @@ void DedupState::Commit(uint64_t count, const DocFn& doc, const CountSource& cou
       MDB_val sk = Val(ok), sv = Val(value);
       Check(mdb_put(txn, sigs_, &sk, &sv, MDB_APPEND), "write signature");
     }
+    const size_t sig_bytes = d.signature.size() * sizeof(uint32_t);
     exact_order.Merge([&](const ExactEntry& e) {
-      doc(e.index, d);
-      MDB_val ek = Val(&d.exact, sizeof d.exact), ev = Val(d.id);
+      // The id is the tail of the signature record just written.
+      const std::string ok = OrdinalKey(static_cast<uint32_t>(published_ + e.index));
+      MDB_val sk = Val(ok), sv;
+      Check(mdb_get(txn, sigs_, &sk, &sv), "read back a signature");
+      if (sv.mv_size < sig_bytes) throw RuntimeError("dedup index: a signature record is short");
+      const ExactKey key{__builtin_bswap64(e.high_be), __builtin_bswap64(e.low_be)};
+      MDB_val ek = Val(&key, sizeof key);
+      MDB_val ev = Val(static_cast<const char*>(sv.mv_data) + sig_bytes, sv.mv_size - sig_bytes);
       const int erc = mdb_put(txn, exact_, &ek, &ev, MDB_NOOVERWRITE);
       if (erc != MDB_SUCCESS && erc != MDB_KEYEXIST) Check(erc, "write exact key");
     });

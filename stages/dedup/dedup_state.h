@@ -58,7 +58,7 @@ class DedupState {
   uint64_t runs() const { return runs_; }
 
   // Adds `count` documents (ordinals published()..; doc(i, out) fills the
-  // i-th) and this run's line counts (counts(fn) calls fn(key, count) for
+  // i-th, called once for each i in ascending order) and this run's line counts (counts(fn) calls fn(key, count) for
   // each; a key given twice adds up) in one atomic commit. The keys are sorted
   // into LMDB's order on disk within `sort_bytes` (SortedRuns), so the commit's
   // memory does not grow with the documents. Throws RuntimeError on failure

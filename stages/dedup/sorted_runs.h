@@ -50,11 +50,13 @@ class TempFile {
   std::string dir_;
 };
 
-// A run of records written once: a TempFile and its size.
+// A run of records: a TempFile written from its start, and its size.
 class RunFile {
  public:
-  RunFile(const void* data, size_t bytes, const std::string& dir) : file_(dir), size_(bytes) {
-    file_.WriteAt(0, data, bytes);
+  explicit RunFile(const std::string& dir) : file_(dir) {}
+  void Append(const void* data, size_t bytes) {
+    file_.WriteAt(size_, data, bytes);
+    size_ += bytes;
   }
   size_t Read(uint64_t offset, void* out, size_t bytes) const { return file_.ReadAt(offset, out, bytes); }
   uint64_t size() const { return size_; }
@@ -110,6 +112,9 @@ class SortedRuns {
 
  public:
   static constexpr size_t kReadBuffer = 64 * 1024;  // bytes read from a run at a time
+  // Runs one writer keeps open before merging them into one (a second pass
+  // over the data): bounds open files and read buffers, whatever the budget.
+  static constexpr size_t kMaxRuns = 64;
 
   explicit SortedRuns(size_t budget_bytes = 64 << 20, std::string dir = "")
       : limit_(std::max<size_t>(1, budget_bytes / sizeof(Record))), dir_(std::move(dir)) {}
@@ -137,6 +142,19 @@ class SortedRuns {
       part->records_ = 0;
     }
     for (auto& tail : tails) cursors.emplace_back(std::move(tail));
+    MergeCursors(cursors, fn);
+  }
+
+  template <typename Fn>
+  void Merge(Fn fn) {
+    MergeAll({this}, fn);
+  }
+
+ private:
+  class Cursor;
+
+  template <typename Fn>
+  static void MergeCursors(std::vector<Cursor>& cursors, Fn& fn) {
     const auto later = [&cursors](size_t a, size_t b) {
       return cursors[b].Head() < cursors[a].Head() || (!(cursors[a].Head() < cursors[b].Head()) && b < a);
     };
@@ -152,12 +170,6 @@ class SortedRuns {
     }
   }
 
-  template <typename Fn>
-  void Merge(Fn fn) {
-    MergeAll({this}, fn);
-  }
-
- private:
   // Reads one run (or the sorted in-memory tail) a buffer at a time.
   class Cursor {
    public:
@@ -188,8 +200,30 @@ class SortedRuns {
 
   void Spill() {
     std::sort(buffer_.begin(), buffer_.end());
-    runs_.push_back(std::make_unique<RunFile>(buffer_.data(), buffer_.size() * sizeof(Record), dir_));
+    runs_.push_back(std::make_unique<RunFile>(dir_));
+    runs_.back()->Append(buffer_.data(), buffer_.size() * sizeof(Record));
     buffer_.clear();
+    if (runs_.size() >= kMaxRuns) Compact();
+  }
+
+  // Merges the runs into one, written a read buffer at a time.
+  void Compact() {
+    std::vector<Cursor> cursors;
+    for (auto& run : runs_) cursors.emplace_back(std::move(run));
+    runs_.clear();
+    auto merged = std::make_unique<RunFile>(dir_);
+    std::vector<Record> out;
+    out.reserve(kReadBuffer / sizeof(Record) + 1);
+    auto write = [&out, &merged](const Record& record) {
+      out.push_back(record);
+      if (out.size() * sizeof(Record) >= kReadBuffer) {
+        merged->Append(out.data(), out.size() * sizeof(Record));
+        out.clear();
+      }
+    };
+    MergeCursors(cursors, write);
+    merged->Append(out.data(), out.size() * sizeof(Record));
+    runs_.push_back(std::move(merged));
   }
 
   size_t limit_;
