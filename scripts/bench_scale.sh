@@ -5,7 +5,8 @@
 # phased run of TASKS tasks, and prints peak RSS, CPU and documents per CPU
 # second, with the ratios large/small. BASELINE=path/to/textmill also runs
 # that binary on the small corpus in the same call (throughput and memory
-# before a change, next to after).
+# before a change, next to after; BASELINE_CONFIG: its config, when it does not
+# know this one's keys, such as memory_mib).
 #   scripts/bench_scale.sh [SMALL] [LARGE] [TASKS]     (default 200000 800000 4)
 #   MEMORY_MIB=256 BASELINE=/opt/old/textmill scripts/bench_scale.sh
 # Every run: configs/default.yaml, -j 2, quality.mode=annotate (every document
@@ -63,7 +64,7 @@ for n in "$small" "$large"; do
 done
 if [ -n "${BASELINE:-}" ]; then
   rm -rf "$out/baseline-$small"
-  timed "baseline-$small" "$BASELINE" run -c "$config" -i "$(corpus "$small")" -o "$out/baseline-$small" -j 2 \
+  timed "baseline-$small" "$BASELINE" run -c "${BASELINE_CONFIG:-$config}" -i "$(corpus "$small")" -o "$out/baseline-$small" -j 2 \
     --progress none "${sets[@]}"
   base_same=no
   if cmp -s <(zstd -dcq "$out/single-$small"/part-*.zst) <(zstd -dcq "$out/baseline-$small"/part-*.zst); then

@@ -59,12 +59,12 @@ void DedupStage::BeginPhase(const PhaseContext& context) {
   const auto n = static_cast<uint32_t>(phase_.count);
   const std::string rank = std::to_string(phase_.rank);
   if (phase_.step == PhaseStep::kObserve) {
-    if (options_.lines) observed_ = std::make_unique<BucketFileWriter>(PhaseFile("observed-r" + rank + ".bin"), n, sizeof(ObservedRecord));
+    if (options_.lines) observed_ = std::make_unique<BucketFileWriter>(PhaseFile("observed-r" + rank + ".bin"), n, sizeof(ObservedRecord), BufferBytes(1));
   } else if (phase_.step == PhaseStep::kAnalyze) {
     if (options_.lines) repeated_lines_ = LoadKeyRanges(PhaseFile("first"), phase_.count);
-    if (options_.near) band_records_ = std::make_unique<BucketFileWriter>(PhaseFile("band-r" + rank + ".bin"), n, sizeof(BandRecord));
-    if (options_.exact) exact_records_ = std::make_unique<BucketFileWriter>(PhaseFile("exact-r" + rank + ".bin"), n, sizeof(ExactRecord));
-    if (options_.lines) line_records_ = std::make_unique<BucketFileWriter>(PhaseFile("lines-r" + rank + ".bin"), n, sizeof(LineRecord));
+    if (options_.near) band_records_ = std::make_unique<BucketFileWriter>(PhaseFile("band-r" + rank + ".bin"), n, sizeof(BandRecord), BufferBytes(3));
+    if (options_.exact) exact_records_ = std::make_unique<BucketFileWriter>(PhaseFile("exact-r" + rank + ".bin"), n, sizeof(ExactRecord), BufferBytes(3));
+    if (options_.lines) line_records_ = std::make_unique<BucketFileWriter>(PhaseFile("lines-r" + rank + ".bin"), n, sizeof(LineRecord), BufferBytes(3));
   } else if (phase_.step == PhaseStep::kApply) {
     if (options_.lines) {
       repeated_lines_ = LoadKeyRanges(PhaseFile("final"), phase_.count);

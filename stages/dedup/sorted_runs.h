@@ -120,6 +120,10 @@ class SortedRuns {
       : limit_(std::max<size_t>(1, budget_bytes / sizeof(Record))), dir_(std::move(dir)) {}
 
   void Add(const Record& record) {
+    // The whole budget at once: growing by doubling would copy the buffer
+    // and hold both copies (1.5x the budget) at its last step. Pages not yet
+    // written are not resident.
+    if (buffer_.capacity() == 0) buffer_.reserve(limit_);
     if (buffer_.size() >= limit_) Spill();
     buffer_.push_back(record);
     ++records_;
