@@ -221,15 +221,20 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
 Json DedupStage::LinesPhase(const PhaseContext& context) const {
   SortedRuns<LineRecord> records(BufferBytes(1));
   if (options_.lines) {
-    std::unordered_map<uint64_t, uint64_t> cluster_of;  // the documents in clusters: duplicates and their keepers
-    for (const ClusterRecord& c : ReadRecords<ClusterRecord>(PhaseFile("clusters.bin")))
-      cluster_of[c.input_order] = c.cluster;
+    // The documents in clusters (duplicates and their keepers), sorted by
+    // input order as merge writes them: 16 bytes each, searched, not hashed.
+    const std::vector<ClusterRecord> clusters = ReadRecords<ClusterRecord>(PhaseFile("clusters.bin"));
+    if (!std::is_sorted(clusters.begin(), clusters.end(),
+                        [](const ClusterRecord& a, const ClusterRecord& b) { return a.input_order < b.input_order; })) {
+      throw RuntimeError(PhaseFile("clusters.bin") + ": not in input order (written by another version?)");
+    }
     // Copies of one article count once: owners are clusters, not documents.
     ForEachBucketRecord<LineRecord>(RankFiles(PhaseFile("lines"), context.count), static_cast<uint32_t>(context.rank),
                                     static_cast<uint32_t>(context.count), [&](LineRecord r) {
-                                      if (const auto it = cluster_of.find(r.input_order); it != cluster_of.end()) {
-                                        r.input_order = it->second;
-                                      }
+                                      const auto it = std::lower_bound(
+                                          clusters.begin(), clusters.end(), r.input_order,
+                                          [](const ClusterRecord& c, uint64_t order) { return c.input_order < order; });
+                                      if (it != clusters.end() && it->input_order == r.input_order) r.input_order = it->cluster;
                                       if (r.input_order != kNotCounted) records.Add(r);
                                     });
   }
