@@ -181,6 +181,7 @@ Config LoadConfigText(const std::string& yaml, const std::string& path, const st
   root.Get("inputs", config.inputs);
   root.Get("threads", config.threads, 0, 1024);
   root.Get("batch_size", config.batch_size, 1, 100000);
+  root.Get("memory_mib", config.memory_mib, 16, 1 << 20);
   root.Get("models_dir", config.models_dir);
   root.Get("plugins", config.plugins);
   ReadOutput(root.Child("output"), config.output);
@@ -194,6 +195,7 @@ std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config) {
   StageContext context;
   context.models_dir = config.models_dir;
   context.state_dir = config.state_dir;
+  context.memory_bytes = static_cast<uint64_t>(config.memory_mib) << 20;
   context.config_dir = std::filesystem::path(config.path).parent_path().string();
   if (context.config_dir.empty()) context.config_dir = ".";
   LoadPlugins(config.plugins, Registry::Global());

@@ -64,6 +64,10 @@ struct Config {
   OutputOptions output;
   int threads = 0;  // 0 = all cores
   int batch_size = 256;
+  // What a process may hold of what grows with the corpus (a global stage's
+  // keys, sort buffers): the rest is spilled to temporary files as sorted
+  // runs. Models, dictionaries and batches in flight come on top.
+  int memory_mib = 512;
   std::string models_dir = "models";
   // Shared libraries adding stages (pipeline/plugin_api.h), relative to the
   // config file's directory; loaded by BuildStages before any stage is built.

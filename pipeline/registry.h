@@ -4,6 +4,7 @@
 // self-registration in a static library is dropped by the linker.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,6 +32,11 @@ struct StageContext {
   // A model file named in the config: a bare file name is looked up in
   // models_dir, a path as given; then resolved as ResolvePath does.
   std::string ResolveModelPath(const std::string& name) const;
+
+  // The config's memory_mib: what a stage may hold of what grows with the
+  // corpus (see Config). Last, so the fields before it keep their offsets
+  // for plugins built before it (which only read a StageContext given them).
+  uint64_t memory_bytes = uint64_t{512} << 20;
 };
 // PREFIX/share/textmill when the running binary is PREFIX/bin/<name> and that
 // directory exists (an installed textmill), else "".

@@ -268,6 +268,7 @@ std::string ConfigHash(const Config& config) {
   YAML::Node tree = YAML::Clone(config.tree);
   tree.remove("inputs");
   tree.remove("threads");
+  tree.remove("memory_mib");  // how much is spilled to disk, never what is written
   if (tree["output"] && tree["output"].IsMap()) tree["output"].remove("dir");
   YAML::Emitter emitter;
   emitter << tree;

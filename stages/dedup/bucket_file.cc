@@ -1,5 +1,7 @@
 #include "stages/dedup/bucket_file.h"
 
+#include <algorithm>
+
 #include <cerrno>
 
 #include "pipeline/util/io_error.h"
@@ -84,8 +86,10 @@ void BucketFileWriter::Close() {
   closed_ = true;
 }
 
-void ReadBucket(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets, size_t record_size,
-                std::vector<char>& out) {
+void ReadBucketChunks(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets, size_t record_size,
+                      const std::function<void(const char* data, size_t bytes)>& chunk, size_t chunk_bytes) {
+  chunk_bytes = std::max(record_size, chunk_bytes / record_size * record_size);
+  std::vector<char> buffer(chunk_bytes);
   for (const std::string& path : paths) {
     const std::string index = ReadWholeFile(IndexPath(path));
     const size_t header = sizeof kIndexMagic + 2 * sizeof(uint64_t);
@@ -102,17 +106,56 @@ void ReadBucket(const std::vector<std::string>& paths, uint32_t bucket, uint32_t
     for (size_t run = 0; run < runs; ++run) {
       uint64_t range[2];
       std::memcpy(range, index.data() + header + (run * (buckets + 1) + bucket) * 8, sizeof range);
-      const uint64_t bytes = range[1] - range[0];
-      if (bytes == 0) continue;
-      const size_t at = out.size();
-      out.resize(at + bytes);
-      if (fseeko(data, static_cast<off_t>(range[0]), SEEK_SET) != 0 || std::fread(out.data() + at, 1, bytes, data) != bytes) {
+      if (range[1] > range[0] && fseeko(data, static_cast<off_t>(range[0]), SEEK_SET) != 0) {
         std::fclose(data);
         throw RuntimeError(path + ": truncated bucket file");
+      }
+      for (uint64_t left = range[1] - range[0]; left > 0;) {
+        const size_t bytes = static_cast<size_t>(std::min<uint64_t>(left, chunk_bytes));
+        if (std::fread(buffer.data(), 1, bytes, data) != bytes) {
+          std::fclose(data);
+          throw RuntimeError(path + ": truncated bucket file");
+        }
+        chunk(buffer.data(), bytes);
+        left -= bytes;
       }
     }
     std::fclose(data);
   }
+}
+
+void ReadBucket(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets, size_t record_size,
+                std::vector<char>& out) {
+  ReadBucketChunks(paths, bucket, buckets, record_size,
+                   [&out](const char* data, size_t bytes) { out.insert(out.end(), data, data + bytes); });
+}
+
+StreamedFile::StreamedFile(std::string path) : path_(std::move(path)), temp_(TempPathFor(path_)) {
+  file_ = std::fopen(temp_.c_str(), "wb");
+  if (!file_) throw RuntimeError(WriteError(temp_, errno));
+}
+
+StreamedFile::~StreamedFile() {
+  if (file_) {
+    std::fclose(file_);
+    std::remove(temp_.c_str());
+  }
+}
+
+void StreamedFile::Write(const void* data, size_t bytes) {
+  if (bytes > 0 && std::fwrite(data, 1, bytes, file_) != bytes) throw RuntimeError(WriteError(temp_, errno));
+}
+
+void StreamedFile::Commit() {
+  const bool ok = std::fflush(file_) == 0;
+  const int err = errno;
+  std::fclose(file_);
+  file_ = nullptr;
+  if (!ok) {
+    std::remove(temp_.c_str());
+    throw RuntimeError(WriteError(temp_, err));
+  }
+  CommitTempFile(temp_, path_);
 }
 
 void WriteRecordFile(const std::string& path, const void* data, size_t bytes) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -63,6 +64,22 @@ class BucketFileWriter {
 void ReadBucket(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets, size_t record_size,
                 std::vector<char>& out);
 
+// The same, a chunk of at most `chunk_bytes` at a time (whole records): a
+// range task streams its records into a sort within its memory budget.
+void ReadBucketChunks(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets, size_t record_size,
+                      const std::function<void(const char* data, size_t bytes)>& chunk, size_t chunk_bytes = 1 << 20);
+
+template <typename Record, typename Fn>
+void ForEachBucketRecord(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets, Fn fn) {
+  ReadBucketChunks(paths, bucket, buckets, sizeof(Record), [&fn](const char* data, size_t bytes) {
+    for (size_t at = 0; at + sizeof(Record) <= bytes; at += sizeof(Record)) {
+      Record record;
+      std::memcpy(&record, data + at, sizeof record);
+      fn(record);
+    }
+  });
+}
+
 template <typename Record>
 std::vector<Record> ReadBucketRecords(const std::vector<std::string>& paths, uint32_t bucket, uint32_t buckets) {
   std::vector<char> bytes;
@@ -71,6 +88,23 @@ std::vector<Record> ReadBucketRecords(const std::vector<std::string>& paths, uin
   if (!out.empty()) std::memcpy(out.data(), bytes.data(), out.size() * sizeof(Record));
   return out;
 }
+
+// A file written a record at a time to its temp name, then committed (fsync,
+// rename) by Commit(); dropped, temp file and all, if never committed. For a
+// task's outputs as big as its slice or range. Throws RuntimeError.
+class StreamedFile {
+ public:
+  explicit StreamedFile(std::string path);
+  ~StreamedFile();
+  StreamedFile(const StreamedFile&) = delete;
+  StreamedFile& operator=(const StreamedFile&) = delete;
+  void Write(const void* data, size_t bytes);
+  void Commit();
+
+ private:
+  std::string path_, temp_;
+  std::FILE* file_ = nullptr;
+};
 
 // Whole files of records (small per-task outputs), written atomically.
 void WriteRecordFile(const std::string& path, const void* data, size_t bytes);

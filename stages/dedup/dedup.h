@@ -30,6 +30,14 @@
 // Rejects: duplicate_exact, duplicate_near, boilerplate_only.
 // Thread safety: Observe and Analyze run in parallel (per-thread counters,
 // per spool position slots); Decide and Process run on one thread.
+//
+// Memory (single machine): what grows with the documents is on disk, within
+// the config's memory_mib: the (line key, text) pairs of pass 1 and the
+// (line key, cluster) pairs of pass 3 are sorted in runs (SortedRuns), the
+// keys and signatures of pass 2 are in a DocTable. In memory per document:
+// the union-find parent and a shingles flag while deciding (5 bytes), and a
+// record per duplicate. Heap maps of line keys were ~1.9 KB a document
+// (scripts/bench_scale.sh, issue 17).
 #pragma once
 
 #include <memory>
@@ -41,14 +49,16 @@
 
 #include <tbb/concurrent_unordered_set.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/task_arena.h>
 
 #include "pipeline/counters.h"
 #include "stages/dedup/bucket_file.h"
 #include "pipeline/registry.h"
-#include "stages/dedup/temp_mapping.h"
 #include "pipeline/stage.h"
 #include "stages/dedup/dedup_state.h"
+#include "stages/dedup/doc_table.h"
 #include "stages/dedup/minhash.h"
+#include "stages/dedup/sorted_runs.h"
 
 namespace textmill {
 
@@ -73,6 +83,7 @@ struct DedupOptions {
   double threshold = 0.5;   // estimated Jaccard that confirms a near duplicate
   uint64_t seed = 1;
   std::string state_dir;    // from `run --state`; empty: no cross-run index
+  uint64_t memory_bytes = uint64_t{256} << 20;  // from the config's memory_mib: the sort buffers' budget
 
   static DedupOptions Parse(OptionReader& reader);
   std::string ParamsString() const;  // what must match a stored index
@@ -104,16 +115,44 @@ class DedupStage : public GlobalStage {
                                   std::vector<uint64_t>* line_keys = nullptr) const;
 
  private:
+  // A dropped document of a single-machine run (one per duplicate, sorted by position).
   struct Decision {
-    int32_t keeper = -1;          // in-run keeper spool position, or -1
-    std::string published_id;     // set when a published copy wins
-    bool exact = false;           // exact copy (else near)
+    uint32_t position = 0;   // spool position of the dropped copy
+    bool exact = false;      // exact copy (else near)
+    bool published = false;  // the kept copy was published by an earlier run
+    std::string dup_of;      // the kept copy's id
   };
-  const uint32_t* Sig(uint64_t position) const { return signatures_ + position * static_cast<uint64_t>(options_.num_perm); }
-  void MatchPublished(std::vector<std::string>& published_match, std::vector<uint8_t>& published_exact);
-  void ClusterRun(std::vector<int32_t>& parent);
-  void CountClusterLines(const std::vector<uint32_t>& members);
-  void FinalRepeatedLines();
+  // Sort records (SortedRuns): a total order, so any budget gives the same sequence.
+  struct ObservedLine {  // pass 1: a line key and the text it is in
+    uint64_t key, text_hash;
+    auto operator<=>(const ObservedLine&) const = default;
+  };
+  struct LineOwner {  // pass 2: a line key and its document (a spool position)
+    uint64_t key;
+    uint32_t position;
+  };
+  struct ClusterLine {  // pass 3: a line key (byte-swapped: LMDB's key order) and its cluster
+    uint64_t key_be;
+    uint32_t root;
+    auto operator<=>(const ClusterLine&) const = default;
+  };
+  struct LineCount {
+    uint64_t key;
+    uint32_t count;
+  };
+  // Published-copy matches of this run's documents, by position.
+  struct PublishedMatch {
+    uint32_t position;
+    bool exact;
+    std::string id;
+  };
+  size_t BufferBytes(int parts) const;
+  std::vector<PublishedMatch> MatchPublished(const std::vector<uint8_t>* has_shingles = nullptr);
+  void ClusterRun(std::vector<int32_t>& parent, std::vector<uint8_t>& has_shingles);
+  void DecideClusters(std::vector<int32_t>& parent, const std::vector<PublishedMatch>& published,
+                      std::vector<uint8_t>& published_cluster);
+  void CountClusterLines(std::vector<int32_t>& parent, const std::vector<uint8_t>& published_cluster);
+  void AddFinalLine(uint64_t key, uint32_t count);
 
   // Phased runs: what each phase writes and reads (dedup_phases.cc).
   struct PhaseDecision {
@@ -123,7 +162,7 @@ class DedupStage : public GlobalStage {
   };
   std::string PhaseFile(const std::string& name) const;
   void WriteObserved(uint64_t text_hash, const std::vector<uint64_t>& line_keys);
-  void WriteSigned(const Document& doc);
+  void WriteSigned(const Document& doc, const DocKeys& keys, const std::vector<uint64_t>& line_keys);
   void FinishSigned();
   void CommitPhased(int64_t run_id);
   Json CountPhase(const PhaseContext& context) const;
@@ -136,36 +175,27 @@ class DedupStage : public GlobalStage {
   std::unique_ptr<DedupState> state_;
 
   // Pass 1.
-  tbb::concurrent_unordered_set<uint64_t> seen_texts_;  // exact copies count lines once
-  tbb::enumerable_thread_specific<std::unordered_map<uint64_t, uint32_t>> local_line_counts_;
-  std::unordered_map<uint64_t, uint32_t> run_line_counts_;
+  tbb::concurrent_unordered_set<uint64_t> seen_texts_;  // phased: exact copies count lines once
+  tbb::enumerable_thread_specific<std::unique_ptr<SortedRuns<ObservedLine>>> observed_lines_;
   std::unordered_set<uint64_t> repeated_lines_;  // first cut (pass 2), then final (pass 3)
   std::unordered_set<uint64_t> weak_lines_;      // final: removed only next to removed lines
-  std::unordered_map<uint64_t, uint32_t> cluster_line_counts_;  // this run's, saved to the state
+  std::unordered_map<uint64_t, uint32_t> cluster_line_counts_;  // phased report: this run's counts
+  RecordLog<LineCount> run_line_counts_;  // single machine: this run's counts per cluster, for the state
 
-  // Pass 2, one slot per spool position.
+  // Pass 2, by spool position.
   uint64_t documents_ = 0;
-  std::vector<ExactKey> exact_;
-  // Signatures live in a file-backed mapping, not the heap: 512 bytes a
-  // document is most of the index, and page cache can be written out.
-  TempMapping signature_store_;
-  uint32_t* signatures_ = nullptr;
-  std::vector<uint32_t> band_keys_;
-  std::vector<uint64_t> dates_;
-  std::vector<uint64_t> input_orders_;  // Document::input_order
-  std::vector<std::string> ids_;
-  std::vector<uint8_t> has_shingles_;
-  std::vector<std::vector<uint64_t>> line_keys_;  // distinct line keys of each document
+  std::unique_ptr<DocTable> docs_;
+  tbb::enumerable_thread_specific<std::unique_ptr<RecordLog<LineOwner>>> line_owners_;
 
   // Phased runs: empty phase = a single-machine run.
   PhaseContext phase_;
   std::unique_ptr<BucketFileWriter> observed_, band_records_, exact_records_, line_records_;
   std::unordered_map<uint64_t, PhaseDecision> phase_decisions_;  // finalize: by input_order
-  std::vector<uint64_t> kept_input_orders_;                              // finalize: what to publish
+  RecordLog<uint64_t> kept_input_orders_;                              // finalize: what to publish
 
   // Decide / Process.
   std::vector<Decision> decisions_;
-  std::vector<PublishedDoc> to_publish_;
+  RecordLog<uint32_t> kept_positions_;  // with --state: what Commit publishes, in input order
   mutable Counters counters_;
 };
 

@@ -32,11 +32,15 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <memory>
 
 #include "pipeline/errors.h"
 #include "pipeline/util/atomic_file.h"
+#include "pipeline/util/io_error.h"
 #include "stages/dedup/dedup.h"
 #include "stages/dedup/dedup_keys.h"
 #include "stages/dedup/phase_records.h"
@@ -55,12 +59,12 @@ void DedupStage::BeginPhase(const PhaseContext& context) {
   const auto n = static_cast<uint32_t>(phase_.count);
   const std::string rank = std::to_string(phase_.rank);
   if (phase_.step == PhaseStep::kObserve) {
-    if (options_.lines) observed_ = std::make_unique<BucketFileWriter>(PhaseFile("observed-r" + rank + ".bin"), n, sizeof(ObservedRecord));
+    if (options_.lines) observed_ = std::make_unique<BucketFileWriter>(PhaseFile("observed-r" + rank + ".bin"), n, sizeof(ObservedRecord), BufferBytes(1));
   } else if (phase_.step == PhaseStep::kAnalyze) {
     if (options_.lines) repeated_lines_ = LoadKeyRanges(PhaseFile("first"), phase_.count);
-    if (options_.near) band_records_ = std::make_unique<BucketFileWriter>(PhaseFile("band-r" + rank + ".bin"), n, sizeof(BandRecord));
-    if (options_.exact) exact_records_ = std::make_unique<BucketFileWriter>(PhaseFile("exact-r" + rank + ".bin"), n, sizeof(ExactRecord));
-    if (options_.lines) line_records_ = std::make_unique<BucketFileWriter>(PhaseFile("lines-r" + rank + ".bin"), n, sizeof(LineRecord));
+    if (options_.near) band_records_ = std::make_unique<BucketFileWriter>(PhaseFile("band-r" + rank + ".bin"), n, sizeof(BandRecord), BufferBytes(3));
+    if (options_.exact) exact_records_ = std::make_unique<BucketFileWriter>(PhaseFile("exact-r" + rank + ".bin"), n, sizeof(ExactRecord), BufferBytes(3));
+    if (options_.lines) line_records_ = std::make_unique<BucketFileWriter>(PhaseFile("lines-r" + rank + ".bin"), n, sizeof(LineRecord), BufferBytes(3));
   } else if (phase_.step == PhaseStep::kApply) {
     if (options_.lines) {
       repeated_lines_ = LoadKeyRanges(PhaseFile("final"), phase_.count);
@@ -87,30 +91,29 @@ void DedupStage::WriteObserved(uint64_t text_hash, const std::vector<uint64_t>& 
   observed_->Add(buckets.data(), records.data(), records.size());
 }
 
-void DedupStage::WriteSigned(const Document& doc) {
+void DedupStage::WriteSigned(const Document& doc, const DocKeys& keys, const std::vector<uint64_t>& line_keys) {
   const uint64_t ord = doc.spool_position, input_order = doc.input_order;
   const auto n = static_cast<uint32_t>(phase_.count);
   if (line_records_) {
     std::vector<LineRecord> records;
     std::vector<uint32_t> buckets;
-    for (const uint64_t key : line_keys_[ord]) {
+    for (const uint64_t key : line_keys) {
       records.push_back({key, input_order});
       buckets.push_back(BucketOf(key, n));
     }
     line_records_->Add(buckets.data(), records.data(), records.size());
-    std::vector<uint64_t>().swap(line_keys_[ord]);  // the lines phase counts them, not this process
   }
   if (exact_records_) {
-    const ExactRecord record{exact_[ord].high, exact_[ord].low, input_order};
+    const ExactRecord record{keys.exact.high, keys.exact.low, input_order};
     const uint32_t bucket = BucketOf(record.high, n);
     exact_records_->Add(&bucket, &record, 1);
   }
   if (band_records_) {
     std::vector<BandRecord> records;
     std::vector<uint32_t> buckets;
-    const uint32_t flag = has_shingles_[ord] ? kHasShingles : 0;
+    const uint32_t flag = keys.has_shingles ? kHasShingles : 0;
     for (int b = 0; b < options_.bands; ++b) {
-      const uint32_t key = band_keys_[ord * static_cast<uint64_t>(options_.bands) + static_cast<uint64_t>(b)];
+      const uint32_t key = keys.band_keys[static_cast<size_t>(b)];
       records.push_back({static_cast<uint32_t>(b) | flag, key, input_order, static_cast<uint32_t>(phase_.rank), static_cast<uint32_t>(ord)});
       buckets.push_back(BucketOf(Mix64((uint64_t{static_cast<uint32_t>(b)} << 32) | key), n));
     }
@@ -118,28 +121,35 @@ void DedupStage::WriteSigned(const Document& doc) {
   }
 }
 
+// The sign task's per-document files, from the DocTable in spool order.
 void DedupStage::FinishSigned() {
   const std::string rank = std::to_string(phase_.rank);
-  WriteRecordFile(PhaseFile("sig-r" + rank + ".bin"), signatures_, signature_store_.size());
-  std::vector<MetaRecord> meta(documents_);
-  std::string ids;
+  StreamedFile sigs(PhaseFile("sig-r" + rank + ".bin")), meta(PhaseFile("meta-r" + rank + ".bin")),
+      bands(PhaseFile("bandkeys-r" + rank + ".bin")), ids(PhaseFile("ids-r" + rank + ".bin"));
+  std::vector<uint64_t> input_orders(documents_);  // 8 bytes a document: the published matches name them
+  DocKeys keys;
+  std::string id;
   for (uint64_t ord = 0; ord < documents_; ++ord) {
-    meta[ord] = {input_orders_[ord], dates_[ord], exact_[ord].high, exact_[ord].low, has_shingles_[ord]};
-    AppendString(ids, ids_[ord]);
+    docs_->Get(ord, keys, true);
+    input_orders[ord] = keys.input_order;
+    const MetaRecord record{keys.input_order, keys.date, keys.exact.high, keys.exact.low, keys.has_shingles};
+    meta.Write(&record, sizeof record);
+    bands.Write(keys.band_keys.data(), keys.band_keys.size() * sizeof(uint32_t));
+    sigs.Write(keys.signature.data(), keys.signature.size() * sizeof(uint32_t));
+    id.clear();
+    AppendString(id, keys.id);
+    ids.Write(id.data(), id.size());
   }
-  WriteRecords(PhaseFile("meta-r" + rank + ".bin"), meta);
-  WriteRecords(PhaseFile("bandkeys-r" + rank + ".bin"), band_keys_);
+  sigs.Commit();
+  meta.Commit();
+  bands.Commit();
   // Copies of documents published by earlier runs (the index is only read).
-  std::vector<std::string> published_match(documents_);
-  std::vector<uint8_t> published_exact(documents_, 0);
-  MatchPublished(published_match, published_exact);
   std::string published;
-  for (uint64_t ord = 0; ord < documents_; ++ord) {
-    if (published_match[ord].empty()) continue;
-    AppendTagged(published, input_orders_[ord], published_exact[ord], published_match[ord]);
+  for (const PublishedMatch& match : MatchPublished()) {
+    AppendTagged(published, input_orders[match.position], match.exact, match.id);
   }
   WriteFileAtomic(PhaseFile("published-r" + rank + ".bin"), published);
-  WriteFileAtomic(PhaseFile("ids-r" + rank + ".bin"), ids);
+  ids.Commit();
   for (auto* writer : {band_records_.get(), exact_records_.get(), line_records_.get()}) {
     if (writer) writer->Close();
   }
@@ -147,70 +157,121 @@ void DedupStage::FinishSigned() {
 
 void DedupStage::Flush() {
   if (phase_.step == PhaseStep::kApply && state_) {
-    WriteRecords(PhaseFile("kept-r" + std::to_string(phase_.rank) + ".bin"), kept_input_orders_);
+    StreamedFile kept(PhaseFile("kept-r" + std::to_string(phase_.rank) + ".bin"));
+    kept_input_orders_.ForEach([&kept](uint64_t input_order) { kept.Write(&input_order, sizeof input_order); });
+    kept.Commit();
   }
 }
 
-// The report task publishes what the finalize tasks kept, in input order as a
-// single-machine run would, with this run's line counts, in one commit.
-void DedupStage::CommitPhased(int64_t run_id) {
-  struct Ref {
-    uint64_t input_order;
-    int rank;
-    uint32_t spool_position;
-  };
-  std::vector<Ref> refs;
-  std::vector<std::vector<MetaRecord>> meta(static_cast<size_t>(phase_.count));
-  std::vector<std::vector<std::string>> ids(static_cast<size_t>(phase_.count));
-  std::vector<std::vector<uint32_t>> band_keys(static_cast<size_t>(phase_.count));
-  for (int r = 0; r < phase_.count; ++r) {
-    const auto rank = static_cast<size_t>(r);
-    const std::vector<uint64_t> kept = ReadRecords<uint64_t>(Numbered(PhaseFile("kept"), 'r', r));
-    meta[rank] = ReadRecords<MetaRecord>(Numbered(PhaseFile("meta"), 'r', r));
-    band_keys[rank] = ReadRecords<uint32_t>(Numbered(PhaseFile("bandkeys"), 'r', r));
-    const std::string bytes = ReadBytes(Numbered(PhaseFile("ids"), 'r', r));
-    std::string_view in(bytes);
-    std::string_view id;
-    while (NextString(in, id)) ids[rank].emplace_back(id);
-    // Both in input order: the spool's order is the slice's.
-    size_t k = 0;
-    for (uint32_t ord = 0; ord < meta[rank].size() && k < kept.size(); ++ord) {
-      if (meta[rank][ord].input_order == kept[k]) {
-        refs.push_back({kept[k], r, ord});
-        ++k;
+namespace {
+
+// One input slice's files read in spool order, in step: the kept input orders
+// (kept-rR, ascending) and, per spooled document, its meta record, band keys
+// and id. The report task merges the slices by input order, so it holds a
+// read buffer per slice, not the corpus.
+class SliceReader {
+ public:
+  SliceReader(const std::function<std::string(const std::string&)>& file, int rank, int bands)
+      : rank_(rank), bands_(static_cast<size_t>(bands)) {
+    for (const char* stem : {"kept", "meta", "bandkeys", "ids"}) {
+      const std::string path = file(Numbered(stem, 'r', rank));
+      files_.push_back(std::fopen(path.c_str(), "rb"));
+      if (!files_.back()) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
+    }
+    band_keys_.resize(bands_);
+    NextKept();
+  }
+  ~SliceReader() {
+    for (std::FILE* f : files_) {
+      if (f) std::fclose(f);
+    }
+  }
+  SliceReader(const SliceReader&) = delete;
+  SliceReader& operator=(const SliceReader&) = delete;
+
+  bool done() const { return done_; }
+  uint64_t input_order() const { return kept_; }
+  int rank() const { return rank_; }
+  // Reads up to the kept document and fills `doc` but its signature; the
+  // position of the document in the slice's spool goes to `position`.
+  void Read(PublishedDoc& doc, uint32_t& position) {
+    MetaRecord meta{};
+    do {
+      uint32_t length = 0;
+      if (std::fread(&meta, sizeof meta, 1, files_[1]) != 1 ||
+          std::fread(band_keys_.data(), sizeof(uint32_t), bands_, files_[2]) != bands_ ||
+          std::fread(&length, sizeof length, 1, files_[3]) != 1) {
+        throw RuntimeError("dedup report: the files of slice " + std::to_string(rank_) +
+                           " do not agree (sign and finalize of different runs?)");
       }
-    }
-    if (k != kept.size() || ids[rank].size() != meta[rank].size()) {
-      throw RuntimeError("dedup report: the files of slice " + std::to_string(r) + " do not agree (sign and finalize of different runs?)");
-    }
+      id_.resize(length);
+      if (length > 0 && std::fread(id_.data(), 1, length, files_[3]) != length) {
+        throw RuntimeError("dedup report: ids-r" + std::to_string(rank_) + " is truncated");
+      }
+      position = next_position_++;
+    } while (meta.input_order != kept_);
+    doc.id = id_;
+    doc.exact = ExactKey{meta.high, meta.low};
+    doc.band_keys.clear();
+    if (meta.has_shingles) doc.band_keys = band_keys_;
+    NextKept();
   }
-  std::sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.input_order < b.input_order; });
+
+ private:
+  void NextKept() { done_ = std::fread(&kept_, sizeof kept_, 1, files_[0]) != 1; }
+
+  int rank_;
+  size_t bands_;
+  std::vector<std::FILE*> files_;  // kept, meta, bandkeys, ids
+  std::vector<uint32_t> band_keys_;
+  std::string id_;
+  uint64_t kept_ = 0;
+  bool done_ = false;
+  uint32_t next_position_ = 0;
+};
+
+}  // namespace
+
+// The report task publishes what the finalize tasks kept, in input order as a
+// single-machine run would, with this run's line counts, in one commit: the
+// slices' files are merged by input order as the commit reads them.
+void DedupStage::CommitPhased(int64_t run_id) {
+  std::vector<std::unique_ptr<SliceReader>> slices;
+  uint64_t count = 0;
+  for (int r = 0; r < phase_.count; ++r) {
+    const std::string kept = Numbered(PhaseFile("kept"), 'r', r);
+    std::error_code ec;
+    const auto bytes = fs::file_size(kept, ec);
+    if (ec || bytes % sizeof(uint64_t) != 0) throw RuntimeError("dedup report: cannot read " + kept);
+    count += bytes / sizeof(uint64_t);
+    slices.push_back(std::make_unique<SliceReader>([this](const std::string& name) { return PhaseFile(name); }, r,
+                                                   options_.bands));
+  }
   SignatureFiles signatures(PhaseFile("sig"), phase_.count, options_.num_perm);
-  to_publish_.clear();
-  to_publish_.reserve(refs.size());
-  for (const Ref& ref : refs) {
-    const auto rank = static_cast<size_t>(ref.rank);
-    const MetaRecord& m = meta[rank][ref.spool_position];
-    PublishedDoc doc;
-    doc.id = ids[rank][ref.spool_position];
-    doc.exact = ExactKey{m.high, m.low};
-    const uint32_t* sig = signatures.Get(static_cast<uint32_t>(ref.rank), ref.spool_position);
-    doc.signature.assign(sig, sig + options_.num_perm);
-    if (m.has_shingles) {
-      const uint32_t* bands = band_keys[rank].data() + static_cast<size_t>(ref.spool_position) * static_cast<size_t>(options_.bands);
-      doc.band_keys.assign(bands, bands + options_.bands);
+  uint64_t next = 0;
+  const auto doc = [&](uint64_t i, PublishedDoc& out) {
+    if (i != next++) throw RuntimeError("dedup report: documents read out of order");
+    SliceReader* first = nullptr;
+    for (const auto& slice : slices) {
+      if (!slice->done() && (!first || slice->input_order() < first->input_order())) first = slice.get();
     }
-    to_publish_.push_back(std::move(doc));
-  }
-  cluster_line_counts_.clear();
-  if (options_.lines) {
+    if (!first) throw RuntimeError("dedup report: fewer kept documents than the kept files hold");
+    uint32_t position = 0;
+    const int rank = first->rank();
+    first->Read(out, position);
+    const uint32_t* sig = signatures.Get(static_cast<uint32_t>(rank), position);
+    out.signature.assign(sig, sig + options_.num_perm);
+  };
+  // The count files of the hash ranges, streamed (counts of one key add up).
+  const auto counts = [this](const DedupState::CountFn& fn) {
+    if (!options_.lines) return;
     for (int b = 0; b < phase_.count; ++b) {
       for (const CountRecord& c : ReadRecords<CountRecord>(PhaseFile(Numbered("counts", 'b', b)))) {
-        cluster_line_counts_[c.line_key] += static_cast<uint32_t>(c.count);
+        fn(c.line_key, static_cast<uint32_t>(c.count));
       }
     }
-  }
-  state_->Commit(to_publish_, cluster_line_counts_, run_id);
+  };
+  state_->Commit(count, doc, counts, run_id, options_.memory_bytes / 4);
   spdlog::info("dedup: state {}: {} documents published in all", options_.state_dir, state_->published());
 }
 

@@ -31,16 +31,20 @@ std::vector<RangePhase> DedupStage::RangePhases() {
           {"lines", DocumentPass::kAnalyze, false, in_phase(&DedupStage::LinesPhase)}};
 }
 
+// A range phase's sort budget: the config's memory_mib, less what the task's
+// stages hold (see BufferBytes).
 Json DedupStage::CountPhase(const PhaseContext& context) const {
-  std::vector<LineRecord> records;  // (line key, text hash): the same shape
+  SortedRuns<LineRecord> records(BufferBytes(1));  // (line key, text hash): the same shape
   if (options_.lines) {
-    records = ReadBucketRecords<LineRecord>(RankFiles(PhaseFile("observed"), context.count),
-                                            static_cast<uint32_t>(context.rank), static_cast<uint32_t>(context.count));
+    ForEachBucketRecord<ObservedRecord>(RankFiles(PhaseFile("observed"), context.count),
+                                        static_cast<uint32_t>(context.rank), static_cast<uint32_t>(context.count),
+                                        [&records](const ObservedRecord& r) { records.Add({r.line_key, r.text_hash}); });
   }
+  const uint64_t observed = records.records();
   const std::vector<uint64_t> keys =
       KeysWithOwners(records, static_cast<uint32_t>(2 * options_.line_min_docs), state_.get());
   WriteRecords(PhaseFile(Numbered("first", 'b', context.rank)), keys);
-  return {{"observed_records", records.size()}, {"first_cut_lines", keys.size()}};
+  return {{"observed_records", observed}, {"first_cut_lines", keys.size()}};
 }
 
 Json DedupStage::PairsPhase(const PhaseContext& context) const {
@@ -49,51 +53,65 @@ Json DedupStage::PairsPhase(const PhaseContext& context) const {
   SparseUnionFind joined;  // pairs already joined in this range need no comparison
   int64_t exact_records = 0, band_records = 0, comparisons = 0;
   if (options_.exact) {
-    auto records = ReadBucketRecords<ExactRecord>(RankFiles(PhaseFile("exact"), context.count), range, ranges);
-    exact_records = static_cast<int64_t>(records.size());
-    std::sort(records.begin(), records.end(), [](const ExactRecord& a, const ExactRecord& b) {
-      return std::tie(a.high, a.low, a.input_order) < std::tie(b.high, b.low, b.input_order);
-    });
-    for (size_t i = 1; i < records.size(); ++i) {
-      if (records[i].high == records[i - 1].high && records[i].low == records[i - 1].low &&
-          joined.Union(records[i - 1].input_order, records[i].input_order)) {
-        edges.push_back({records[i - 1].input_order, records[i].input_order});
+    struct Exact {
+      uint64_t high, low, input_order;
+      auto operator<=>(const Exact&) const = default;
+    };
+    SortedRuns<Exact> records(BufferBytes(1));
+    ForEachBucketRecord<ExactRecord>(RankFiles(PhaseFile("exact"), context.count), range, ranges,
+                                     [&records](const ExactRecord& r) { records.Add({r.high, r.low, r.input_order}); });
+    exact_records = static_cast<int64_t>(records.records());
+    bool first = true;
+    Exact previous{};
+    records.Merge([&](const Exact& r) {
+      if (!first && r.high == previous.high && r.low == previous.low && joined.Union(previous.input_order, r.input_order)) {
+        edges.push_back({previous.input_order, r.input_order});
       }
-    }
+      previous = r;
+      first = false;
+    });
   }
   if (options_.near) {
-    auto records = ReadBucketRecords<BandRecord>(RankFiles(PhaseFile("band"), context.count), range, ranges);
-    band_records = static_cast<int64_t>(records.size());
-    std::sort(records.begin(), records.end(), [](const BandRecord& a, const BandRecord& b) {
-      return std::make_tuple(a.band & ~kHasShingles, a.key, a.input_order) <
-             std::make_tuple(b.band & ~kHasShingles, b.key, b.input_order);
-    });
+    // Sorted by bucket (band, key), then input order; the rest rides along.
+    struct Band {
+      uint32_t band, key;
+      uint64_t input_order;
+      uint32_t shingles, rank, spool_position;
+      auto operator<=>(const Band&) const = default;
+    };
+    SortedRuns<Band> records(BufferBytes(1));
+    ForEachBucketRecord<BandRecord>(RankFiles(PhaseFile("band"), context.count), range, ranges,
+                                    [&records](const BandRecord& r) {
+                                      records.Add({r.band & ~kHasShingles, r.key, r.input_order, r.band & kHasShingles,
+                                                   r.rank, r.spool_position});
+                                    });
+    band_records = static_cast<int64_t>(records.records());
     SignatureFiles signatures(PhaseFile("sig"), context.count, options_.num_perm);
-    size_t start = 0;
-    while (start < records.size()) {
-      size_t end = start + 1;
-      const auto same_bucket = [&](size_t k) {
-        return (records[k].band & ~kHasShingles) == (records[start].band & ~kHasShingles) &&
-               records[k].key == records[start].key;
-      };
-      while (end < records.size() && same_bucket(end)) ++end;
-      const size_t limit = std::min(end, start + kMaxComparedPerBucket);
-      for (size_t i = start; i < limit; ++i) {
-        const BandRecord& a = records[i];
-        if (!(a.band & kHasShingles)) continue;
-        for (size_t j = i + 1; j < limit; ++j) {
-          const BandRecord& c = records[j];
-          if (!(c.band & kHasShingles) || joined.Find(a.input_order) == joined.Find(c.input_order)) continue;
+    std::vector<Band> bucket;  // its first kMaxComparedPerBucket members
+    const auto compare = [&] {
+      for (size_t i = 0; i < bucket.size(); ++i) {
+        const Band& a = bucket[i];
+        if (!a.shingles) continue;
+        for (size_t j = i + 1; j < bucket.size(); ++j) {
+          const Band& c = bucket[j];
+          if (!c.shingles || joined.Find(a.input_order) == joined.Find(c.input_order)) continue;
           ++comparisons;
-          if (EstimatedJaccard(signatures.Get(a.rank, a.spool_position), signatures.Get(c.rank, c.spool_position),
+          if (EstimatedJaccard(signatures.Get(a.rank, a.spool_position, 0), signatures.Get(c.rank, c.spool_position, 1),
                                options_.num_perm) >= options_.threshold) {
             joined.Union(a.input_order, c.input_order);
             edges.push_back({a.input_order, c.input_order});
           }
         }
       }
-      start = end;
-    }
+    };
+    records.Merge([&](const Band& r) {
+      if (!bucket.empty() && (r.band != bucket.front().band || r.key != bucket.front().key)) {
+        compare();
+        bucket.clear();
+      }
+      if (bucket.size() < kMaxComparedPerBucket) bucket.push_back(r);
+    });
+    compare();
   }
   WriteRecords(PhaseFile(Numbered("edges", 'b', context.rank)), edges);
   return {{"exact_records", exact_records},
@@ -201,28 +219,36 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
 }
 
 Json DedupStage::LinesPhase(const PhaseContext& context) const {
-  std::vector<LineRecord> records;
+  SortedRuns<LineRecord> records(BufferBytes(1));
   if (options_.lines) {
-    std::unordered_map<uint64_t, uint64_t> cluster_of;
-    for (const ClusterRecord& c : ReadRecords<ClusterRecord>(PhaseFile("clusters.bin")))
-      cluster_of[c.input_order] = c.cluster;
-    records = ReadBucketRecords<LineRecord>(RankFiles(PhaseFile("lines"), context.count),
-                                            static_cast<uint32_t>(context.rank), static_cast<uint32_t>(context.count));
-    // Copies of one article count once: owners are clusters, not documents.
-    for (LineRecord& r : records) {
-      if (const auto it = cluster_of.find(r.input_order); it != cluster_of.end()) r.input_order = it->second;
+    // The documents in clusters (duplicates and their keepers), sorted by
+    // input order as merge writes them: 16 bytes each, searched, not hashed.
+    const std::vector<ClusterRecord> clusters = ReadRecords<ClusterRecord>(PhaseFile("clusters.bin"));
+    if (!std::is_sorted(clusters.begin(), clusters.end(),
+                        [](const ClusterRecord& a, const ClusterRecord& b) { return a.input_order < b.input_order; })) {
+      throw RuntimeError(PhaseFile("clusters.bin") + ": not in input order (written by another version?)");
     }
-    std::erase_if(records, [](const LineRecord& r) { return r.input_order == kNotCounted; });
+    // Copies of one article count once: owners are clusters, not documents.
+    ForEachBucketRecord<LineRecord>(RankFiles(PhaseFile("lines"), context.count), static_cast<uint32_t>(context.rank),
+                                    static_cast<uint32_t>(context.count), [&](LineRecord r) {
+                                      const auto it = std::lower_bound(
+                                          clusters.begin(), clusters.end(), r.input_order,
+                                          [](const ClusterRecord& c, uint64_t order) { return c.input_order < order; });
+                                      if (it != clusters.end() && it->input_order == r.input_order) r.input_order = it->cluster;
+                                      if (r.input_order != kNotCounted) records.Add(r);
+                                    });
   }
-  std::vector<CountRecord> counts;  // this run's counts, for the index
+  const uint64_t line_records = records.records();
+  StreamedFile counts(PhaseFile(Numbered("counts", 'b', context.rank)));  // this run's counts, for the index
   std::vector<uint64_t> weak;
   const std::vector<uint64_t> keys =
-      KeysWithOwners(records, static_cast<uint32_t>(options_.line_min_docs), state_.get(), &counts,
+      KeysWithOwners(records, static_cast<uint32_t>(options_.line_min_docs), state_.get(),
+                     [&counts](const CountRecord& c) { counts.Write(&c, sizeof c); },
                      static_cast<uint32_t>(options_.line_block_min_docs), &weak);
   WriteRecords(PhaseFile(Numbered("final", 'b', context.rank)), keys);
   WriteRecords(PhaseFile(Numbered("weak", 'b', context.rank)), weak);
-  WriteRecords(PhaseFile(Numbered("counts", 'b', context.rank)), counts);
-  return {{"line_records", records.size()}, {"repeated_lines", keys.size()}};
+  counts.Commit();
+  return {{"line_records", line_records}, {"repeated_lines", keys.size()}};
 }
 
 }  // namespace textmill

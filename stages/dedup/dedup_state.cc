@@ -11,6 +11,7 @@
 #include "pipeline/run_state.h"
 #include "pipeline/util/io_error.h"
 #include "stages/dedup/index_check.h"
+#include "stages/dedup/sorted_runs.h"
 
 namespace textmill {
 namespace {
@@ -190,56 +191,79 @@ uint32_t DedupState::LineCount(uint64_t key) const {
   return count;
 }
 
-void DedupState::Commit(const std::vector<PublishedDoc>& docs,
-                        const std::unordered_map<uint64_t, uint32_t>& line_counts, int64_t run_id) {
+void DedupState::Commit(uint64_t count, const DocFn& doc, const CountSource& counts, int64_t run_id,
+                        size_t sort_bytes) {
   EndRead();
+  // Sort records in LMDB's key order (memcmp of the key bytes: big-endian
+  // integers compare alike), with the document's index last so that equal
+  // keys keep the first copy's id.
+  struct ExactEntry {
+    uint64_t high_be, low_be, index;
+    auto operator<=>(const ExactEntry&) const = default;
+  };
+  struct BandEntry {
+    uint32_t band, key_be, ordinal;
+    auto operator<=>(const BandEntry&) const = default;
+  };
+  struct CountEntry {
+    uint64_t key_be;
+    uint32_t count;
+    auto operator<=>(const CountEntry&) const = default;
+  };
   MDB_txn* txn = nullptr;
   Check(mdb_txn_begin(env_, nullptr, 0, &txn), "begin write");
   try {
     // Each table is written in key order: a B+tree filled in order dirties
     // each leaf page once, where document order would touch (and copy, LMDB
     // being copy-on-write) a random page per key.
+    const size_t part = std::max<size_t>(size_t{1} << 20, sort_bytes / 3);
+    SortedRuns<ExactEntry> exact_order(part);
+    SortedRuns<BandEntry> band_order(part);
+    SortedRuns<CountEntry> count_order(part);
     uint64_t ordinal = published_;
-    std::vector<std::pair<ExactKey, size_t>> exact_order;  // stable: the first copy's id wins
-    std::vector<std::pair<std::string, std::string>> band_entries;
-    for (size_t i = 0; i < docs.size(); ++i) {
-      exact_order.emplace_back(docs[i].exact, i);
-      const std::string ok = OrdinalKey(static_cast<uint32_t>(published_ + i));
-      for (size_t b = 0; b < docs[i].band_keys.size(); ++b) {
-        band_entries.emplace_back(BandKey(static_cast<int>(b), docs[i].band_keys[b]), ok);
+    PublishedDoc d;
+    for (uint64_t i = 0; i < count; ++i, ++ordinal) {  // ordinals only grow: appended at the end of the tree
+      doc(i, d);
+      uint64_t high = 0, low = 0;
+      std::memcpy(&high, &d.exact, sizeof high);
+      std::memcpy(&low, reinterpret_cast<const char*>(&d.exact) + sizeof high, sizeof low);
+      exact_order.Add({__builtin_bswap64(high), __builtin_bswap64(low), i});
+      for (size_t b = 0; b < d.band_keys.size(); ++b) {
+        band_order.Add({static_cast<uint32_t>(b), __builtin_bswap32(d.band_keys[b]), static_cast<uint32_t>(ordinal)});
       }
-    }
-    const auto key_bytes_less = [](const std::pair<ExactKey, size_t>& a, const std::pair<ExactKey, size_t>& b) {
-      const int c = std::memcmp(&a.first, &b.first, sizeof(ExactKey));
-      return c < 0 || (c == 0 && a.second < b.second);
-    };
-    std::sort(exact_order.begin(), exact_order.end(), key_bytes_less);
-    for (const auto& [key, index] : exact_order) {
-      MDB_val ek = Val(&key, sizeof key), ev = Val(docs[index].id);
-      const int erc = mdb_put(txn, exact_, &ek, &ev, MDB_NOOVERWRITE);
-      if (erc != MDB_SUCCESS && erc != MDB_KEYEXIST) Check(erc, "write exact key");
-    }
-    std::sort(band_entries.begin(), band_entries.end());
-    for (const auto& [bk, ok] : band_entries) {
-      MDB_val k = Val(bk), v = Val(ok);
-      const int rc = mdb_put(txn, bands_, &k, &v, MDB_NODUPDATA);
-      if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) Check(rc, "write band key");
-    }
-    for (const PublishedDoc& doc : docs) {  // ordinals only grow: appended at the end of the tree
-      std::string value(reinterpret_cast<const char*>(doc.signature.data()), doc.signature.size() * sizeof(uint32_t));
-      value += doc.id;
+      std::string value(reinterpret_cast<const char*>(d.signature.data()), d.signature.size() * sizeof(uint32_t));
+      value += d.id;
       const std::string ok = OrdinalKey(static_cast<uint32_t>(ordinal));
       MDB_val sk = Val(ok), sv = Val(value);
       Check(mdb_put(txn, sigs_, &sk, &sv, MDB_APPEND), "write signature");
-      ++ordinal;
     }
-    std::vector<std::pair<uint64_t, uint32_t>> counts(line_counts.begin(), line_counts.end());
-    std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
-      return std::memcmp(&a.first, &b.first, sizeof a.first) < 0;
+    const size_t sig_bytes = d.signature.size() * sizeof(uint32_t);
+    exact_order.Merge([&](const ExactEntry& e) {
+      // The id is the tail of the signature record just written.
+      const std::string ok = OrdinalKey(static_cast<uint32_t>(published_ + e.index));
+      MDB_val sk = Val(ok), sv;
+      Check(mdb_get(txn, sigs_, &sk, &sv), "read back a signature");
+      if (sv.mv_size < sig_bytes) throw RuntimeError("dedup index: a signature record is short");
+      const ExactKey key{__builtin_bswap64(e.high_be), __builtin_bswap64(e.low_be)};
+      MDB_val ek = Val(&key, sizeof key);
+      MDB_val ev = Val(static_cast<const char*>(sv.mv_data) + sig_bytes, sv.mv_size - sig_bytes);
+      const int erc = mdb_put(txn, exact_, &ek, &ev, MDB_NOOVERWRITE);
+      if (erc != MDB_SUCCESS && erc != MDB_KEYEXIST) Check(erc, "write exact key");
     });
-    for (const auto& [key, count] : counts) {
+    band_order.Merge([&](const BandEntry& e) {
+      const std::string bk = BandKey(static_cast<int>(e.band), __builtin_bswap32(e.key_be));
+      const std::string ok = OrdinalKey(e.ordinal);
+      MDB_val k = Val(bk), v = Val(ok);
+      const int rc = mdb_put(txn, bands_, &k, &v, MDB_NODUPDATA);
+      if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) Check(rc, "write band key");
+    });
+    counts([&count_order](uint64_t key, uint32_t n) { count_order.Add({__builtin_bswap64(key), n}); });
+    bool pending = false;
+    uint64_t key = 0;
+    uint32_t added = 0;
+    const auto put_count = [&] {
       MDB_val k = Val(&key, sizeof key), v;
-      uint32_t total = count;
+      uint32_t total = added;
       if (mdb_get(txn, lines_, &k, &v) == MDB_SUCCESS && v.mv_size == sizeof(uint32_t)) {
         uint32_t old = 0;
         std::memcpy(&old, v.mv_data, sizeof old);
@@ -247,7 +271,19 @@ void DedupState::Commit(const std::vector<PublishedDoc>& docs,
       }
       MDB_val nv = Val(&total, sizeof total);
       Check(mdb_put(txn, lines_, &k, &nv, 0), "write line count");
-    }
+    };
+    count_order.Merge([&](const CountEntry& c) {
+      const uint64_t next = __builtin_bswap64(c.key_be);
+      if (pending && next == key) {
+        added += c.count;
+        return;
+      }
+      if (pending) put_count();
+      key = next;
+      added = c.count;
+      pending = true;
+    });
+    if (pending) put_count();
     const std::string published = std::to_string(ordinal), runs = std::to_string(runs_ + 1);
     const std::string published_key = "published", runs_key = "runs";
     MDB_val pk = Val(published_key), pv = Val(published);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -56,10 +57,26 @@ class DedupState {
   uint64_t published() const { return published_; }
   uint64_t runs() const { return runs_; }
 
-  // Adds the documents (ordinals published()..) and line counts in one atomic
-  // commit. Throws RuntimeError on failure (the old index stays).
+  // Adds `count` documents (ordinals published()..; doc(i, out) fills the
+  // i-th, called once for each i in ascending order) and this run's line counts (counts(fn) calls fn(key, count) for
+  // each; a key given twice adds up) in one atomic commit. The keys are sorted
+  // into LMDB's order on disk within `sort_bytes` (SortedRuns), so the commit's
+  // memory does not grow with the documents. Throws RuntimeError on failure
+  // (the old index stays).
+  using DocFn = std::function<void(uint64_t index, PublishedDoc& out)>;
+  using CountFn = std::function<void(uint64_t key, uint32_t count)>;
+  using CountSource = std::function<void(const CountFn&)>;
+  void Commit(uint64_t count, const DocFn& doc, const CountSource& counts, int64_t run_id, size_t sort_bytes);
+  // The same for documents and counts already in memory (tests, benchmarks).
   void Commit(const std::vector<PublishedDoc>& docs, const std::unordered_map<uint64_t, uint32_t>& line_counts,
-              int64_t run_id = 0);
+              int64_t run_id = 0) {
+    Commit(
+        docs.size(), [&docs](uint64_t i, PublishedDoc& out) { out = docs[i]; },
+        [&line_counts](const CountFn& fn) {
+          for (const auto& [key, count] : line_counts) fn(key, count);
+        },
+        run_id, size_t{64} << 20);
+  }
   // The run id given to the last Commit (0 if none): tells a resumed run
   // whether the interrupted attempt got as far as the index.
   int64_t last_run_id() const { return last_run_id_; }

@@ -14,32 +14,37 @@
 
 namespace textmill {
 
+SignatureFiles::SignatureFiles(std::string stem, int count, int num_perm)
+    : stem_(std::move(stem)), files_(static_cast<size_t>(count), {-1, 0}), num_perm_(num_perm) {
+  for (auto& slot : slots_) slot.resize(static_cast<size_t>(num_perm));
+}
+
 SignatureFiles::~SignatureFiles() {
-  for (const auto& [data, size] : maps_) {
-    if (data && size) munmap(const_cast<uint32_t*>(data), size);
+  for (const auto& [fd, size] : files_) {
+    if (fd >= 0) ::close(fd);
   }
 }
 
-const uint32_t* SignatureFiles::Get(uint32_t rank, uint32_t spool_position) {
-  auto& [data, size] = maps_.at(rank);
-  if (!data) Map(rank);
+const uint32_t* SignatureFiles::Get(uint32_t rank, uint32_t spool_position, int slot) {
+  if (files_.at(rank).first < 0) Open(rank);
+  const auto [fd, size] = files_[rank];
   const size_t record = static_cast<size_t>(num_perm_) * sizeof(uint32_t);
-  if ((static_cast<size_t>(spool_position) + 1) * record > size) {
+  const uint64_t offset = static_cast<uint64_t>(spool_position) * record;
+  uint32_t* out = slots_[slot & 1].data();
+  if (offset + record > size ||
+      ::pread(fd, out, record, static_cast<off_t>(offset)) != static_cast<ssize_t>(record)) {
     throw RuntimeError(Numbered(stem_, 'r', static_cast<int>(rank)) + ": no signature " +
                        std::to_string(spool_position));
   }
-  return data + static_cast<size_t>(spool_position) * static_cast<size_t>(num_perm_);
+  return out;
 }
 
-void SignatureFiles::Map(uint32_t rank) {
+void SignatureFiles::Open(uint32_t rank) {
   const std::string path = Numbered(stem_, 'r', static_cast<int>(rank));
   const int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
   const off_t size = ::lseek(fd, 0, SEEK_END);
-  void* data = size > 0 ? ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0) : nullptr;
-  ::close(fd);
-  if (data == MAP_FAILED) throw RuntimeError("cannot map " + path + ": " + std::strerror(errno));
-  maps_[rank] = {static_cast<const uint32_t*>(data), static_cast<size_t>(size)};
+  files_[rank] = {fd, size > 0 ? static_cast<uint64_t>(size) : 0};
 }
 
 std::vector<std::string> RankFiles(const std::string& stem, int count) {
@@ -51,30 +56,34 @@ std::vector<std::string> RankFiles(const std::string& stem, int count) {
 // Keys whose records (key, owner) name at least `min_owners` distinct owners,
 // counting those of earlier runs from the index too; `counts` gets this run's,
 // `weak` the keys with at least `weak_min_owners` (> 0) but fewer than `min_owners`.
-std::vector<uint64_t> KeysWithOwners(std::vector<LineRecord>& records, uint32_t min_owners, DedupState* state,
-                                     std::vector<CountRecord>* counts, uint32_t weak_min_owners,
-                                     std::vector<uint64_t>* weak) {
-  std::sort(records.begin(), records.end(), [](const LineRecord& a, const LineRecord& b) {
-    return std::tie(a.line_key, a.input_order) < std::tie(b.line_key, b.input_order);
-  });
+std::vector<uint64_t> KeysWithOwners(SortedRuns<LineRecord>& records, uint32_t min_owners, DedupState* state,
+                                     const std::function<void(const CountRecord&)>& counts,
+                                     uint32_t weak_min_owners, std::vector<uint64_t>* weak) {
   if (state) state->BeginRead();
   std::vector<uint64_t> keys;
-  size_t i = 0;
-  while (i < records.size()) {
-    size_t j = i;
-    uint32_t owners = 0;
-    for (; j < records.size() && records[j].line_key == records[i].line_key; ++j) {
-      owners += j == i || records[j].input_order != records[j - 1].input_order;
-    }
-    if (counts) counts->push_back({records[i].line_key, owners});
-    const uint32_t total = owners + (state ? state->LineCount(records[i].line_key) : 0);
+  bool any = false;
+  LineRecord previous{};
+  uint32_t owners = 0;
+  const auto close_key = [&] {
+    if (counts) counts({previous.line_key, owners});
+    const uint32_t total = owners + (state ? state->LineCount(previous.line_key) : 0);
     if (total >= min_owners) {
-      keys.push_back(records[i].line_key);
+      keys.push_back(previous.line_key);
     } else if (weak && weak_min_owners > 0 && total >= weak_min_owners) {
-      weak->push_back(records[i].line_key);
+      weak->push_back(previous.line_key);
     }
-    i = j;
-  }
+  };
+  records.Merge([&](const LineRecord& r) {
+    if (any && r.line_key == previous.line_key) {
+      owners += r.input_order != previous.input_order;
+    } else {
+      if (any) close_key();
+      owners = 1;
+    }
+    previous = r;
+    any = true;
+  });
+  if (any) close_key();
   if (state) state->EndRead();
   return keys;
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "stages/dedup/dedup_state.h"
+#include "stages/dedup/sorted_runs.h"
 
 namespace textmill {
 
@@ -33,6 +35,7 @@ struct ExactRecord {
 };
 struct LineRecord {
   uint64_t line_key, input_order;
+  auto operator<=>(const LineRecord&) const = default;  // a total order, for SortedRuns
 };
 struct MetaRecord {
   uint64_t input_order, date, high, low;
@@ -104,22 +107,26 @@ class SparseUnionFind {
 
 // The signature files of all input slices, memory-mapped read-only: a dedup
 // task reads only the signatures its buckets name.
+// Read with pread, not mapped: touched pages of a mapping count in the
+// task's resident memory, and the report task reads every kept signature.
 class SignatureFiles {
  public:
-  SignatureFiles(std::string stem, int count, int num_perm)
-      : stem_(std::move(stem)), maps_(count), num_perm_(num_perm) {}
+  SignatureFiles(std::string stem, int count, int num_perm);
   ~SignatureFiles();
   SignatureFiles(const SignatureFiles&) = delete;
   SignatureFiles& operator=(const SignatureFiles&) = delete;
 
-  const uint32_t* Get(uint32_t rank, uint32_t spool_position);
+  // The signature, valid until the next Get with the same `slot` (0 or 1:
+  // two can be compared).
+  const uint32_t* Get(uint32_t rank, uint32_t spool_position, int slot = 0);
 
  private:
-  void Map(uint32_t rank);
+  void Open(uint32_t rank);
 
   std::string stem_;
-  std::vector<std::pair<const uint32_t*, size_t>> maps_;
+  std::vector<std::pair<int, uint64_t>> files_;  // fd (-1: not open yet), size
   int num_perm_;
+  std::vector<uint32_t> slots_[2];
 };
 
 std::vector<std::string> RankFiles(const std::string& stem, int count);
@@ -127,9 +134,11 @@ std::vector<std::string> RankFiles(const std::string& stem, int count);
 // Keys whose records (key, owner) name at least `min_owners` distinct owners,
 // counting those of earlier runs from the index too; `counts` gets this run's,
 // `weak` the keys with at least `weak_min_owners` (> 0) but fewer than `min_owners`.
-std::vector<uint64_t> KeysWithOwners(std::vector<LineRecord>& records, uint32_t min_owners, DedupState* state,
-                                     std::vector<CountRecord>* counts = nullptr, uint32_t weak_min_owners = 0,
-                                     std::vector<uint64_t>* weak = nullptr);
+// `records` are merged (sorted by key, then owner) and emptied; `counts`, when
+// given, is called with this run's count of each key, in key order.
+std::vector<uint64_t> KeysWithOwners(SortedRuns<LineRecord>& records, uint32_t min_owners, DedupState* state,
+                                     const std::function<void(const CountRecord&)>& counts = nullptr,
+                                     uint32_t weak_min_owners = 0, std::vector<uint64_t>* weak = nullptr);
 
 std::unordered_set<uint64_t> LoadKeyRanges(const std::string& stem, int count);
 
