@@ -393,6 +393,7 @@ class HtmlTreeBuilder {
     for (const int open_node : stack_) {
       if (open_node >= open.node) return;
     }
+    if (body_ >= open.node) return;  // a <body> inside it (broken markup) stays
     if (kept_text_bytes - open.text_bytes_before >= kMinNoscriptTextBytes) return;
     std::vector<int>& siblings = nodes_[static_cast<size_t>(nodes_[node].parent)].children;
     if (siblings.empty() || siblings.back() != open.node) return;

@@ -186,6 +186,9 @@ TEST(ExtractHtmlTest, ANoscriptCrawlerViewIsReadAShortNoscriptNoticeIsNot) {
     }
   }
   EXPECT_NE(after.find("After the button"), std::string::npos) << after;
+  // Broken markup: the <body> element opens inside a short <noscript>.
+  const HtmlTree body_inside("<html><noscript><body><p>Hi</p></noscript><p>Text after it.</p></html>", 0);
+  ASSERT_LT(static_cast<size_t>(body_inside.body()), body_inside.nodes().size());
 }
 
 TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
