@@ -23,7 +23,7 @@ The page-type classifier reads one row per page (`textmill-block-features
 --pages`), is cross-validated on the same folds of sites, and carries the
 block threshold for each type it predicts, chosen on the held-out pages.
 Deterministic: fixed seed, sorted inputs.
-Needs Debian's python3-xgboost and python3-sklearn (/usr/bin/python3).
+Needs Debian's python3-xgboost (/usr/bin/python3).
 """
 import argparse
 import csv
@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import xgboost as xgb
-from sklearn.model_selection import GroupKFold
+import zlib
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(HERE, "..", "shared", "bench", "extraction"))
@@ -88,6 +88,16 @@ def site_of(url):
     if len(parts) >= 3 and len(parts[-1]) == 2 and len(parts[-2]) <= 3:
         return ".".join(parts[-3:])
     return ".".join(parts[-2:])
+
+
+def site_folds(groups, folds):
+    """(train, test) row indices per fold; a site's fold is a hash of its name,
+    so it stays in the same fold whatever else changes (GroupKFold balances
+    folds by row count, and a change of the block definition moved sites
+    between folds, which made figures before and after a change incomparable)."""
+    fold_of_site = {site: zlib.crc32(site.encode()) % folds for site in set(groups)}
+    fold = np.array([fold_of_site[site] for site in groups])
+    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(folds)]
 
 
 def read_rows(bench, binary, pages_dir="pages"):
@@ -242,7 +252,7 @@ def main():
     os.makedirs(a.cv_dir, exist_ok=True)
     scores = np.zeros(len(texts), dtype=np.float32)
     blockless = pages_without_blocks(a, set(page_ids))
-    splits = list(GroupKFold(n_splits=a.folds).split(x, y, groups))
+    splits = site_folds(groups, a.folds)
     fold_of_site = {site: fold for fold, (_, te) in enumerate(splits) for site in set(groups[te])}
     for fold, (tr, te) in enumerate(splits):
         if a.reuse_block_models:

@@ -87,6 +87,14 @@ BoilerplatePhrases::BoilerplatePhrases(const std::string& path)
 
 BoilerplatePhrases::Match BoilerplatePhrases::Classify(std::string_view line) const {
   line = Trim(line);
+  // A list item's marker is not part of its phrase: the rendered "- Home" of
+  // a breadcrumb or menu is the line "Home".
+  for (const std::string_view marker : {"- ", "* ", "\u2022 "}) {
+    if (line.starts_with(marker)) {
+      line = Trim(line.substr(marker.size()));
+      break;
+    }
+  }
   // Boilerplate lines are short; a long line that merely contains a phrase is
   // content. 300 bytes covers the longest cookie notices seen in dumps.
   if (line.empty() || line.size() > 300 || count_ == 0) return Match::kNone;

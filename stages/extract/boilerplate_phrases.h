@@ -23,7 +23,7 @@ class BoilerplatePhrases {
 
   enum class Match { kNone, kBoilerplate, kSectionEnd };
 
-  // Whether the whole (trimmed) line is boilerplate, and whether it is one that
+  // Whether the whole (trimmed, list marker "- " left aside) line is boilerplate, and whether it is one that
   // starts the part of a page after the article (patterns marked "@end" in the
   // file: "Leave a Reply", "12 Comments"). Long lines never match: a phrase
   // inside a real paragraph does not make it boilerplate.

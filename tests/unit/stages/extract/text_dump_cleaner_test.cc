@@ -55,11 +55,13 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
   for (const char* line : {"Sort by:", "Sort by price: low to high", "Showing 1-24 of 70 results", "70 results",
                            "Filters", "Clear all", "Add to cart", "Quick view", "Page 2 of 9", "11 Likes",
                            "Replies: 4", "Reply with quote", "Report post",
-                           "Last edited by Outer Armatonisdaristan on Sun Feb 22, 2026 2:08 am, edited 108 times in total."}) {
+                           "Last edited by Outer Armatonisdaristan on Sun Feb 22, 2026 2:08 am, edited 108 times in total.",
+                           "- Home", "* Careers", "- Blog", "Loading..."}) {
     EXPECT_TRUE(Phrases().Matches(line)) << line;
   }
   for (const char* line : {"Sort the beans by size before roasting them.", "The study had 70 results worth noting.",
-                           "Add to cart only what you need for this week.", "11 likes are not a reason to post."}) {
+                           "Add to cart only what you need for this week.", "11 likes are not a reason to post.",
+                           "- Home is where the heart is, they say.", "-Home"}) {
     EXPECT_FALSE(Phrases().Matches(line)) << line;
   }
 }
