@@ -19,6 +19,26 @@ std::string Extract(const std::string& html, HtmlExtractOptions options = {}) {
   return ExtractMainText(tree, options, &Phrases()).text;
 }
 
+// The text of the nodes reachable from the tree's body, each followed by
+// "|"; a child index outside the tree is a failure (a dangling node).
+std::string ReachableText(const HtmlTree& tree) {
+  std::string text;
+  std::vector<int> open = {tree.body()};
+  while (!open.empty()) {
+    const HtmlNode& node = tree.nodes()[static_cast<size_t>(open.back())];
+    open.pop_back();
+    text += node.text + "|";
+    for (const int child : node.children) {
+      if (child < 0 || static_cast<size_t>(child) >= tree.nodes().size()) {
+        ADD_FAILURE() << "child " << child << " of a tree of " << tree.nodes().size() << " nodes";
+        continue;
+      }
+      open.push_back(child);
+    }
+  }
+  return text;
+}
+
 std::string Article(const std::string& inner) {
   return "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><div class='article-body'>" + inner +
          "</div><footer>Copyright 2024 Example Media. All rights reserved.</footer></body></html>";
@@ -137,8 +157,7 @@ TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
       "<div style='display:none'><p>Your cart is empty.</p></div>"
       "</main></body></html>",
       0);
-  std::string text;
-  for (const HtmlNode& node : tree.nodes()) text += node.text + "|";
+  const std::string text = ReachableText(tree);
   EXPECT_NE(text.find("Yes, at any time"), std::string::npos) << text;
   EXPECT_NE(text.find("recycled aluminium"), std::string::npos) << text;
   EXPECT_NE(text.find("Ships within two days"), std::string::npos) << text;
@@ -152,17 +171,13 @@ TEST(ExtractHtmlTest, ANoscriptCrawlerViewIsReadAShortNoscriptNoticeIsNot) {
   // <noscript> is a "please enable JavaScript" notice or a tracking pixel.
   const HtmlTree crawler_view("<html><body><div id='app'></div><noscript><div class='post'>" + kPara1 + kPara2 +
                               "</div></noscript></body></html>", 0);
-  std::string kept;
-  for (const HtmlNode& node : crawler_view.nodes()) kept += node.text + "|";
+  const std::string kept = ReachableText(crawler_view);
   EXPECT_NE(kept.find("The river rose"), std::string::npos) << kept;
   EXPECT_NE(kept.find("Officials said"), std::string::npos) << kept;
   const HtmlTree notice("<html><body><main>" + kPara1 + "</main><noscript><p>Please enable JavaScript to use "
                         "this site.</p><img src='/pixel.gif'></noscript><p>After the notice.</p></body></html>", 0);
-  std::string texts;
-  for (const HtmlNode& node : notice.nodes()) {
-    EXPECT_NE(node.tag, "noscript");
-    texts += node.text + "|";
-  }
+  for (const HtmlNode& node : notice.nodes()) EXPECT_NE(node.tag, "noscript");
+  const std::string texts = ReachableText(notice);
   EXPECT_EQ(texts.find("enable JavaScript"), std::string::npos) << texts;
   EXPECT_NE(texts.find("The river rose"), std::string::npos) << texts;
   EXPECT_NE(texts.find("After the notice."), std::string::npos) << texts;
@@ -174,17 +189,7 @@ TEST(ExtractHtmlTest, ANoscriptCrawlerViewIsReadAShortNoscriptNoticeIsNot) {
   for (size_t k = 1; k < misnested.nodes().size(); ++k) {
     EXPECT_LT(misnested.nodes()[k].parent, static_cast<int>(k)) << "node " << k << " has a later parent";
   }
-  std::string after;  // the text reachable from the body
-  std::vector<int> open = {misnested.body()};
-  while (!open.empty()) {
-    const HtmlNode& node = misnested.nodes()[static_cast<size_t>(open.back())];
-    open.pop_back();
-    after += node.text + "|";
-    for (const int child : node.children) {
-      ASSERT_LT(static_cast<size_t>(child), misnested.nodes().size());
-      open.push_back(child);
-    }
-  }
+  const std::string after = ReachableText(misnested);
   EXPECT_NE(after.find("After the button"), std::string::npos) << after;
   // Broken markup: the <body> element opens inside a short <noscript>.
   const HtmlTree body_inside("<html><noscript><body><p>Hi</p></noscript><p>Text after it.</p></html>", 0);
