@@ -78,7 +78,7 @@ void ExtractStage::ExtractHtml(Document& doc) {
     doc.Reject("timeout");
     return;
   }
-  HtmlExtractResult result = ExtractMainText(tree, options_.html, phrases_.get(), model_.get(), page_model_.get());
+  HtmlExtractResult result = ExtractMainText(tree, options_.html, phrases_.get(), model_.get(), page_model_.get(), doc.url);
   if (deadline && ThreadCpuNow() > deadline) {
     doc.Reject("timeout");
     return;

@@ -6,6 +6,7 @@
 
 #include "pipeline/util/strings.h"
 #include "pipeline/util/utf8.h"
+#include "stages/extract/page_signals.h"
 #include "stages/extract/page_type.h"
 #include "stages/extract/rule_extractor.h"
 #include "stages/extract/text_renderer.h"
@@ -200,7 +201,7 @@ PageBlocks ComputePageBlocks(const HtmlTree& tree, const HtmlExtractOptions& opt
 
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
                                   const BoilerplatePhrases* phrases, const TreeModel* model,
-                                  const TreeModel* page_model) {
+                                  const TreeModel* page_model, std::string_view url) {
   const std::vector<uint8_t> flags = RuleHintFlags(tree.nodes());
   StructuredData structured = ReadStructuredData(tree.meta());
   HtmlExtractResult best;
@@ -208,7 +209,7 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
     const PageBlocks blocks = BlocksWithFlags(tree, flags, options, structured);
     float threshold = model->threshold();
     if (page_model) {
-      const PageType type = ClassifyPage(*page_model, blocks, threshold);
+      const PageType type = ClassifyPage(*page_model, blocks, PageSignals(url, tree.meta()), threshold);
       best.page_type = type.name;
       threshold = type.block_threshold;
     }

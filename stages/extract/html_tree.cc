@@ -412,6 +412,10 @@ class HtmlTreeBuilder {
     if (name == "og:title") og_title = content;
     if (name == "og:url") og_url = content;
     if (name == "og:type") meta_.og_type = AsciiLower(content);
+    if (name == "generator" && meta_.generator.size() < 256) {  // WordPress and its page builder both say so
+      if (!meta_.generator.empty()) meta_.generator += ' ';
+      meta_.generator += AsciiLower(content);
+    }
     if ((name == "description" || name == "og:description") && meta_.description.empty()) meta_.description = content;
     static const char* kDateNames[] = {"article:published_time", "og:published_time", "datepublished", "date",
                                        "pubdate", "publishdate", "publish-date", "dc.date.issued", "dc.date",

@@ -33,6 +33,7 @@ struct HtmlMeta {
   std::string date;       // publication date from a meta tag, as given
   std::string description;
   std::string og_type;                  // og:type, lowercased
+  std::string generator;                // <meta name="generator"> values, lowercased, space-separated
   std::vector<std::string> json_ld;     // bodies of <script type="application/ld+json">, as given
   std::vector<std::string> item_types;  // microdata itemtype values
 };

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "stages/extract/page_signals.h"
+
 namespace textmill {
 
 const std::vector<std::string>& PageFeatureNames() {
@@ -11,12 +13,13 @@ const std::vector<std::string>& PageFeatureNames() {
     for (const std::string& name : FeatureNames()) out.push_back("mean_" + name);
     out.push_back("log_blocks");
     out.push_back("log_text_bytes");
+    for (const std::string& name : PageSignalNames()) out.push_back(name);
     return out;
   }();
   return names;
 }
 
-std::vector<float> PageFeatures(const PageBlocks& blocks) {
+std::vector<float> PageFeatures(const PageBlocks& blocks, const std::vector<float>& signals) {
   const size_t width = FeatureNames().size();
   const size_t rows = blocks.text.size();
   std::vector<double> weighted(width, 0.0), mean(width, 0.0);
@@ -31,17 +34,19 @@ std::vector<float> PageFeatures(const PageBlocks& blocks) {
     }
   }
   std::vector<float> out;
-  out.reserve(2 * width + 2);
+  out.reserve(2 * width + 2 + signals.size());
   for (const double value : weighted) out.push_back(static_cast<float>(value));
   for (const double value : mean) out.push_back(rows ? static_cast<float>(value / static_cast<double>(rows)) : 0.0F);
   out.push_back(static_cast<float>(std::log1p(static_cast<double>(rows))));
   out.push_back(static_cast<float>(std::log1p(total_bytes)));
+  out.insert(out.end(), signals.begin(), signals.end());
   return out;
 }
 
-PageType ClassifyPage(const TreeModel& model, const PageBlocks& blocks, float default_threshold) {
+PageType ClassifyPage(const TreeModel& model, const PageBlocks& blocks, const std::vector<float>& signals,
+                      float default_threshold) {
   if (blocks.text.empty() || model.classes().empty()) return {"other", default_threshold};
-  const std::vector<float> features = PageFeatures(blocks);
+  const std::vector<float> features = PageFeatures(blocks, signals);
   const std::vector<float> scores = model.Predict(features.data(), 1, features.size());
   size_t best = 0;
   for (size_t k = 1; k < scores.size(); ++k) {

@@ -18,6 +18,7 @@
 #include "pipeline/ingest.h"
 #include "pipeline/io/compression.h"
 #include "stages/extract/html_extractor.h"
+#include "stages/extract/page_signals.h"
 #include "stages/extract/page_type.h"
 
 namespace {
@@ -72,7 +73,8 @@ int main(int argc, char** argv) {
         0, std::filesystem::path(path).filename().string().find('.'));
     if (pages) {
       std::cout << id;
-      for (const float value : PageFeatures(blocks)) std::cout << '\t' << value;
+      // No address but the page's own canonical one, as for a folder of saved pages.
+      for (const float value : PageFeatures(blocks, PageSignals({}, tree.meta()))) std::cout << '\t' << value;
       std::cout << '\n';
       continue;
     }

@@ -14,6 +14,7 @@
 #include "stages/extract/tree_model.h"
 #include "stages/extract/extract.h"
 #include "stages/extract/html_extractor.h"
+#include "stages/extract/page_signals.h"
 #include "stages/extract/page_type.h"
 #include "stages/extract/html_tree.h"
 #include "stages/extract/structured_data.h"
@@ -422,14 +423,18 @@ TEST(PageTypeTest, AModelWithoutClassesIsAConfigErrorNamingIt) {
   EXPECT_NE(output.find(dir / "classless.ubj"), std::string::npos) << output;
 }
 
-TEST(PageTypeTest, PageFeaturesAreMeansOfTheBlockFeatures) {
+TEST(PageTypeTest, PageFeaturesAreMeansOfTheBlockFeaturesThenThePageSignals) {
   const PageBlocks blocks = Blocks("<html><body><p>A short one.</p><p>" + std::string(300, 'x') +
                                    "</p><p>Third block here.</p></body></html>");
   ASSERT_EQ(blocks.text.size(), 3u);
-  const std::vector<float> page = PageFeatures(blocks);
+  HtmlMeta meta;
+  meta.generator = "discourse";
+  const std::vector<float> signals = PageSignals("https://forum.example.org/t/a-question/12345", meta);
+  const std::vector<float> page = PageFeatures(blocks, signals);
   const size_t width = FeatureNames().size();
   ASSERT_EQ(page.size(), PageFeatureNames().size());
-  ASSERT_EQ(page.size(), 2 * width + 2);
+  ASSERT_EQ(page.size(), 2 * width + 2 + PageSignalNames().size());
+  EXPECT_EQ(std::vector<float>(page.end() - static_cast<std::ptrdiff_t>(signals.size()), page.end()), signals);
   double bytes = 0;
   for (const std::string& text : blocks.text) bytes += static_cast<double>(text.size());
   for (size_t f = 0; f < width; ++f) {
@@ -446,7 +451,7 @@ TEST(PageTypeTest, PageFeaturesAreMeansOfTheBlockFeatures) {
 }
 
 TEST_F(BlockExtractionTest, PagesWithoutBlocksAreOtherWithTheBlockModelsThreshold) {
-  const PageType type = ClassifyPage(*page_model(), PageBlocks{}, 0.42F);
+  const PageType type = ClassifyPage(*page_model(), PageBlocks{}, PageSignals({}, HtmlMeta{}), 0.42F);
   EXPECT_EQ(type.name, "other");
   EXPECT_FLOAT_EQ(type.block_threshold, 0.42F);
   EXPECT_EQ(page_model()->classes().size(), page_model()->class_thresholds().size());
