@@ -128,6 +128,12 @@ bool IsJsonLdTag(std::string_view start_tag) {
   return FindNoCase(start_tag, "ld+json", 0) != std::string_view::npos;
 }
 
+// MathJax 2 keeps each formula's TeX in <script type="math/tex"> (";
+// mode=display" for a displayed one): the tree reads it as the formula.
+bool IsMathTexTag(std::string_view start_tag) {
+  return FindNoCase(start_tag, "math/tex", 0) != std::string_view::npos;
+}
+
 bool CutRawTextBodies(std::string_view html, std::string& out, std::vector<std::string>& json_ld) {
   size_t json_ld_bytes = 0;
   size_t pos = 0, copied = 0;
@@ -174,7 +180,7 @@ bool CutRawTextBodies(std::string_view html, std::string& out, std::vector<std::
       json_ld.emplace_back(html.substr(gt + 1, body_end - gt - 1));
       json_ld_bytes += body_end - gt - 1;
     }
-    if (body_end > gt + 1) {
+    if (body_end > gt + 1 && !(close == "</script" && IsMathTexTag(html.substr(pos, gt - pos)))) {
       if (out.empty()) out.reserve(html.size());
       out.append(html.substr(copied, gt + 1 - copied));
       copied = body_end;
@@ -232,12 +238,16 @@ class HtmlTreeBuilder {
   void Start(const xmlChar* raw_name, const xmlChar** atts) {
     CheckDeadline();
     ++depth_;
-    if (skip_depth_ > 0) {
-      ++skip_depth_;
-      return;
-    }
     // libxml2's HTML parser already lower-cases element names.
     const std::string_view tag(reinterpret_cast<const char*>(raw_name));
+    if (skip_depth_ > 0) {
+      ++skip_depth_;
+      if (math_.active && tag == "annotation" && math_.tex.empty() &&
+          AsciiLower(AttrString(atts, "encoding")) == "application/x-tex") {
+        math_.annotation_depth = skip_depth_;
+      }
+      return;
+    }
     if (tag == "head") in_head_ = true;
     if (tag == "title") in_title_ = true;
     if (tag == "meta") ReadMeta(atts);
@@ -253,6 +263,10 @@ class HtmlTreeBuilder {
     }
     // <noscript> in the body is what a crawler sees of script-built pages
     // (Discourse forums serve every post there): kept, for the extractor to judge.
+    if (tag == "math" || (tag == "script" && IsMathTexTag(AttrString(atts, "type")))) {
+      StartMath(tag, atts);
+      return;
+    }
     if (DroppedTags().count(tag) && !(tag == "noscript" && !in_head_)) {
       skip_depth_ = 1;
       return;
@@ -302,6 +316,11 @@ class HtmlTreeBuilder {
     // React's streaming server rendering (React 18, Next.js) sends each
     // finished part of the page as <div hidden id="S:n"> and a script moves it
     // into view: what the reader sees, often the whole main content.
+    if (tag == "img" && hints.find("mwe-math-fallback-image") != std::string::npos) {
+      // MediaWiki shows a formula as an image whose alt text is its TeX; the
+      // image is aria-hidden and the MathML beside it display:none.
+      AddMath(AttrString(atts, "alt"), hints.find("display") != std::string::npos);
+    }
     const Hiding hiding = HidingByAttributes(aria_hidden, style);
     if (((hidden && !streamed_segment) || hiding == Hiding::kHidden ||
          (hiding == Hiding::kVisibilityHidden && honor_visibility_)) &&
@@ -334,7 +353,8 @@ class HtmlTreeBuilder {
     CheckDeadline();
     if (depth_ > 0) --depth_;
     if (skip_depth_ > 0) {
-      --skip_depth_;
+      if (math_.annotation_depth == skip_depth_) math_.annotation_depth = 0;
+      if (--skip_depth_ == 0 && math_.active) EndMath();
       return;
     }
     if (stack_.size() > 1) {
@@ -351,17 +371,24 @@ class HtmlTreeBuilder {
   void Text(const xmlChar* text, int len) {
     CheckDeadline();
     if (len <= 0) return;
+    const std::string_view chunk(reinterpret_cast<const char*>(text), static_cast<size_t>(len));
     if (skip_depth_ > 0) {
-      if (skipping_visibility_hidden_) visibility_hidden_text_bytes += static_cast<size_t>(len);
+      if (skipping_visibility_hidden_) visibility_hidden_text_bytes += chunk.size();
+      if (math_.active) ReadMathText(chunk);
       return;
     }
-    const std::string_view chunk(reinterpret_cast<const char*>(text), static_cast<size_t>(len));
     if (!in_head_ && !in_title_) kept_text_bytes += chunk.size();
     if (in_title_) {
       meta_.title.append(chunk);
       return;
     }
     if (in_head_ && stack_.back() == 0) return;  // text directly in <head>
+    AddText(chunk);
+  }
+
+  // A text node under the open element, joined to the text just before it
+  // (libxml2 may deliver one text run in several calls).
+  void AddText(std::string_view chunk) {
     const int parent = stack_.back();
     // libxml2 may deliver one text run in several calls: join them.
     HtmlNode& p = nodes_[static_cast<size_t>(parent)];
@@ -376,6 +403,85 @@ class HtmlTreeBuilder {
     nodes_.push_back(std::move(node));
     last_text_node_ = static_cast<int>(nodes_.size() - 1);
     nodes_[static_cast<size_t>(parent)].children.push_back(last_text_node_);
+  }
+
+  // Formulas are kept as TeX, the form a language model reads and writes
+  // ("$a \\neq 0$", "$$...$$" displayed), as OpenWebMath keeps them: from
+  // MathML's alttext or its application/x-tex annotation, MathJax 2's
+  // <script type="math/tex">, or MediaWiki's image alt text. A MathML formula
+  // without TeX is written as the text of its token elements.
+  struct MathCapture {
+    bool active = false;
+    bool display = false;
+    bool script = false;       // a math/tex script: its text is the TeX
+    std::string tex;           // alttext, annotation or script text
+    std::string tokens;        // text of the MathML elements, space-separated
+    int annotation_depth = 0;  // skip_depth_ of an open x-tex <annotation>, 0 if none
+  };
+  static constexpr size_t kMaxMathBytes = 64 << 10;
+
+  void StartMath(std::string_view tag, const xmlChar** atts) {
+    skip_depth_ = 1;
+    math_ = MathCapture{};
+    math_.active = true;
+    math_.script = tag == "script";
+    if (math_.script) {
+      math_.display = AsciiLower(AttrString(atts, "type")).find("mode=display") != std::string::npos;
+    } else {
+      math_.display = AsciiLower(AttrString(atts, "display")) == "block";
+      math_.tex = AttrString(atts, "alttext");
+    }
+  }
+
+  void ReadMathText(std::string_view chunk) {
+    if (math_.script || math_.annotation_depth > 0) {
+      if (math_.tex.size() < kMaxMathBytes) math_.tex.append(chunk);
+    } else if (math_.tokens.size() < kMaxMathBytes) {
+      math_.tokens.append(chunk);
+      math_.tokens.push_back(' ');
+    }
+  }
+
+  void EndMath() {
+    const MathCapture math = std::move(math_);
+    math_ = MathCapture{};
+    AddMath(math.tex.find_first_not_of(" \t\r\n") != std::string::npos ? math.tex : math.tokens, math.display);
+  }
+
+  void AddMath(std::string_view tex, bool display) {
+    tex = TrimMath(tex);
+    if (tex.empty() || in_head_ || in_title_) return;
+    const std::string_view fence = display ? "$$" : "$";
+    std::string text;
+    text.reserve(tex.size() + 6);
+    text.append(fence);
+    bool space = false;  // MathML token text and TeX line breaks collapse to single spaces
+    for (const char c : tex) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        space = true;
+        continue;
+      }
+      if (space) text.push_back(' ');
+      space = false;
+      text.push_back(c);
+    }
+    text.append(fence);
+    kept_text_bytes += text.size();
+    AddText(text);
+  }
+
+  // Without surrounding blanks and MediaWiki's "{\displaystyle ...}" wrapper.
+  static std::string_view TrimMath(std::string_view tex) {
+    const size_t begin = tex.find_first_not_of(" \t\r\n");
+    if (begin == std::string_view::npos) return {};
+    tex = tex.substr(begin, tex.find_last_not_of(" \t\r\n") - begin + 1);
+    for (const std::string_view wrapper : {std::string_view("{\\displaystyle "), std::string_view("{\\textstyle ")}) {
+      if (tex.starts_with(wrapper) && tex.ends_with('}')) {
+        tex = tex.substr(wrapper.size(), tex.size() - wrapper.size() - 1);
+        break;
+      }
+    }
+    return tex;
   }
 
   // A <noscript> in the body is kept for the crawler view of a script-built
@@ -446,6 +552,7 @@ class HtmlTreeBuilder {
   bool in_head_ = false;
   bool in_title_ = false;
   int last_text_node_ = -1;
+  MathCapture math_;
   uint64_t events_ = 0;
 };
 

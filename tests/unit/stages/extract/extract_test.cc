@@ -196,6 +196,46 @@ TEST(ExtractHtmlTest, ANoscriptCrawlerViewIsReadAShortNoscriptNoticeIsNot) {
   ASSERT_LT(static_cast<size_t>(body_inside.body()), body_inside.nodes().size());
 }
 
+// Formulas come out as TeX in their sentence, whichever way the page
+// carries it; before, the sentence lost its formula.
+TEST(ExtractHtmlTest, FormulasAreKeptAsTexInTheirSentence) {
+  const std::string mathml = Extract(Article(
+      "<p>When <math alttext='a \\ne 0'><mi>a</mi><mo>&#x2260;</mo><mn>0</mn></math>, there are two solutions "
+      "to the equation and both of them are given by the quadratic formula that every pupil learns.</p>"
+      "<math display='block'><semantics><mrow><mi>x</mi></mrow>"
+      "<annotation encoding='application/x-tex'>x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}</annotation>"
+      "</semantics></math>" +
+      kPara1));
+  EXPECT_NE(mathml.find("When $a \\ne 0$, there are two solutions"), std::string::npos) << mathml;
+  EXPECT_NE(mathml.find("$$x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}$$"), std::string::npos) << mathml;
+  EXPECT_EQ(mathml.find("\xE2\x89\xA0"), std::string::npos) << "the MathML tokens were written as well: " << mathml;
+
+  // MathML without TeX: the text of its elements.
+  const std::string tokens = Extract(Article(
+      "<p>The probability is <math><mfrac><mi>k</mi><mi>n</mi></mfrac></math> for each of the many draws that "
+      "the experiment makes, as the report on the lottery explained at length to its readers.</p>" +
+      kPara1));
+  EXPECT_NE(tokens.find("probability is $k n$ for each"), std::string::npos) << tokens;
+
+  // MathJax 2: the TeX is in a script, which is otherwise never content.
+  const std::string mathjax = Extract(Article(
+      "<p>Euler's identity <script type='math/tex'>e^{i\\pi} + 1 = 0</script> links five constants, which is why "
+      "so many people who study mathematics call it the most beautiful equation ever written down.</p>"
+      "<script type='math/tex; mode=display'>\n  \\sum_{n=1}^\\infty \\frac{1}{n^2} = \\frac{\\pi^2}{6}\n</script>" +
+      kPara1));
+  EXPECT_NE(mathjax.find("Euler's identity $e^{i\\pi} + 1 = 0$ links"), std::string::npos) << mathjax;
+  EXPECT_NE(mathjax.find("$$\\sum_{n=1}^\\infty \\frac{1}{n^2} = \\frac{\\pi^2}{6}$$"), std::string::npos) << mathjax;
+
+  // MediaWiki: hidden MathML and an image whose alt text is the TeX.
+  const std::string wiki = Extract(Article(
+      "<p>A matrix is Hermitian if <span class='mwe-math-element'><span class='mwe-math-mathml-inline' "
+      "style='display: none;'><math alttext='{\\displaystyle a_{ij}={\\overline {a_{ji}}}}'><mi>a</mi></math>"
+      "</span><img class='mwe-math-fallback-image-inline' aria-hidden='true' alt='{\\displaystyle a_{ij}={\\overline {a_{ji}}}}' "
+      "src='x.svg'></span> for all of its entries, which makes its eigenvalues real numbers.</p>" +
+      kPara1));
+  EXPECT_NE(wiki.find("Hermitian if $a_{ij}={\\overline {a_{ji}}}$ for all"), std::string::npos) << wiki;
+}
+
 TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
   const HtmlTree tree(
       "<html><head><meta name='description' content='  How to choose a first telescope: advice wanted.  '>"
