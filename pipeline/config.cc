@@ -191,7 +191,7 @@ Config LoadConfigText(const std::string& yaml, const std::string& path, const st
   return config;
 }
 
-std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config) {
+std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config, bool load) {
   StageContext context;
   context.models_dir = config.models_dir;
   context.state_dir = config.state_dir;
@@ -205,7 +205,12 @@ std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config) {
     const std::string where = spec.line.empty() ? spec.path : spec.path + " (" + spec.line + ")";
     stages.push_back(Registry::Global().Create(spec.name, options, context, where));
   }
+  if (load) LoadStages(stages);
   return stages;
+}
+
+void LoadStages(const std::vector<std::unique_ptr<Stage>>& stages) {
+  for (const std::unique_ptr<Stage>& stage : stages) stage->Load();
 }
 
 Json YamlToJson(const YAML::Node& node) {

@@ -88,8 +88,12 @@ Config LoadConfig(const std::string& path, const std::vector<std::string>& overr
 Config LoadConfigText(const std::string& yaml, const std::string& path, const std::vector<std::string>& overrides);
 
 // Loads the config's plugins, then builds every stage of the config in order
-// from Registry::Global() (call RegisterBuiltinStages() first). Throws ConfigError.
-std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config);
+// from Registry::Global() (call RegisterBuiltinStages() first) and, with
+// `load`, loads them (Stage::Load). Throws ConfigError.
+std::vector<std::unique_ptr<Stage>> BuildStages(const Config& config, bool load = true);
+
+// Stage::Load of every stage, in order (stages built with load = false).
+void LoadStages(const std::vector<std::unique_ptr<Stage>>& stages);
 
 // The YAML tree as JSON (numbers and booleans typed), for report.json.
 Json YamlToJson(const YAML::Node& node);

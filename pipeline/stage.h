@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,14 @@ class Stage {
   virtual ~Stage() = default;
 
   virtual std::string_view Name() const = 0;
+
+  // Loads what processing documents takes (models, lists, n-gram tables):
+  // BuildStages calls it on every stage, once, before any document, so a
+  // missing or corrupt file is a config error before any work. A phased
+  // run's tasks that process no document (range phases, report) build their
+  // stages without it and never pay for it (pipeline/phases.h). The
+  // constructor only reads and checks options. Throws ConfigError.
+  virtual void Load() {}
 
   // Serial stages see every batch in input order on one thread at a time
   // (decisions that depend on earlier documents). Parallel stages see batches
@@ -44,6 +53,20 @@ class Stage {
 
   // Stage-specific counters for the run report (an object; may be empty).
   virtual Json Stats() const { return Json::object(); }
+};
+
+// Whether a stage's Load() has run: a document processed before it is a
+// programming error, made loud (a stage without its model or lists would
+// otherwise pass documents through as if it had none).
+class LoadedFlag {
+ public:
+  void Set() { loaded_ = true; }
+  void Check(std::string_view stage) const {
+    if (!loaded_) throw std::logic_error(std::string(stage) + ": a document before Load()");
+  }
+
+ private:
+  bool loaded_ = false;
 };
 
 // The document passes of a global stage's protocol, in order.

@@ -253,10 +253,13 @@ int Phase(const std::vector<std::string>& rest) {
   config.state_dir = state;  // before BuildStages: a global stage opens its index there
   int rank = 0, count = 1;
   ResolveShard(shard, rank, count);
-  auto stages = BuildStages(config);  // config errors first
+  // Config errors first. Models and lists are loaded only by the tasks that
+  // process documents: a range or report task never reads them.
+  auto stages = BuildStages(config, /*load=*/false);
   const PhasePlan plan = PlanPhases(stages);
   const PlannedPhase* planned = FindPhase(plan, phase);
   if (!planned) throw ConfigError("phase '" + phase + "': expected one of " + PhaseNameList(plan));
+  if (planned->step != PhaseStep::kRange && planned->step != PhaseStep::kPublish) LoadStages(stages);
   if (planned->single_task && rank != 0) {
     throw ConfigError("phase " + phase + " runs as one task: give --shard 0/N, N the task count of the other phases");
   }
@@ -328,7 +331,7 @@ int Phases(const std::vector<std::string>& rest) {
       ("state", po::value<std::string>(), "ignored");
   if (!ParseArgs(rest, desc)) return kExitOk;
   SetUpLogging(args);
-  const auto stages = BuildStages(LoadConfig(args.config, args.sets));
+  const auto stages = BuildStages(LoadConfig(args.config, args.sets), /*load=*/false);
   for (const PlannedPhase& phase : PlanPhases(stages)) {
     std::cout << phase.name << (phase.single_task ? " 1\n" : " N\n");
   }

@@ -46,6 +46,7 @@ Extractor& ExtractorFor(const std::string& options_json) {
     auto extractor = std::make_unique<Extractor>();
     OptionReader reader(YAML::Load(options_json), "options");
     extractor->extract = Registry::Global().Create("extract", reader, StageContext(), "extract");
+    extractor->extract->Load();
     slot = std::move(extractor);
   }
   return *slot;

@@ -56,11 +56,16 @@ DecontaminateOptions DecontaminateOptions::Parse(OptionReader& reader) {
 
 DecontaminateStage::DecontaminateStage(const DecontaminateOptions& options, const StageContext& context)
     : options_(options) {
-  if (options_.benchmarks.empty()) return;
-  const auto start = std::chrono::steady_clock::now();
   for (std::string& path : options_.benchmarks) path = context.ResolvePath(path);
-  ngrams_.emplace(options_.benchmarks, options_.field, options_.ngram, "decontaminate.benchmarks");
-  load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void DecontaminateStage::Load() {
+  if (!options_.benchmarks.empty()) {
+    const auto start = std::chrono::steady_clock::now();
+    ngrams_.emplace(options_.benchmarks, options_.field, options_.ngram, "decontaminate.benchmarks");
+    load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  loaded_.Set();
 }
 
 std::vector<NgramHit> DecontaminateStage::FindHits(std::string_view text) const {
@@ -106,6 +111,7 @@ std::string DecontaminateStage::Cut(std::string_view text, const std::vector<Ngr
 }
 
 void DecontaminateStage::ProcessDoc(Document& doc) {
+  loaded_.Check("decontaminate");
   const std::vector<NgramHit> hits = FindHits(doc.text);
   if (hits.empty()) return;
   counters_.Add("docs_contaminated");

@@ -55,6 +55,7 @@ class DecontaminateStage : public Stage {
  public:
   DecontaminateStage(const DecontaminateOptions& options, const StageContext& context);
   std::string_view Name() const override { return "decontaminate"; }
+  void Load() override;  // the benchmarks' n-grams
   void ProcessDoc(Document& doc) override;
   Json Stats() const override;
 
@@ -67,6 +68,7 @@ class DecontaminateStage : public Stage {
   DecontaminateOptions options_;
   std::optional<BenchmarkNgrams> ngrams_;
   double load_seconds_ = 0;
+  LoadedFlag loaded_;
   mutable Counters counters_;
 };
 

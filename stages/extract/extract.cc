@@ -25,14 +25,22 @@ ExtractOptions ExtractOptions::Parse(OptionReader& reader) {
 
 ExtractStage::ExtractStage(const ExtractOptions& options, const StageContext& context)
     : options_(options) {
-  if (!options_.phrases.empty()) {
-    phrases_ = std::make_unique<BoilerplatePhrases>(context.ResolvePath(options_.phrases));
-  }
+  if (!options_.phrases.empty()) phrases_path_ = context.ResolvePath(options_.phrases);
   if (!options_.model.empty() && options_.model != "none") {
-    model_ = TreeModel::Load(context.ResolveModelPath(options_.model), FeatureNames());
+    model_path_ = context.ResolveModelPath(options_.model);
     // Page types refine the block model; without it they have nothing to do.
     if (!options_.page_type_model.empty() && options_.page_type_model != "none") {
-      const std::string path = context.ResolveModelPath(options_.page_type_model);
+      page_model_path_ = context.ResolveModelPath(options_.page_type_model);
+    }
+  }
+}
+
+void ExtractStage::Load() {
+  if (!phrases_path_.empty()) phrases_ = std::make_unique<BoilerplatePhrases>(phrases_path_);
+  if (!model_path_.empty()) {
+    model_ = TreeModel::Load(model_path_, FeatureNames());
+    if (!page_model_path_.empty()) {
+      const std::string& path = page_model_path_;
       page_model_ = TreeModel::Load(path, PageFeatureNames());
       // Without classes every page would be "other", silently.
       if (page_model_->classes().empty()) {
@@ -41,9 +49,11 @@ ExtractStage::ExtractStage(const ExtractOptions& options, const StageContext& co
       }
     }
   }
+  loaded_.Set();
 }
 
 void ExtractStage::ProcessDoc(Document& doc) {
+  loaded_.Check("extract");
   if (doc.kind == ContentKind::kHtml) {
     ExtractHtml(doc);
   } else if (options_.clean_text_dumps) {

@@ -53,6 +53,7 @@ class ExtractStage : public Stage {
  public:
   ExtractStage(const ExtractOptions& options, const StageContext& context);
   std::string_view Name() const override { return "extract"; }
+  void Load() override;
   void ProcessDoc(Document& doc) override;
   Json Stats() const override;
 
@@ -60,9 +61,11 @@ class ExtractStage : public Stage {
   void ExtractHtml(Document& doc);
 
   ExtractOptions options_;
+  std::string phrases_path_, model_path_, page_model_path_;  // resolved; "" for none
   std::unique_ptr<BoilerplatePhrases> phrases_;
   std::unique_ptr<TreeModel> model_;
   std::unique_ptr<TreeModel> page_model_;
+  LoadedFlag loaded_;
   mutable Counters counters_;
 };
 

@@ -53,7 +53,12 @@ std::unique_ptr<LanguageIdentifier> MakeLanguageIdentifier(const LangidOptions& 
 }
 
 LangidStage::LangidStage(const LangidOptions& options, const StageContext& context)
-    : options_(options), identifier_(MakeLanguageIdentifier(options, context)) {}
+    : options_(options), context_(context) {}
+
+void LangidStage::Load() {
+  identifier_ = MakeLanguageIdentifier(options_, context_);
+  loaded_.Set();
+}
 
 namespace {
 
@@ -68,6 +73,7 @@ std::string_view Sample(std::string_view text, int64_t max_bytes) {
 }  // namespace
 
 void LangidStage::ProcessDoc(Document& doc) {
+  loaded_.Check("langid");
   const LanguageGuess guess = identifier_->Identify(Sample(doc.text, options_.sample_bytes));
   doc.lang = guess.lang;
   doc.lang_score = guess.score;

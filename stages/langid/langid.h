@@ -49,6 +49,7 @@ class LangidStage : public Stage {
  public:
   LangidStage(const LangidOptions& options, const StageContext& context);
   std::string_view Name() const override { return "langid"; }
+  void Load() override;  // the fastText model (Hunspell dictionaries load on first need)
   void ProcessDoc(Document& doc) override;
   Json Stats() const override;
 
@@ -56,7 +57,9 @@ class LangidStage : public Stage {
   void TagParagraphs(Document& doc) const;
 
   LangidOptions options_;
+  StageContext context_;
   std::unique_ptr<LanguageIdentifier> identifier_;
+  LoadedFlag loaded_;
   mutable Counters counters_;
 };
 

@@ -22,7 +22,6 @@ UrlFilterOptions UrlFilterOptions::Parse(OptionReader& reader) {
 
 UrlFilterStage::UrlFilterStage(const UrlFilterOptions& options, const StageContext& context)
     : options_(options), own_psl_(psl_latest(nullptr)), psl_(own_psl_ ? own_psl_.get() : psl_builtin()) {
-  const auto start = std::chrono::steady_clock::now();
   auto resolve = [&](std::vector<std::string>& paths) {
     for (std::string& path : paths) path = context.ResolvePath(path);
   };
@@ -34,6 +33,10 @@ UrlFilterStage::UrlFilterStage(const UrlFilterOptions& options, const StageConte
   if (!options_.block_lists.empty() || !options_.allow_lists.empty()) {
     if (psl_ == nullptr) throw ConfigError("url_filter: libpsl has no public suffix list");
   }
+}
+
+void UrlFilterStage::Load() {
+  const auto start = std::chrono::steady_clock::now();
   block_.emplace(psl_);
   block_->Load(options_.block_lists, options_.categories, "url_filter.block_lists");
   allow_.emplace(psl_);
@@ -41,6 +44,7 @@ UrlFilterStage::UrlFilterStage(const UrlFilterOptions& options, const StageConte
   words_.emplace(options_.banned_words, "url_filter.banned_words");
   enabled_ = !block_->empty() || !words_->empty();
   load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  loaded_.Set();
 }
 
 std::string_view UrlFilterStage::Verdict(std::string_view url, std::string* list) const {
@@ -65,6 +69,7 @@ std::string_view UrlFilterStage::Verdict(std::string_view url, std::string* list
 }
 
 void UrlFilterStage::ProcessDoc(Document& doc) {
+  loaded_.Check("url_filter");
   if (!enabled_) return;
   if (doc.url.empty()) {
     counters_.Add("no_url");

@@ -48,6 +48,7 @@ class UrlFilterStage : public Stage {
  public:
   UrlFilterStage(const UrlFilterOptions& options, const StageContext& context);
   std::string_view Name() const override { return "url_filter"; }
+  void Load() override;  // the lists
   void ProcessDoc(Document& doc) override;
   Json Stats() const override;
 
@@ -65,6 +66,7 @@ class UrlFilterStage : public Stage {
   std::optional<HostLists> block_, allow_;
   std::optional<BannedWords> words_;
   bool enabled_ = false;
+  LoadedFlag loaded_;
   double load_seconds_ = 0;
   mutable Counters counters_;
 };

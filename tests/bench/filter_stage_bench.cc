@@ -95,7 +95,8 @@ UrlFilterOptions FilterOptions() {
 void BM_UrlFilterLoad(benchmark::State& state) {
   GetInputs();
   for (auto _ : state) {
-    const UrlFilterStage stage(FilterOptions(), StageContext{});
+    UrlFilterStage stage(FilterOptions(), StageContext{});
+    stage.Load();
     benchmark::DoNotOptimize(&stage);
   }
   state.SetItemsProcessed(state.iterations() * kDomains);
@@ -103,7 +104,11 @@ void BM_UrlFilterLoad(benchmark::State& state) {
 BENCHMARK(BM_UrlFilterLoad)->Iterations(2)->Unit(benchmark::kMillisecond);
 
 void BM_UrlFilterLookups(benchmark::State& state) {
-  static const UrlFilterStage stage(FilterOptions(), StageContext{});
+  static const UrlFilterStage stage = [] {
+    UrlFilterStage loaded(FilterOptions(), StageContext{});
+    loaded.Load();
+    return loaded;
+  }();
   int64_t blocked = 0;
   for (auto _ : state) {
     for (const std::string& url : GetInputs().urls) blocked += !stage.Verdict(url, nullptr).empty();
@@ -117,7 +122,11 @@ BENCHMARK(BM_UrlFilterLookups)->Unit(benchmark::kMillisecond);
 void BM_Decontaminate(benchmark::State& state) {
   DecontaminateOptions options;
   options.benchmarks = {(GetInputs().dir / "benchmark.txt").string()};
-  static const DecontaminateStage stage(options, StageContext{});
+  static const DecontaminateStage stage = [&options] {
+    DecontaminateStage loaded(options, StageContext{});
+    loaded.Load();
+    return loaded;
+  }();
   int64_t bytes = 0;
   for (auto _ : state) {
     for (const std::string& text : GetInputs().texts) {

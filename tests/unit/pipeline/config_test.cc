@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/document.h"
 #include "pipeline/errors.h"
+#include "pipeline/stage.h"
 #include "unit/test_util.h"
 
 namespace textmill {
@@ -22,6 +24,30 @@ std::string ErrorOf(const std::string& yaml, const std::vector<std::string>& set
     return e.what();
   }
   return "";
+}
+
+// A phased run's range and report tasks build their stages without loading
+// them (Stage::Load): they read no model or list, so a bad one costs them
+// nothing; the tasks that process documents load them, and fail there first.
+TEST(ConfigTest, StagesBuiltWithoutLoadingReadNoModelUntilLoaded) {
+  TempDir dir;
+  WriteFile(dir / "corrupt.ubj", "not a model");
+  WriteFile(dir / "c.yaml", "stages:\n  - extract:\n      model: " + (dir / "corrupt.ubj") + "\n");
+  const Config config = LoadConfig(dir / "c.yaml", {});
+  RegisterBuiltinStages();
+  std::vector<std::unique_ptr<Stage>> stages;
+  ASSERT_NO_THROW(stages = BuildStages(config, /*load=*/false));
+  Document doc;
+  doc.kind = ContentKind::kHtml;
+  doc.raw = "<p>text</p>";
+  EXPECT_THROW(stages[0]->ProcessDoc(doc), std::logic_error);  // never silently without its model
+  try {
+    LoadStages(stages);
+    FAIL() << "a corrupt model loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("corrupt.ubj"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(BuildStages(config), ConfigError);  // loaded by default
 }
 
 TEST(ConfigTest, DefaultsWhenEmpty) {

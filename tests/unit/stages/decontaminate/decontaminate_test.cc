@@ -53,7 +53,9 @@ DecontaminateStage MakeStage(const TempDir& dir, const std::string& mode, int ma
   options.max_pieces = max_pieces;
   StageContext context;
   context.config_dir = dir.path();
-  return DecontaminateStage(options, context);
+  DecontaminateStage stage(options, context);
+  stage.Load();
+  return stage;
 }
 
 TEST(Decontaminate, LoadsJsonlFieldsAndTextLinesCountingBadOnes) {
@@ -147,6 +149,7 @@ TEST(Decontaminate, MissingBenchmarkIsAConfigErrorNamingIt) {
   options.benchmarks = {dir / "nope.jsonl"};
   try {
     DecontaminateStage stage(options, StageContext{});
+    stage.Load();
     FAIL() << "no error";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("nope.jsonl"), std::string::npos) << e.what();
@@ -155,6 +158,7 @@ TEST(Decontaminate, MissingBenchmarkIsAConfigErrorNamingIt) {
 
 TEST(Decontaminate, WithoutBenchmarksItIsOff) {
   DecontaminateStage stage(DecontaminateOptions{}, StageContext{});
+  stage.Load();
   Document doc;
   doc.text = "anything at all here";
   stage.ProcessDoc(doc);

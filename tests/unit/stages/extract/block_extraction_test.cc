@@ -342,6 +342,7 @@ TEST_F(BlockExtractionTest, HundredThousandCardsFinishWithinTheTimeLimit) {
   // Release build needs (6 s under ASan), so only a blow-up trips it.
   options.timeout_ms = 60'000;
   ExtractStage stage(options, context);
+  stage.Load();
   Document doc;
   doc.kind = ContentKind::kHtml;
   doc.raw = html;

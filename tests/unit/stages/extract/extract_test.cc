@@ -279,6 +279,7 @@ TEST(ExtractStageTest, RejectsEmptyAndTimesOut) {
   ExtractOptions options;
   options.phrases = "boilerplate_phrases.txt";
   ExtractStage stage(options, context);
+  stage.Load();
   Document empty;
   empty.kind = ContentKind::kHtml;
   empty.raw = "<html><body><script>x</script></body></html>";
@@ -287,6 +288,7 @@ TEST(ExtractStageTest, RejectsEmptyAndTimesOut) {
 
   options.timeout_ms = 1;
   ExtractStage slow(options, context);
+  slow.Load();
   Document big;
   big.kind = ContentKind::kHtml;
   for (int i = 0; i < 200000; ++i) big.raw += "<div class='a'><p>some words here, and more</p></div>";
@@ -301,6 +303,7 @@ TEST(ExtractStageTest, OversizePagesAreTruncatedOrRejected) {
   options.phrases = "boilerplate_phrases.txt";
   options.max_html_bytes = 1000;
   ExtractStage truncating(options, context);
+  truncating.Load();
   Document doc;
   doc.kind = ContentKind::kHtml;
   doc.raw = kPara1 + kPara2 + std::string(5000, 'x');
@@ -309,6 +312,7 @@ TEST(ExtractStageTest, OversizePagesAreTruncatedOrRejected) {
   EXPECT_EQ(truncating.Stats()["truncated"], 1);
   options.oversize = "reject";
   ExtractStage rejecting(options, context);
+  rejecting.Load();
   Document doc2;
   doc2.kind = ContentKind::kHtml;
   doc2.raw = std::string(5000, 'x');

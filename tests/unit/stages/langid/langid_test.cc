@@ -136,6 +136,7 @@ TEST(LangidStageTest, KeepMinScoreAndParagraphs) {
   options.keep = {"en"};
   options.paragraphs = true;
   LangidStage stage(options, Context());
+  stage.Load();
   Document en;
   en.text = "The harbour festival drew record crowds over the weekend, the organisers said on Monday.\n\n"
             "More than sixty thousand people visited the old port, and the food stalls ran out of sardines.\n\n"
@@ -158,6 +159,7 @@ TEST(LangidStageTest, KeepMinScoreAndParagraphs) {
   LangidOptions strict;
   strict.min_score_by_lang = {{"en", 1.0}};
   LangidStage strict_stage(strict, Context());
+  strict_stage.Load();
   Document english;
   english.text = "The weather is nice today and the children are playing in the park near the river.";
   strict_stage.ProcessDoc(english);

@@ -203,7 +203,9 @@ UrlFilterStage MakeStage(const TempDir& dir, const std::string& mode = "drop") {
   options.mode = mode;
   StageContext context;
   context.config_dir = dir.path();
-  return UrlFilterStage(options, context);
+  UrlFilterStage stage(options, context);
+  stage.Load();
+  return stage;
 }
 
 TEST(UrlFilterStage, DropsCountsAndAllowListsWin) {
@@ -246,6 +248,7 @@ TEST(UrlFilterStage, AnnotateKeepsTheDocument) {
 
 TEST(UrlFilterStage, WithoutListsItIsOff) {
   UrlFilterStage stage(UrlFilterOptions{}, StageContext{});
+  stage.Load();
   Document doc;
   doc.url = "http://anything.example/";
   stage.ProcessDoc(doc);
