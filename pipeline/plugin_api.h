@@ -39,7 +39,7 @@ namespace textmill {
 
 // Bumped whenever a class a plugin sees (Stage, Document, Batch, Counters,
 // OptionReader, StageContext, Registry) changes its layout or virtual functions.
-constexpr int kPluginAbiVersion = 1;
+constexpr int kPluginAbiVersion = 2;  // 2: Stage::Load
 
 // What `textmill_plugin` returns; a plain struct, so its first field can be
 // read whatever version the plugin was built for.
