@@ -227,10 +227,10 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
     best.text = DropBoilerplateLines(renderer.Take(), phrases);
     best.method = "visible";
   }
-  if (best.text.empty() && !TrimBlanks(tree.meta().description).empty()) {
+  if (best.text.empty() && !TrimBlanks(tree.meta().longest_description).empty()) {
     // A page whose body a script builds (a Discourse thread served without its
     // crawler view) shows nothing; its meta description is its only text.
-    best.text = std::string(TrimBlanks(tree.meta().description));
+    best.text = std::string(TrimBlanks(tree.meta().longest_description));
     best.method = "description";
   }
   AddStructuredText(structured, options, best);

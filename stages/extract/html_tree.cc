@@ -523,6 +523,10 @@ class HtmlTreeBuilder {
       meta_.generator += AsciiLower(content);
     }
     if ((name == "description" || name == "og:description") && meta_.description.empty()) meta_.description = content;
+    if ((name == "description" || name == "og:description" || name == "twitter:description") &&
+        content.size() > meta_.longest_description.size()) {
+      meta_.longest_description = content;
+    }
     static const char* kDateNames[] = {"article:published_time", "og:published_time", "datepublished", "date",
                                        "pubdate", "publishdate", "publish-date", "dc.date.issued", "dc.date",
                                        "dcterms.created", "sailthru.date", "parsely-pub-date"};

@@ -32,6 +32,10 @@ struct HtmlMeta {
   std::string lang;       // <html lang>
   std::string date;       // publication date from a meta tag, as given
   std::string description;
+  // The longest of the description, og:description and twitter:description
+  // (a site's own meta description is often cut short): the text of a page
+  // whose body only a script fills.
+  std::string longest_description;
   std::string og_type;                  // og:type, lowercased
   std::string generator;                // <meta name="generator"> values, lowercased, space-separated
   std::vector<std::string> json_ld;     // bodies of <script type="application/ld+json">, as given

@@ -244,6 +244,14 @@ TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
   const HtmlExtractResult result = ExtractMainText(tree, {}, &Phrases());
   EXPECT_EQ(result.text, "How to choose a first telescope: advice wanted.");
   EXPECT_EQ(result.method, "description");
+  // The longest description the page gives: a site's own is often cut short.
+  const HtmlTree cut(
+      "<html><head><meta name='description' content='I have nothing smart in my flat. Where do I&hellip;'>"
+      "<meta property='og:description' content='I have nothing smart in my flat. Where do I start? "
+      "A camera, a door alarm?'></head><body><div id='app'></div></body></html>",
+      0);
+  EXPECT_EQ(ExtractMainText(cut, {}, &Phrases()).text,
+            "I have nothing smart in my flat. Where do I start? A camera, a door alarm?");
 }
 
 TEST(ExtractHtmlTest, MetadataFromHead) {
