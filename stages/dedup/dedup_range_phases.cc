@@ -1,6 +1,7 @@
 // The range phases of a phased dedup run (see dedup_phases.cc for the files
 // they read and write): each works on one hash range of the records every
-// input slice wrote, or, merge, on all of them in one task.
+// input slice wrote, or, merge, on all of them in one task. The index phase
+// (in dedup_phases.cc) commits the index partitions of its range.
 #include <algorithm>
 #include <filesystem>
 #include <tuple>
@@ -28,7 +29,8 @@ std::vector<RangePhase> DedupStage::RangePhases() {
   return {{"count", DocumentPass::kObserve, false, in_phase(&DedupStage::CountPhase)},
           {"pairs", DocumentPass::kAnalyze, false, in_phase(&DedupStage::PairsPhase)},
           {"merge", DocumentPass::kAnalyze, true, in_phase(&DedupStage::MergePhase)},
-          {"lines", DocumentPass::kAnalyze, false, in_phase(&DedupStage::LinesPhase)}};
+          {"lines", DocumentPass::kAnalyze, false, in_phase(&DedupStage::LinesPhase)},
+          {"index", DocumentPass::kApply, false, in_phase(&DedupStage::IndexPhase)}};
 }
 
 // A range phase's sort budget: the config's memory_mib, less what the task's
