@@ -7,9 +7,11 @@
 #include <lmdb.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "pipeline/errors.h"
+#include "stages/dedup/dedup.h"
 #include "stages/dedup/index_migrate.h"
 #include "unit/test_util.h"
 
@@ -143,7 +145,8 @@ TEST(PartitionedIndexTest, DamagedOrMissingPartitionIsAConfigErrorNamingIt) {
 }
 
 // Writes an index in the single-file layout (format 1) of earlier versions.
-void WriteLegacyIndex(const fs::path& dir, const std::vector<PublishedDoc>& docs, uint64_t line_key, uint32_t count) {
+void WriteLegacyIndex(const fs::path& dir, const std::vector<PublishedDoc>& docs, uint64_t line_key, uint32_t count,
+                      const std::string& params = kParams) {
   fs::create_directories(dir / "dedup.lmdb");
   MDB_env* env = nullptr;
   ASSERT_EQ(mdb_env_create(&env), 0);
@@ -163,7 +166,7 @@ void WriteLegacyIndex(const fs::path& dir, const std::vector<PublishedDoc>& docs
   };
   const auto bytes = [](const void* p, size_t n) { return std::string(static_cast<const char*>(p), n); };
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"format_version", "1"}, {"params", kParams}, {"published", std::to_string(docs.size())},
+           {"format_version", "1"}, {"params", params}, {"published", std::to_string(docs.size())},
            {"runs", "2"}, {"last_run_id", "5"}}) {
     put(meta, key, value);
   }
@@ -205,6 +208,39 @@ TEST(PartitionedIndexTest, SingleFileIndexIsRefusedUntilMigrated) {
   EXPECT_EQ(Seen(state, 13), "doc-13 band:doc-13");
   EXPECT_EQ(Seen(state, 2), "doc-2 band:doc-2");
   EXPECT_EQ(Lines(state, 31), 7u);
+}
+
+// From the command line: a run on a single-file index stops before any work,
+// saying what to run; after `textmill state migrate`, a copy of a document the
+// old index published is dropped as published.
+TEST(PartitionedIndexTest, StateMigrateFromTheCommandLine) {
+  TempDir dir;
+  const std::string text = "The river ferry will run every twenty minutes from March, the council said, after "
+                           "a year in which commuters waited up to an hour on the eastern bank in winter.";
+  PublishedDoc published;
+  published.id = "published-earlier";
+  published.exact = ExactKeyOf(DedupNormalize(text));
+  published.signature.assign(128, 7);
+  published.band_keys.assign(20, 3);
+  const std::string params = DedupOptions{}.ParamsString();
+  WriteLegacyIndex(dir.path(), {published}, 1, 1, params);
+  testing::WriteFile(dir / "in/a.jsonl", nlohmann::json{{"id", "copy"}, {"text", text}}.dump() + "\n");
+  testing::WriteFile(dir / "c.yaml", "output: {compression: none, rejects: true}\nstages:\n  - dedup: {}\n");
+  const std::vector<std::string> run = {"run", "-c", dir / "c.yaml", "-i", dir / "in", "-o", dir / "out",
+                                        "--state", dir / "state", "--progress", "none"};
+  fs::rename(dir / "dedup.lmdb", dir / "state-dedup.lmdb");
+  fs::create_directories(dir / "state");
+  fs::rename(dir / "state-dedup.lmdb", dir / "state/dedup.lmdb");
+  std::string log;
+  EXPECT_EQ(testing::RunTextmill(run, &log), 2);
+  EXPECT_NE(log.find("textmill state migrate " + (dir / "state")), std::string::npos) << log;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  EXPECT_EQ(testing::RunTextmill({"state", "migrate", dir / "state", "--partitions", "2"}), 0);
+  ASSERT_EQ(testing::RunTextmill(run), 0);
+  const auto rejects = testing::ReadShardLines(dir / "out/rejects");
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(rejects[0])["metadata"]["dup_of"], "published-earlier");
+  EXPECT_EQ(DedupState((dir / "state"), params).partitions(), 2);
 }
 
 }  // namespace
