@@ -285,11 +285,14 @@ std::string DedupStage::PhasedAttempt() const {
 }
 
 // The index phase (one task per hash range, after finalize): task R commits
-// the partitions P with P mod N = R, so no task writes the whole index.
+// the partitions P with P mod N = R, so no task writes the whole index. Each
+// task reads the kept documents' metadata of every slice (their ordinals are
+// their ranks in input order) and the signatures of its partitions only.
 Json DedupStage::IndexPhase(const PhaseContext& context) const {
   if (!state_) return {{"partitions_committed", 0}};  // no state dir: nothing to publish
   const int n = state_->partitions();
   const auto owns = [&context](int p) { return p % context.count == context.rank; };
+  if (context.rank >= n) return {{"partitions_committed", 0}};  // more tasks than partitions: none is this one's
   const uint64_t published = state_->published();
   uint64_t documents = 0;
   ReadPublishedRun([&](uint64_t i) { return owns(PartitionOfOrdinal(published + i, n)); },
