@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "pipeline/errors.h"
 #include "pipeline/manifest_check.h"
@@ -40,55 +41,60 @@ class BufferedRun {
 
 }  // namespace
 
-DedupState::DedupState(const std::string& dir, const std::string& params, int partitions) : dir_(dir) {
-  const std::string restore = ". Restore the state dir from a backup (index and manifest together: each says what the "
-                              "other published); `textmill state check " + dir + "` checks a state dir";
-  const auto damaged = [&](const std::string& what) { return ConfigError("--state " + dir + ": the dedup index " + what + restore); };
+namespace {
+
+// The index's manifest; a new index's, with `partitions` partitions, when the
+// state dir has none. Throws what `damaged` makes of a damaged or lost one,
+// and ConfigError for an index in the single-file layout.
+IndexManifest OpenOrCreateManifest(const std::string& dir, const std::string& params, int partitions,
+                                   const std::function<ConfigError(const std::string&)>& damaged) {
   std::error_code ec;
+  const auto read = [&] {
+    try {
+      return ReadIndexManifest(dir);
+    } catch (const ConfigError& e) {
+      throw damaged(e.what());
+    }
+  };
+  if (auto manifest = read()) return *manifest;
   const fs::path legacy = fs::path(dir) / "dedup.lmdb";
-  std::optional<IndexManifest> manifest;
-  try {
-    manifest = ReadIndexManifest(dir);
-  } catch (const ConfigError& e) {
-    throw damaged(e.what());
-  }
-  if (!manifest && fs::exists(legacy / "data.mdb", ec)) {
+  if (fs::exists(legacy / "data.mdb", ec)) {
     throw ConfigError("--state " + dir + ": the dedup index " + legacy.string() +
                       " has the single-file layout of earlier textmill versions; this one keeps it in hash "
                       "partitions under " + (fs::path(dir) / "dedup").string() + ". Convert it once with "
                       "`textmill state migrate " + dir + "` (no run may use the state dir meanwhile), then rerun");
   }
-  if (!manifest) {
-    fs::create_directories(fs::path(dir) / "dedup", ec);
-    if (ec) throw ConfigError("--state " + dir + ": cannot create " + (fs::path(dir) / "dedup").string() + ": " + ec.message());
-    // The tasks of a phased run open a new state dir at the same moment: one creates the index.
-    const ScopedFileLock lock((fs::path(dir) / "dedup" / "create.lock").string());
-    try {
-      manifest = ReadIndexManifest(dir);  // another process may have created it meanwhile
-    } catch (const ConfigError& e) {
-      throw damaged(e.what());
-    }
-    if (!manifest) {
-      if (const int64_t runs = CountPublishingRuns(dir); runs > 0) {
-        throw damaged(IndexManifestPath(dir) + " is missing, but the manifest records " + std::to_string(runs) +
-                      " finished run(s) that published documents");
-      }
-      // Partitions are created by their first commit, after the manifest: one
-      // without a manifest has lost what published it.
-      for (int p = 0; p < partitions; ++p) {
-        const fs::path data = fs::path(PartitionDir(dir, p)) / "data.mdb";
-        if (fs::exists(data, ec) && fs::file_size(data, ec) > 0) {
-          throw damaged(data.string() + " exists but " + IndexManifestPath(dir) + " is missing");
-        }
-      }
-      IndexManifest created;
-      created.partitions = partitions;
-      created.params = params;
-      WriteIndexManifest(dir, created);
-      manifest = created;
+  fs::create_directories(fs::path(dir) / "dedup", ec);
+  if (ec) throw ConfigError("--state " + dir + ": cannot create " + (fs::path(dir) / "dedup").string() + ": " + ec.message());
+  // The tasks of a phased run open a new state dir at the same moment: one creates the index.
+  const ScopedFileLock lock((fs::path(dir) / "dedup" / "create.lock").string());
+  if (auto manifest = read()) return *manifest;
+  if (const int64_t runs = CountPublishingRuns(dir); runs > 0) {
+    throw damaged(IndexManifestPath(dir) + " is missing, but the manifest records " + std::to_string(runs) +
+                  " finished run(s) that published documents");
+  }
+  // Partitions are created by their first commit, after the manifest: one
+  // without a manifest has lost what published it.
+  for (int p = 0; p < partitions; ++p) {
+    const fs::path data = fs::path(PartitionDir(dir, p)) / "data.mdb";
+    if (fs::exists(data, ec) && fs::file_size(data, ec) > 0) {
+      throw damaged(data.string() + " exists but " + IndexManifestPath(dir) + " is missing");
     }
   }
-  manifest_ = *manifest;
+  IndexManifest created;
+  created.partitions = partitions;
+  created.params = params;
+  WriteIndexManifest(dir, created);
+  return created;
+}
+
+}  // namespace
+
+DedupState::DedupState(const std::string& dir, const std::string& params, int partitions) : dir_(dir) {
+  const std::string restore = ". Restore the state dir from a backup (index and manifest together: each says what the "
+                              "other published); `textmill state check " + dir + "` checks a state dir";
+  const auto damaged = [&](const std::string& what) { return ConfigError("--state " + dir + ": the dedup index " + what + restore); };
+  manifest_ = OpenOrCreateManifest(dir, params, partitions, damaged);
   if (manifest_.params != params) {
     throw ConfigError("--state " + dir + ": index was built with dedup parameters '" + manifest_.params +
                       "', the config now says '" + params + "'; signatures would not be comparable (the index was not changed)");
