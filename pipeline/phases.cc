@@ -54,6 +54,7 @@ PhasePlan MakePhasePlan(const std::vector<RangePhase>* range_phases) {
   if (range_phases) plan.push_back({"sign", PhaseStep::kAnalyze, false, nullptr});
   add_range_phases(DocumentPass::kAnalyze);
   plan.push_back({"finalize", PhaseStep::kApply, false, nullptr});
+  add_range_phases(DocumentPass::kApply);
   plan.push_back({"report", PhaseStep::kPublish, true, nullptr});
   return plan;
 }

@@ -12,6 +12,8 @@
 //   ...       the stage's range phases that follow kAnalyze
 //   finalize  [N tasks, input slice R] the apply pass, the stages after the
 //             global one, the final shards part-R-*.
+//   ...       the stage's range phases that follow kApply (e.g. each task
+//             committing its part of an index kept between runs)
 //   report    [1 task] merges the per-task reports into report.json and, with
 //             a state dir, publishes the run (pipeline/publish.h).
 //

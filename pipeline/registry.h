@@ -49,6 +49,12 @@ using StageFactory = std::function<std::unique_ptr<Stage>(OptionReader&, const S
 // returns false when one is damaged.
 using StateCheck = std::function<bool(const std::string& state_dir, std::ostream& out)>;
 
+// A stage's part of `textmill state migrate STATE_DIR [--partitions N]`:
+// converts the files the stage keeps there from an earlier layout, says what
+// it did on `out`, returns whether it changed anything. `partitions` 0: the
+// stage's default. The caller holds the state dir's lock.
+using StateMigration = std::function<bool(const std::string& state_dir, int partitions, std::ostream& out)>;
+
 // A subcommand a stage adds to the CLI, `textmill NAME ARGS...`, so that the
 // face reaches the stage through the registry, not by including it. The CLI
 // sets up logging (warnings and worse, on stderr) before `run`, and maps its
@@ -72,12 +78,15 @@ class Registry {
 
   void AddStateCheck(StateCheck check) { state_checks_.push_back(std::move(check)); }
   const std::vector<StateCheck>& StateChecks() const { return state_checks_; }
+  void AddStateMigration(StateMigration migration) { state_migrations_.push_back(std::move(migration)); }
+  const std::vector<StateMigration>& StateMigrations() const { return state_migrations_; }
   void AddCommand(const std::string& name, StageCommand command) { commands_[name] = std::move(command); }
   const std::map<std::string, StageCommand>& Commands() const { return commands_; }
 
  private:
   std::map<std::string, StageFactory> factories_;
   std::vector<StateCheck> state_checks_;
+  std::vector<StateMigration> state_migrations_;
   std::map<std::string, StageCommand> commands_;
 };
 

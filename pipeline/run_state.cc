@@ -1,6 +1,7 @@
 #include "pipeline/run_state.h"
 #include "pipeline/manifest_check.h"
 #include "pipeline/util/atomic_file.h"
+#include "pipeline/util/file_lock.h"
 #include "pipeline/util/io_error.h"
 
 #include <fstream>
@@ -124,24 +125,6 @@ HeldLock TakeLock(const std::string& dir) {
   return held;
 }
 
-// An exclusive flock on DIR/manifest.lock for the scope, waiting for it.
-class SetupLock {
- public:
-  explicit SetupLock(const std::string& dir) {
-    const std::string path = (std::filesystem::path(dir) / "manifest.lock").string();
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw ConfigError("--state " + dir + ": cannot open " + path);
-    while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-    }
-  }
-  ~SetupLock() { ::close(fd_); }
-  SetupLock(const SetupLock&) = delete;
-  SetupLock& operator=(const SetupLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
 }  // namespace
 
 void AcquirePhasedLease(const std::string& dir, const std::string& work_dir) {
@@ -201,7 +184,7 @@ RunState::RunState(const std::string& dir, bool take_lock) : dir_(dir) {
     // its first night) get "database is locked" from SQLite without waiting:
     // switching a new database to WAL does not go through the busy handler.
     // A lock file takes them one at a time; each holds it for milliseconds.
-    const SetupLock setup(dir);
+    const ScopedFileLock setup((std::filesystem::path(dir) / "manifest.lock").string());
     try {
       Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
            "CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started TEXT, finished TEXT, status TEXT,"

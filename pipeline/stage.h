@@ -103,7 +103,7 @@ struct PhaseContext {
 // DuckDB's executor schedules an operator by IsSink/Combine/Finalize.
 struct RangePhase {
   std::string name;          // unique in the run; `textmill phase NAME`
-  DocumentPass after;        // runs after this pass (kObserve or kAnalyze), after the range phases declared before it
+  DocumentPass after;        // runs after this pass (kObserve, kAnalyze or kApply), after the range phases declared before it
   bool single_task = false;  // one task over every range (a barrier that joins them), else one task per range
   // Does the work; returns its counters for the phase's completion record.
   std::function<Json(const PhaseContext&)> run;

@@ -49,7 +49,7 @@ Usage:
 )";
 // Then the stages' commands (Registry::Commands), then:
 constexpr const char* kUsageTail = R"(  textmill report RUN_DIR [-o report.html] [--state DIR [--nights N]]
-  textmill state check|runs STATE_DIR   (is the state dir sound? its runs)
+  textmill state check|runs|migrate STATE_DIR   (is the state dir sound? its runs; convert an old index)
   textmill --help | --version
 
 Exit codes: 0 done; 1 fatal error (output incomplete); 2 usage or config error

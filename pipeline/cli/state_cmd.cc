@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -18,6 +19,8 @@ namespace {
 constexpr const char* kStateUsage = R"(Usage:
   textmill state check STATE_DIR   # are the manifest and the stages' indexes sound? exit 0 yes, 2 no
   textmill state runs STATE_DIR    # the runs in the manifest, tab-separated
+  textmill state migrate STATE_DIR [--partitions N]
+                                   # converts indexes kept in an earlier layout (no run may use the dir meanwhile)
 )";
 
 // Opens the manifest read-only; nullptr (and `why`) if it cannot.
@@ -88,6 +91,19 @@ int Runs(const std::string& dir) {
   return kExitOk;
 }
 
+// Takes the state dir's lock (exit 4 while a run holds it), then each stage's migration.
+int Migrate(const std::string& dir, int partitions) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw ConfigError(dir + ": not a directory");
+  const RunState locked(dir);
+  bool changed = false;
+  for (const StateMigration& migrate : Registry::Global().StateMigrations()) {
+    changed = migrate(dir, partitions, std::cout) || changed;
+  }
+  if (!changed) std::cout << dir << ": nothing to migrate\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int StateCommand(const std::vector<std::string>& args) {
@@ -95,7 +111,16 @@ int StateCommand(const std::vector<std::string>& args) {
     std::cout << kStateUsage;
     return args.empty() ? kExitUsage : kExitOk;
   }
+  if (args.size() == 4 && args[0] == "migrate" && args[2] == "--partitions") {
+    char* end = nullptr;
+    const long partitions = std::strtol(args[3].c_str(), &end, 10);
+    if (*end != '\0' || partitions < 1 || partitions > 256) {
+      throw ConfigError("state migrate: --partitions must be 1-256, got '" + args[3] + "'");
+    }
+    return Migrate(args[1], static_cast<int>(partitions));
+  }
   if (args.size() != 2) throw ConfigError(std::string("state: expected a command and a state dir\n") + kStateUsage);
+  if (args[0] == "migrate") return Migrate(args[1], 0);
   if (args[0] == "check") return Check(args[1]);
   if (args[0] == "runs") return Runs(args[1]);
   throw ConfigError("state: unknown command '" + args[0] + "'\n" + kStateUsage);

@@ -28,6 +28,14 @@ inline uint32_t BucketOf(uint64_t hash, uint32_t buckets) {
   return static_cast<uint32_t>((static_cast<unsigned __int128>(hash) * buckets) >> 64);
 }
 
+inline uint64_t Mix64(uint64_t x) {  // splitmix64's finalizer: spreads band keys (band, key) over the ranges
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
 class BucketFileWriter {
  public:
   // Writes `path` (data) and `path`.idx. Thread-safe Add.

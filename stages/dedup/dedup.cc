@@ -9,6 +9,7 @@
 #include "pipeline/errors.h"
 #include "stages/dedup/dedup_keys.h"
 #include "stages/dedup/index_check.h"
+#include "stages/dedup/index_migrate.h"
 
 namespace textmill {
 
@@ -27,6 +28,7 @@ DedupOptions DedupOptions::Parse(OptionReader& reader) {
   int64_t seed = static_cast<int64_t>(o.seed);
   reader.Get("seed", seed, 0, INT64_MAX);
   o.seed = static_cast<uint64_t>(seed);
+  reader.Get("index_partitions", o.index_partitions, 1, 256);
   // 1 would make every line a candidate; at or above line_min_docs it has no effect.
   if (o.line_block_min_docs == 1) reader.Fail("line_block_min_docs", "must be 0 (off) or at least 2");
   if (o.bands * o.rows > o.num_perm) {
@@ -45,9 +47,9 @@ DedupStage::DedupStage(const DedupOptions& options, const StageContext& context)
   options_.state_dir = context.state_dir;
   options_.memory_bytes = context.memory_bytes;
   if (!options_.state_dir.empty()) {
-    state_ = std::make_unique<DedupState>(options_.state_dir, options_.ParamsString());
-    spdlog::info("dedup: state {}: {} documents published by {} earlier runs", options_.state_dir,
-                 state_->published(), state_->runs());
+    state_ = std::make_unique<DedupState>(options_.state_dir, options_.ParamsString(), options_.index_partitions);
+    spdlog::info("dedup: state {}: {} documents published by {} earlier runs, {} index partitions", options_.state_dir,
+                 state_->published(), state_->runs(), state_->partitions());
   }
 }
 
@@ -536,6 +538,7 @@ void RegisterDedupStage(Registry& registry) {
     return std::make_unique<DedupStage>(DedupOptions::Parse(reader), context);
   });
   registry.AddStateCheck(CheckIndexInStateDir);
+  registry.AddStateMigration(MigrateSingleFileIndex);
 }
 
 }  // namespace textmill

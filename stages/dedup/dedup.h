@@ -82,6 +82,8 @@ struct DedupOptions {
   int num_perm = 128;       // signature length (>= bands * rows); the rest sharpens the estimate
   double threshold = 0.5;   // estimated Jaccard that confirms a near duplicate
   uint64_t seed = 1;
+  // Hash partitions of a new index (DedupState); an existing one keeps its count.
+  int index_partitions = DedupState::kDefaultPartitions;
   std::string state_dir;    // from `run --state`; empty: no cross-run index
   uint64_t memory_bytes = uint64_t{256} << 20;  // from the config's memory_mib: the sort buffers' budget
 
@@ -165,10 +167,15 @@ class DedupStage : public GlobalStage {
   void WriteSigned(const Document& doc, const DocKeys& keys, const std::vector<uint64_t>& line_keys);
   void FinishSigned();
   void CommitPhased(int64_t run_id);
+  using PublishedRunFn =
+      std::function<void(uint64_t count, const DedupState::DocFn& doc, const DedupState::CountSource& counts)>;
+  void ReadPublishedRun(const std::function<bool(uint64_t)>& signature_wanted, const PublishedRunFn& fn) const;
+  std::string PhasedAttempt() const;
   Json CountPhase(const PhaseContext& context) const;
   Json PairsPhase(const PhaseContext& context) const;
   Json MergePhase(const PhaseContext& context) const;
   Json LinesPhase(const PhaseContext& context) const;
+  Json IndexPhase(const PhaseContext& context) const;
 
   DedupOptions options_;
   MinHasher hasher_;

@@ -232,17 +232,20 @@ class SliceReader {
 
 }  // namespace
 
-// The report task publishes what the finalize tasks kept, in input order as a
-// single-machine run would, with this run's line counts, in one commit: the
-// slices' files are merged by input order as the commit reads them.
-void DedupStage::CommitPhased(int64_t run_id) {
+// The documents the finalize tasks kept, in input order as a single-machine
+// run publishes them (the slices' files merged as they are read), and this
+// run's line counts: what the index tasks commit. `signature_wanted(i)` says
+// whether the i-th document's signature is read (a task commits only the
+// signatures of its partitions).
+void DedupStage::ReadPublishedRun(const std::function<bool(uint64_t)>& signature_wanted,
+                                  const PublishedRunFn& use) const {
   std::vector<std::unique_ptr<SliceReader>> slices;
   uint64_t count = 0;
   for (int r = 0; r < phase_.count; ++r) {
     const std::string kept = Numbered(PhaseFile("kept"), 'r', r);
     std::error_code ec;
     const auto bytes = fs::file_size(kept, ec);
-    if (ec || bytes % sizeof(uint64_t) != 0) throw RuntimeError("dedup report: cannot read " + kept);
+    if (ec || bytes % sizeof(uint64_t) != 0) throw RuntimeError("dedup index: cannot read " + kept);
     count += bytes / sizeof(uint64_t);
     slices.push_back(std::make_unique<SliceReader>([this](const std::string& name) { return PhaseFile(name); }, r,
                                                    options_.bands));
@@ -250,15 +253,17 @@ void DedupStage::CommitPhased(int64_t run_id) {
   SignatureFiles signatures(PhaseFile("sig"), phase_.count, options_.num_perm);
   uint64_t next = 0;
   const auto doc = [&](uint64_t i, PublishedDoc& out) {
-    if (i != next++) throw RuntimeError("dedup report: documents read out of order");
+    if (i != next++) throw RuntimeError("dedup index: documents read out of order");
     SliceReader* first = nullptr;
     for (const auto& slice : slices) {
       if (!slice->done() && (!first || slice->input_order() < first->input_order())) first = slice.get();
     }
-    if (!first) throw RuntimeError("dedup report: fewer kept documents than the kept files hold");
+    if (!first) throw RuntimeError("dedup index: fewer kept documents than the kept files hold");
     uint32_t position = 0;
     const int rank = first->rank();
     first->Read(out, position);
+    out.signature.clear();
+    if (!signature_wanted(i)) return;
     const uint32_t* sig = signatures.Get(static_cast<uint32_t>(rank), position);
     out.signature.assign(sig, sig + options_.num_perm);
   };
@@ -271,7 +276,39 @@ void DedupStage::CommitPhased(int64_t run_id) {
       }
     }
   };
-  state_->Commit(count, doc, counts, run_id, options_.memory_bytes / 4);
+  use(count, doc, counts);
+}
+
+// What names this phased job's partition commits: its work dir.
+std::string DedupStage::PhasedAttempt() const {
+  return "phased " + fs::absolute(phase_.work_dir).lexically_normal().string();
+}
+
+// The index phase (one task per hash range, after finalize): task R commits
+// the partitions P with P mod N = R, so no task writes the whole index. Each
+// task reads the kept documents' metadata of every slice (their ordinals are
+// their ranks in input order) and the signatures of its partitions only.
+Json DedupStage::IndexPhase(const PhaseContext& context) const {
+  if (!state_) return {{"partitions_committed", 0}};  // no state dir: nothing to publish
+  const int n = state_->partitions();
+  const auto owns = [&context](int p) { return p % context.count == context.rank; };
+  if (context.rank >= n) return {{"partitions_committed", 0}};  // more tasks than partitions: none is this one's
+  const uint64_t published = state_->published();
+  uint64_t documents = 0;
+  ReadPublishedRun([&](uint64_t i) { return owns(PartitionOfOrdinal(published + i, n)); },
+                   [&](uint64_t count, const DedupState::DocFn& doc, const DedupState::CountSource& counts) {
+                     documents = count;
+                     state_->CommitPartitions(owns, count, doc, counts, PhasedAttempt(), options_.memory_bytes / 4);
+                   });
+  int committed = 0;
+  for (int p = 0; p < n; ++p) committed += owns(p);
+  return {{"partitions_committed", committed}, {"documents_published", documents}};
+}
+
+// The report task publishes the generation the index tasks committed: the
+// manifest, once every partition holds it.
+void DedupStage::CommitPhased(int64_t run_id) {
+  state_->Publish(run_id, PhasedAttempt());
   spdlog::info("dedup: state {}: {} documents published in all", options_.state_dir, state_->published());
 }
 

@@ -1,12 +1,12 @@
 // The range phases of a phased dedup run (see dedup_phases.cc for the files
 // they read and write): each works on one hash range of the records every
-// input slice wrote, or, merge, on all of them in one task.
+// input slice wrote, or, merge (dedup_merge_phase.cc), on all of them in one
+// task. The index phase (in dedup_phases.cc) commits the index partitions of
+// its range.
 #include <algorithm>
 #include <filesystem>
-#include <tuple>
 
 #include "pipeline/errors.h"
-#include "pipeline/util/atomic_file.h"
 #include "stages/dedup/bucket_file.h"
 #include "stages/dedup/dedup.h"
 #include "stages/dedup/dedup_keys.h"
@@ -28,7 +28,8 @@ std::vector<RangePhase> DedupStage::RangePhases() {
   return {{"count", DocumentPass::kObserve, false, in_phase(&DedupStage::CountPhase)},
           {"pairs", DocumentPass::kAnalyze, false, in_phase(&DedupStage::PairsPhase)},
           {"merge", DocumentPass::kAnalyze, true, in_phase(&DedupStage::MergePhase)},
-          {"lines", DocumentPass::kAnalyze, false, in_phase(&DedupStage::LinesPhase)}};
+          {"lines", DocumentPass::kAnalyze, false, in_phase(&DedupStage::LinesPhase)},
+          {"index", DocumentPass::kApply, false, in_phase(&DedupStage::IndexPhase)}};
 }
 
 // A range phase's sort budget: the config's memory_mib, less what the task's
@@ -118,104 +119,6 @@ Json DedupStage::PairsPhase(const PhaseContext& context) const {
           {"band_records", band_records},
           {"comparisons", comparisons},
           {"pairs", edges.size()}};
-}
-
-Json DedupStage::MergePhase(const PhaseContext& context) const {
-  SparseUnionFind clusters;
-  int64_t pairs = 0;
-  for (int b = 0; b < context.count; ++b) {
-    for (const Edge& e : ReadRecords<Edge>(PhaseFile(Numbered("edges", 'b', b)))) {
-      clusters.Union(e.a, e.b);
-      ++pairs;
-    }
-  }
-  // Copies of documents published by earlier runs, from the sign tasks.
-  std::unordered_map<uint64_t, std::pair<std::string, bool>> published;
-  for (int r = 0; r < context.count; ++r) {
-    const std::string path = Numbered(PhaseFile("published"), 'r', r);
-    const std::string bytes = ReadBytes(path);
-    std::string_view in(bytes), id;
-    uint64_t input_order = 0;
-    uint8_t exact = 0;
-    while (NextTagged(in, input_order, exact, id)) published[input_order] = {std::string(id), exact != 0};
-    if (!in.empty()) throw RuntimeError(path + ": truncated");
-  }
-  // What the keep rule needs of each document in a cluster, from the slices' metadata.
-  struct Member {
-    uint64_t date = UINT64_MAX;
-    ExactKey exact;
-    std::string id;
-    int rank = -1;
-  };
-  std::vector<uint64_t> input_orders = clusters.Members();
-  for (const auto& [input_order, match] : published) input_orders.push_back(input_order);
-  std::sort(input_orders.begin(), input_orders.end());
-  input_orders.erase(std::unique(input_orders.begin(), input_orders.end()), input_orders.end());
-  std::unordered_map<uint64_t, Member> members;
-  for (const uint64_t input_order : input_orders) members[input_order];
-  for (int r = 0; r < context.count && !members.empty(); ++r) {
-    const auto meta = ReadRecords<MetaRecord>(Numbered(PhaseFile("meta"), 'r', r));
-    const std::string ids = ReadBytes(Numbered(PhaseFile("ids"), 'r', r));
-    std::string_view in(ids);
-    for (const MetaRecord& m : meta) {
-      std::string_view id;
-      if (!NextString(in, id)) throw RuntimeError(Numbered(PhaseFile("ids"), 'r', r) + ": truncated");
-      const auto it = members.find(m.input_order);
-      if (it == members.end()) continue;
-      it->second = {m.date, ExactKey{m.high, m.low}, std::string(id), r};
-    }
-  }
-  // Per cluster: a published copy wins over every member (the first member in
-  // input order that matched one names it); else the keeper is the earliest
-  // date, then the first in input order (the smallest input_order).
-  std::unordered_map<uint64_t, uint64_t> keeper_of_root;
-  std::unordered_map<uint64_t, std::string> published_of_root;
-  for (const uint64_t input_order : input_orders) {  // ascending
-    const Member& m = members.at(input_order);
-    if (m.rank < 0)
-      throw RuntimeError("dedup merge: document " + std::to_string(input_order) +
-                         " has no metadata (sign phase incomplete?)");
-    const uint64_t root = clusters.Find(input_order);
-    if (const auto match = published.find(input_order); match != published.end())
-      published_of_root.try_emplace(root, match->second.first);
-    auto [it, inserted] = keeper_of_root.try_emplace(root, input_order);
-    const Member& k = members.at(it->second);
-    if (!inserted && std::tie(m.date, input_order) < std::tie(k.date, it->second)) it->second = input_order;
-  }
-  std::vector<std::string> decisions(static_cast<size_t>(context.count));
-  std::vector<ClusterRecord> cluster_records;
-  int64_t dropped = 0, dropped_published = 0;
-  for (const uint64_t input_order : input_orders) {  // ascending: each decisions file sorted by input_order
-    const uint64_t root = clusters.Find(input_order);
-    const Member& m = members.at(input_order);
-    std::string keeper_id;
-    uint8_t flags = 0;  // bit 0: exact copy, bit 1: of a published document
-    if (const auto pub = published_of_root.find(root); pub != published_of_root.end()) {
-      cluster_records.push_back({input_order, kNotCounted});
-      const auto own = published.find(input_order);
-      keeper_id = own != published.end() ? own->second.first : pub->second;
-      flags = static_cast<uint8_t>(2 | (own != published.end() && own->second.second ? 1 : 0));
-      ++dropped_published;
-    } else {
-      const uint64_t keeper = keeper_of_root.at(root);
-      cluster_records.push_back({input_order, keeper});
-      if (input_order == keeper) continue;
-      const Member& k = members.at(keeper);
-      keeper_id = k.id;
-      flags = m.exact == k.exact ? 1 : 0;
-    }
-    AppendTagged(decisions[static_cast<size_t>(m.rank)], input_order, flags, keeper_id);
-    ++dropped;
-  }
-  for (int r = 0; r < context.count; ++r) {
-    WriteFileAtomic(Numbered(PhaseFile("decisions"), 'r', r), decisions[static_cast<size_t>(r)]);
-  }
-  WriteRecords(PhaseFile("clusters.bin"), cluster_records);
-  return {{"pairs", pairs},
-          {"clusters", keeper_of_root.size()},
-          {"documents_in_clusters", input_orders.size()},
-          {"dropped", dropped},
-          {"dropped_as_published", dropped_published}};
 }
 
 Json DedupStage::LinesPhase(const PhaseContext& context) const {

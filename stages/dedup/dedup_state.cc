@@ -1,16 +1,15 @@
 #include "stages/dedup/dedup_state.h"
 
 #include <algorithm>
-
-#include <lmdb.h>
-
+#include <array>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 
 #include "pipeline/errors.h"
-#include "pipeline/run_state.h"
-#include "pipeline/util/io_error.h"
-#include "stages/dedup/index_check.h"
+#include "pipeline/manifest_check.h"
+#include "pipeline/util/fault.h"
+#include "pipeline/util/file_lock.h"
 #include "stages/dedup/sorted_runs.h"
 
 namespace textmill {
@@ -18,297 +17,319 @@ namespace {
 
 namespace fs = std::filesystem;
 
-MDB_val Val(const void* data, size_t size) { return MDB_val{size, const_cast<void*>(data)}; }
-MDB_val Val(const std::string& s) { return Val(s.data(), s.size()); }
+// A RunFile appended through a buffer: a commit appends a few small pieces
+// per document, a system call each without it.
+class BufferedRun {
+ public:
+  static constexpr size_t kBuffer = 256 << 10;
+  void Append(const void* data, size_t bytes) {
+    buffer_.append(static_cast<const char*>(data), bytes);
+    if (buffer_.size() >= kBuffer) Flush();
+  }
+  // Reads written bytes back (Flush first).
+  size_t Read(uint64_t offset, void* out, size_t bytes) const { return file_.Read(offset, out, bytes); }
+  void Flush() {
+    file_.Append(buffer_.data(), buffer_.size());
+    buffer_.clear();
+  }
+  uint64_t size() const { return file_.size() + buffer_.size(); }
 
-std::string BandKey(int band, uint32_t key) {
-  std::string k(5, '\0');
-  k[0] = static_cast<char>(band);
-  std::memcpy(k.data() + 1, &key, 4);
-  return k;
-}
+ private:
+  RunFile file_{""};
+  std::string buffer_;
+};
 
-// Big-endian, so ordinals sort numerically.
-std::string OrdinalKey(uint32_t ordinal) {
-  std::string k(4, '\0');
-  for (int i = 0; i < 4; ++i) k[static_cast<size_t>(i)] = static_cast<char>(ordinal >> (24 - 8 * i));
-  return k;
-}
+}  // namespace
 
-void Check(int rc, const std::string& what, const std::string& path = "") {
-  if (rc == MDB_SUCCESS) return;
-  // LMDB returns errno values for I/O failures; MDB_MAP_FULL cannot happen (1 TiB map).
-  if (IsNoSpace(rc) && !path.empty()) throw RuntimeError("dedup index: " + what + ": " + WriteError(path, rc));
-  throw RuntimeError("dedup index: " + what + ": " + mdb_strerror(rc));
-}
+namespace {
 
-std::string GetMeta(MDB_txn* txn, unsigned dbi, const std::string& key) {
-  MDB_val k = Val(key), v;
-  if (mdb_get(txn, dbi, &k, &v) != MDB_SUCCESS) return "";
-  return std::string(static_cast<const char*>(v.mv_data), v.mv_size);
+// The index's manifest; a new index's, with `partitions` partitions, when the
+// state dir has none. Throws what `damaged` makes of a damaged or lost one,
+// and ConfigError for an index in the single-file layout.
+IndexManifest OpenOrCreateManifest(const std::string& dir, const std::string& params, int partitions,
+                                   const std::function<ConfigError(const std::string&)>& damaged) {
+  std::error_code ec;
+  const auto read = [&] {
+    try {
+      return ReadIndexManifest(dir);
+    } catch (const ConfigError& e) {
+      throw damaged(e.what());
+    }
+  };
+  if (auto manifest = read()) return *manifest;
+  const fs::path legacy = fs::path(dir) / "dedup.lmdb";
+  if (fs::exists(legacy / "data.mdb", ec)) {
+    throw ConfigError("--state " + dir + ": the dedup index " + legacy.string() +
+                      " has the single-file layout of earlier textmill versions; this one keeps it in hash "
+                      "partitions under " + (fs::path(dir) / "dedup").string() + ". Convert it once with "
+                      "`textmill state migrate " + dir + "` (no run may use the state dir meanwhile), then rerun");
+  }
+  fs::create_directories(fs::path(dir) / "dedup", ec);
+  if (ec) throw ConfigError("--state " + dir + ": cannot create " + (fs::path(dir) / "dedup").string() + ": " + ec.message());
+  // The tasks of a phased run open a new state dir at the same moment: one creates the index.
+  const ScopedFileLock lock((fs::path(dir) / "dedup" / "create.lock").string());
+  if (auto manifest = read()) return *manifest;
+  if (const int64_t runs = CountPublishingRuns(dir); runs > 0) {
+    throw damaged(IndexManifestPath(dir) + " is missing, but the manifest records " + std::to_string(runs) +
+                  " finished run(s) that published documents");
+  }
+  // Partitions are created by their first commit, after the manifest: one
+  // without a manifest has lost what published it.
+  for (int p = 0; p < partitions; ++p) {
+    const fs::path data = fs::path(PartitionDir(dir, p)) / "data.mdb";
+    if (fs::exists(data, ec) && fs::file_size(data, ec) > 0) {
+      throw damaged(data.string() + " exists but " + IndexManifestPath(dir) + " is missing");
+    }
+  }
+  IndexManifest created;
+  created.partitions = partitions;
+  created.params = params;
+  WriteIndexManifest(dir, created);
+  return created;
 }
 
 }  // namespace
 
-DedupState::DedupState(const std::string& dir, const std::string& params) {
-  path_ = (fs::path(dir) / "dedup.lmdb").string();
-  std::error_code ec;
-  fs::create_directories(path_, ec);
-  if (ec) throw ConfigError("--state " + dir + ": cannot create " + path_ + ": " + ec.message());
-  auto fail = [&](const std::string& message) {
-    if (env_) mdb_env_close(env_);
-    env_ = nullptr;
-    throw ConfigError("--state " + dir + ": " + message + " (the index was not changed)");
-  };
-  // Damage stops the run here, before any work, with the file named: never a
-  // signal while mapping it, nor an index taken as new (stages/dedup/index_check.h).
-  const std::string data = (fs::path(path_) / "data.mdb").string();
-  const auto damaged = [&](const std::string& what) {
-    throw ConfigError("--state " + dir + ": the dedup index " + data + " is damaged: " + what +
-                      ". Restore the state dir from a backup (index and manifest together: each says what the "
-                      "other published); `textmill state check " + dir + "` checks a state dir");
-  };
-  const auto size = fs::exists(data, ec) ? fs::file_size(data, ec) : 0;
-  if (size == 0) {
-    if (const int64_t runs = CountPublishingRuns(dir); runs > 0) {
-      damaged(std::string(fs::exists(data, ec) ? "empty" : "missing") + ", but the manifest records " +
-              std::to_string(runs) + " finished run(s) that published documents");
+DedupState::DedupState(const std::string& dir, const std::string& params, int partitions) : dir_(dir) {
+  const std::string restore = ". Restore the state dir from a backup (index and manifest together: each says what the "
+                              "other published); `textmill state check " + dir + "` checks a state dir";
+  const auto damaged = [&](const std::string& what) { return ConfigError("--state " + dir + ": the dedup index " + what + restore); };
+  manifest_ = OpenOrCreateManifest(dir, params, partitions, damaged);
+  if (manifest_.params != params) {
+    throw ConfigError("--state " + dir + ": index was built with dedup parameters '" + manifest_.params +
+                      "', the config now says '" + params + "'; signatures would not be comparable (the index was not changed)");
+  }
+  for (int p = 0; p < manifest_.partitions; ++p) {
+    // Before the first publication nothing in a partition is published, and
+    // its first commit may be creating it in another process (the index
+    // tasks of a phased run): it is opened when written or published. After
+    // it, every partition exists and holds every published generation.
+    if (manifest_.generation == 0) {
+      parts_.push_back(nullptr);
+      continue;
     }
-  } else {
-    if (const std::string what = CheckIndexHeader(path_); !what.empty()) damaged(what);
-    if (!IndexUnchangedSinceVerified(path_)) {
-      if (const std::string what = WalkIndex(path_); !what.empty()) damaged(what);
-      RecordIndexVerified(path_);
+    try {
+      parts_.push_back(std::make_unique<IndexPartition>(PartitionDir(dir, p), p, manifest_.partitions, params, false));
+    } catch (const ConfigError& e) {
+      throw damaged(e.what());
+    }
+    // A partition may be one generation ahead (committed, not yet published)
+    // but never behind: it would have lost documents the manifest published.
+    const uint64_t generation = parts_.back()->committed().generation;
+    if (generation < manifest_.generation || generation > manifest_.generation + 1) {
+      throw damaged(parts_.back()->data_path() + " is damaged: it holds generation " + std::to_string(generation) +
+                    ", the manifest " + IndexManifestPath(dir) + " published generation " +
+                    std::to_string(manifest_.generation) + " (a partition restored from another backup?)");
     }
   }
-  if (mdb_env_create(&env_) != MDB_SUCCESS) fail("cannot create an LMDB environment");
-  mdb_env_set_maxdbs(env_, 8);
-  mdb_env_set_mapsize(env_, size_t{1} << 40);  // address space only; the file grows as needed
-  if (const int rc = mdb_env_open(env_, path_.c_str(), MDB_NOTLS, 0644); rc != MDB_SUCCESS) {
-    fail(std::string("cannot open the dedup index: ") + mdb_strerror(rc));
-  }
-  MDB_txn* txn = nullptr;
-  if (mdb_txn_begin(env_, nullptr, 0, &txn) != MDB_SUCCESS) fail("cannot begin a transaction");
-  const unsigned create = MDB_CREATE;
-  int rc = mdb_dbi_open(txn, "meta", create, &meta_);
-  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "exact", create, &exact_);
-  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "bands", create | MDB_DUPSORT | MDB_DUPFIXED, &bands_);
-  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "sigs", create, &sigs_);
-  if (rc == MDB_SUCCESS) rc = mdb_dbi_open(txn, "lines", create, &lines_);
-  if (rc != MDB_SUCCESS) {
-    mdb_txn_abort(txn);
-    fail(std::string("not a textmill dedup index: ") + mdb_strerror(rc));
-  }
-  const std::string version = GetMeta(txn, meta_, "format_version");
-  // A new index is one no transaction has written to yet: the first writer
-  // records the version. Whether data.mdb existed before opening says
-  // nothing when several processes open a new state dir at once (another
-  // task's mdb_env_open may just have created it).
-  const bool fresh = mdb_txn_id(txn) == 1;
-  if (!fresh && version.empty()) {
-    mdb_txn_abort(txn);
-    fail("not a textmill dedup index (no format version)");
-  }
-  if (!version.empty() && version != std::to_string(kFormatVersion)) {
-    mdb_txn_abort(txn);
-    const bool newer = std::atoi(version.c_str()) > kFormatVersion;
-    fail("index format version " + version + (newer ? " was written by a newer textmill" : " is not supported") +
-         "; this textmill reads version " + std::to_string(kFormatVersion));
-  }
-  const std::string stored_params = GetMeta(txn, meta_, "params");
-  if (!stored_params.empty() && stored_params != params) {
-    mdb_txn_abort(txn);
-    fail("index was built with dedup parameters '" + stored_params + "', the config now says '" + params +
-         "'; signatures would not be comparable");
-  }
-  published_ = std::strtoull(GetMeta(txn, meta_, "published").c_str(), nullptr, 10);
-  runs_ = std::strtoull(GetMeta(txn, meta_, "runs").c_str(), nullptr, 10);
-  last_run_id_ = std::strtoll(GetMeta(txn, meta_, "last_run_id").c_str(), nullptr, 10);
-  if (version.empty()) {
-    const std::string v = std::to_string(kFormatVersion);
-    const std::string version_key = "format_version", params_key = "params";
-    MDB_val k1 = Val(version_key), v1 = Val(v);
-    MDB_val k2 = Val(params_key), v2 = Val(params);
-    rc = mdb_put(txn, meta_, &k1, &v1, 0);
-    if (rc == MDB_SUCCESS) rc = mdb_put(txn, meta_, &k2, &v2, 0);
-  }
-  if (rc != MDB_SUCCESS || mdb_txn_commit(txn) != MDB_SUCCESS) fail("cannot initialise the dedup index");
 }
 
-DedupState::~DedupState() {
-  EndRead();
-  if (env_) mdb_env_close(env_);
-}
+DedupState::~DedupState() = default;
 
 void DedupState::BeginRead() {
-  if (!read_) Check(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &read_), "begin read");
+  for (auto& part : parts_) {
+    if (part) part->BeginRead();
+  }
 }
 
 void DedupState::EndRead() {
-  if (read_) mdb_txn_abort(read_);
-  read_ = nullptr;
+  for (auto& part : parts_) {
+    if (part) part->EndRead();
+  }
 }
 
+// A partition not created yet holds nothing published.
 std::optional<std::string> DedupState::FindExact(const ExactKey& key) const {
-  MDB_val k = Val(&key, sizeof key), v;
-  if (mdb_get(read_, exact_, &k, &v) != MDB_SUCCESS) return std::nullopt;
-  return std::string(static_cast<const char*>(v.mv_data), v.mv_size);
+  const IndexPartition* part = Part(PartitionOfExact(key, partitions()));
+  return part ? part->FindExact(key, View()) : std::nullopt;
 }
 
 std::vector<uint32_t> DedupState::FindBand(int band, uint32_t key) const {
   std::vector<uint32_t> out;
-  const std::string bk = BandKey(band, key);
-  MDB_cursor* cursor = nullptr;
-  if (mdb_cursor_open(read_, bands_, &cursor) != MDB_SUCCESS) return out;
-  MDB_val k = Val(bk), v;
-  for (int rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_KEY); rc == MDB_SUCCESS;
-       rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT_DUP)) {
-    uint32_t ordinal = 0;
-    const auto* p = static_cast<const unsigned char*>(v.mv_data);
-    for (int i = 0; i < 4; ++i) ordinal = (ordinal << 8) | p[i];
-    out.push_back(ordinal);
-  }
-  mdb_cursor_close(cursor);
+  if (const IndexPartition* part = Part(PartitionOfBand(band, key, partitions()))) part->FindBand(band, key, View(), out);
   return out;
 }
 
 bool DedupState::Signature(uint32_t ordinal, std::vector<uint32_t>& signature, std::string& id) const {
-  const std::string ok = OrdinalKey(ordinal);
-  MDB_val k = Val(ok), v;
-  if (mdb_get(read_, sigs_, &k, &v) != MDB_SUCCESS) return false;
-  const size_t sig_bytes = signature.size() * sizeof(uint32_t);
-  if (v.mv_size < sig_bytes) return false;
-  std::memcpy(signature.data(), v.mv_data, sig_bytes);
-  id.assign(static_cast<const char*>(v.mv_data) + sig_bytes, v.mv_size - sig_bytes);
-  return true;
+  const IndexPartition* part = Part(PartitionOfOrdinal(ordinal, partitions()));
+  return part && part->Signature(ordinal, View(), signature, id);
 }
 
 uint32_t DedupState::LineCount(uint64_t key) const {
-  MDB_val k = Val(&key, sizeof key), v;
-  if (mdb_get(read_, lines_, &k, &v) != MDB_SUCCESS || v.mv_size != sizeof(uint32_t)) return 0;
-  uint32_t count = 0;
-  std::memcpy(&count, v.mv_data, sizeof count);
-  return count;
+  const IndexPartition* part = Part(PartitionOfLine(key, partitions()));
+  return part ? part->LineCount(key, View()) : 0;
 }
 
 void DedupState::Commit(uint64_t count, const DocFn& doc, const CountSource& counts, int64_t run_id,
                         size_t sort_bytes) {
+  const std::string attempt = "run " + std::to_string(run_id);
+  CommitPartitions([](int) { return true; }, count, doc, counts, attempt, sort_bytes);
+  Publish(run_id, attempt);
+}
+
+void DedupState::CommitPartitions(const std::function<bool(int)>& owns, uint64_t count, const DocFn& doc,
+                                  const CountSource& counts, const std::string& attempt, size_t sort_bytes) {
   EndRead();
-  // Sort records in LMDB's key order (memcmp of the key bytes: big-endian
-  // integers compare alike), with the document's index last so that equal
-  // keys keep the first copy's id.
-  struct ExactEntry {
-    uint64_t high_be, low_be, index;
-    auto operator<=>(const ExactEntry&) const = default;
+  const int n = partitions();
+  const PublishedView view = View();
+  if (view.published + count > UINT32_MAX) throw RuntimeError("dedup index: more than 2^32 documents published");
+  // One sort for the keys of every partition, partition first, then each
+  // table in LMDB's key order (memcmp of the key bytes), so each partition's
+  // transaction is written from one stretch of the merge and fills its
+  // B+trees in order. For equal exact keys the smaller index comes first and
+  // stays (the first copy's).
+  enum Table : uint32_t { kExact, kBand, kLine };
+  struct Entry {
+    uint32_t partition, table;
+    std::array<uint8_t, 16> key;
+    uint64_t value;  // exact: the document's index; band: its ordinal; line: the count
+    auto operator<=>(const Entry&) const = default;
   };
-  struct BandEntry {
-    uint32_t band, key_be, ordinal;
-    auto operator<=>(const BandEntry&) const = default;
+  const auto entry = [](int partition, Table table, const void* key, size_t bytes, uint64_t value) {
+    Entry e{static_cast<uint32_t>(partition), table, {}, value};
+    std::memcpy(e.key.data(), key, bytes);
+    return e;
   };
-  struct CountEntry {
-    uint64_t key_be;
-    uint32_t count;
-    auto operator<=>(const CountEntry&) const = default;
+  SortedRuns<Entry> entries(std::max<size_t>(size_t{1} << 20, sort_bytes));
+  // Signatures go in ordinal order, a file per partition, read back when its
+  // transaction is written: they are the bulk of a commit (4 bytes a position).
+  std::vector<std::unique_ptr<BufferedRun>> signatures(static_cast<size_t>(n));
+  // The ids by document index, for the exact keys (stored with their id, so
+  // that an exact match reads one partition).
+  struct IdAt {
+    uint64_t offset, length;
   };
-  MDB_txn* txn = nullptr;
-  Check(mdb_txn_begin(env_, nullptr, 0, &txn), "begin write");
-  try {
-    // Each table is written in key order: a B+tree filled in order dirties
-    // each leaf page once, where document order would touch (and copy, LMDB
-    // being copy-on-write) a random page per key.
-    const size_t part = std::max<size_t>(size_t{1} << 20, sort_bytes / 3);
-    SortedRuns<ExactEntry> exact_order(part);
-    SortedRuns<BandEntry> band_order(part);
-    SortedRuns<CountEntry> count_order(part);
-    uint64_t ordinal = published_;
-    PublishedDoc d;
-    for (uint64_t i = 0; i < count; ++i, ++ordinal) {  // ordinals only grow: appended at the end of the tree
-      doc(i, d);
-      uint64_t high = 0, low = 0;
-      std::memcpy(&high, &d.exact, sizeof high);
-      std::memcpy(&low, reinterpret_cast<const char*>(&d.exact) + sizeof high, sizeof low);
-      exact_order.Add({__builtin_bswap64(high), __builtin_bswap64(low), i});
-      for (size_t b = 0; b < d.band_keys.size(); ++b) {
-        band_order.Add({static_cast<uint32_t>(b), __builtin_bswap32(d.band_keys[b]), static_cast<uint32_t>(ordinal)});
+  BufferedRun ids, id_offsets;
+  PublishedDoc d;
+  for (uint64_t i = 0; i < count; ++i) {
+    doc(i, d);
+    const IdAt at{ids.size(), d.id.size()};
+    id_offsets.Append(&at, sizeof at);
+    ids.Append(d.id.data(), d.id.size());
+    const auto ordinal = static_cast<uint32_t>(view.published + i);
+    if (const int p = PartitionOfExact(d.exact, n); owns(p)) entries.Add(entry(p, kExact, &d.exact, sizeof d.exact, i));
+    for (size_t b = 0; b < d.band_keys.size(); ++b) {
+      const int band = static_cast<int>(b);
+      if (const int p = PartitionOfBand(band, d.band_keys[b], n); owns(p)) {
+        uint8_t key[5];
+        key[0] = static_cast<uint8_t>(band);
+        std::memcpy(key + 1, &d.band_keys[b], 4);
+        entries.Add(entry(p, kBand, key, sizeof key, ordinal));
       }
-      std::string value(reinterpret_cast<const char*>(d.signature.data()), d.signature.size() * sizeof(uint32_t));
-      value += d.id;
-      const std::string ok = OrdinalKey(static_cast<uint32_t>(ordinal));
-      MDB_val sk = Val(ok), sv = Val(value);
-      Check(mdb_put(txn, sigs_, &sk, &sv, MDB_APPEND), "write signature");
     }
-    const size_t sig_bytes = d.signature.size() * sizeof(uint32_t);
-    exact_order.Merge([&](const ExactEntry& e) {
-      // The id is the tail of the signature record just written.
-      const std::string ok = OrdinalKey(static_cast<uint32_t>(published_ + e.index));
-      MDB_val sk = Val(ok), sv;
-      Check(mdb_get(txn, sigs_, &sk, &sv), "read back a signature");
-      if (sv.mv_size < sig_bytes) throw RuntimeError("dedup index: a signature record is short");
-      const ExactKey key{__builtin_bswap64(e.high_be), __builtin_bswap64(e.low_be)};
-      MDB_val ek = Val(&key, sizeof key);
-      MDB_val ev = Val(static_cast<const char*>(sv.mv_data) + sig_bytes, sv.mv_size - sig_bytes);
-      const int erc = mdb_put(txn, exact_, &ek, &ev, MDB_NOOVERWRITE);
-      if (erc != MDB_SUCCESS && erc != MDB_KEYEXIST) Check(erc, "write exact key");
-    });
-    band_order.Merge([&](const BandEntry& e) {
-      const std::string bk = BandKey(static_cast<int>(e.band), __builtin_bswap32(e.key_be));
-      const std::string ok = OrdinalKey(e.ordinal);
-      MDB_val k = Val(bk), v = Val(ok);
-      const int rc = mdb_put(txn, bands_, &k, &v, MDB_NODUPDATA);
-      if (rc != MDB_SUCCESS && rc != MDB_KEYEXIST) Check(rc, "write band key");
-    });
-    counts([&count_order](uint64_t key, uint32_t n) { count_order.Add({__builtin_bswap64(key), n}); });
-    bool pending = false;
-    uint64_t key = 0;
-    uint32_t added = 0;
-    const auto put_count = [&] {
-      MDB_val k = Val(&key, sizeof key), v;
-      uint32_t total = added;
-      if (mdb_get(txn, lines_, &k, &v) == MDB_SUCCESS && v.mv_size == sizeof(uint32_t)) {
-        uint32_t old = 0;
-        std::memcpy(&old, v.mv_data, sizeof old);
-        total += old;
-      }
-      MDB_val nv = Val(&total, sizeof total);
-      Check(mdb_put(txn, lines_, &k, &nv, 0), "write line count");
-    };
-    count_order.Merge([&](const CountEntry& c) {
-      const uint64_t next = __builtin_bswap64(c.key_be);
-      if (pending && next == key) {
-        added += c.count;
-        return;
-      }
-      if (pending) put_count();
-      key = next;
-      added = c.count;
-      pending = true;
-    });
-    if (pending) put_count();
-    const std::string published = std::to_string(ordinal), runs = std::to_string(runs_ + 1);
-    const std::string published_key = "published", runs_key = "runs";
-    MDB_val pk = Val(published_key), pv = Val(published);
-    MDB_val rk = Val(runs_key), rv = Val(runs);
-    Check(mdb_put(txn, meta_, &pk, &pv, 0), "write meta");
-    Check(mdb_put(txn, meta_, &rk, &rv, 0), "write meta");
-    const std::string last_run = std::to_string(run_id), last_run_key = "last_run_id";
-    MDB_val lk = Val(last_run_key), lv = Val(last_run);
-    Check(mdb_put(txn, meta_, &lk, &lv, 0), "write meta");
-    published_ = ordinal;
-  } catch (...) {
-    mdb_txn_abort(txn);
-    throw;
+    if (const int p = PartitionOfOrdinal(ordinal, n); owns(p)) {
+      auto& file = signatures[static_cast<size_t>(p)];
+      if (!file) file = std::make_unique<BufferedRun>();
+      const uint32_t header[3] = {ordinal, static_cast<uint32_t>(d.signature.size()), static_cast<uint32_t>(d.id.size())};
+      file->Append(header, sizeof header);
+      file->Append(d.signature.data(), d.signature.size() * sizeof(uint32_t));
+      file->Append(d.id.data(), d.id.size());
+    }
   }
-  // mdb_txn_commit frees the transaction whether or not it succeeds.
-  Check(mdb_txn_commit(txn), "commit", (fs::path(path_) / "data.mdb").string());
-  ++runs_;
-  last_run_id_ = run_id;
-  RecordIndexVerified(path_);  // what we just wrote needs no walk next time
+  counts([&](uint64_t key, uint32_t added) {
+    if (const int p = PartitionOfLine(key, n); owns(p)) entries.Add(entry(p, kLine, &key, sizeof key, added));
+  });
+  ids.Flush();
+  id_offsets.Flush();
+  const PartitionCommitted committed{view.generation + 1, view.published, view.published + count, attempt};
+  std::unique_ptr<IndexPartition::Writer> writer;
+  int current = -1, commits = 0;
+  const auto write_signatures = [&](int p) {
+    BufferedRun* file = signatures[static_cast<size_t>(p)].get();
+    if (!file) return;
+    file->Flush();
+    std::vector<uint32_t> signature;
+    std::string id;
+    for (uint64_t at = 0; at < file->size();) {
+      uint32_t header[3];
+      at += file->Read(at, header, sizeof header);
+      signature.resize(header[1]);
+      id.resize(header[2]);
+      at += file->Read(at, signature.data(), signature.size() * sizeof(uint32_t));
+      at += file->Read(at, id.data(), id.size());
+      writer->PutSignature(header[0], signature.data(), signature.size(), id);
+    }
+  };
+  // Commits the partitions before `p` that are still open or not yet begun
+  // (a partition without keys commits too: every one must hold the generation).
+  const auto advance_to = [&](int p) {
+    while (current < p) {
+      if (writer) {
+        if (commits == 1) MaybeCrash("during_partition_commit");  // the second's transaction written, not committed
+        writer->Commit(committed);
+        writer.reset();
+        if (++commits == 1) MaybeCrash("after_partition_commit");  // between two partitions' commits
+      }
+      if (++current < n && owns(current)) {
+        auto& part = parts_[static_cast<size_t>(current)];
+        if (!part) part = std::make_unique<IndexPartition>(PartitionDir(dir_, current), current, n, manifest_.params, true);
+        writer = std::make_unique<IndexPartition::Writer>(*part, view);
+        write_signatures(current);
+        signatures[static_cast<size_t>(current)].reset();
+      }
+    }
+  };
+  entries.Merge([&](const Entry& e) {
+    advance_to(static_cast<int>(e.partition));
+    if (e.table == kExact) {
+      ExactKey key;
+      std::memcpy(&key, e.key.data(), sizeof key);
+      IdAt at{};
+      id_offsets.Read(e.value * sizeof at, &at, sizeof at);
+      std::string id(at.length, '\0');
+      ids.Read(at.offset, id.data(), id.size());
+      writer->PutExact(key, static_cast<uint32_t>(view.published + e.value), id);
+    } else if (e.table == kBand) {
+      uint32_t key = 0;
+      std::memcpy(&key, e.key.data() + 1, 4);
+      writer->PutBand(e.key[0], key, static_cast<uint32_t>(e.value));
+    } else {
+      uint64_t key = 0;
+      std::memcpy(&key, e.key.data(), sizeof key);
+      writer->AddLineCount(key, static_cast<uint32_t>(e.value));
+    }
+  });
+  advance_to(n);
+}
+
+void DedupState::Publish(int64_t run_id, const std::string& attempt) {
+  EndRead();
+  const uint64_t next = manifest_.generation + 1;
+  std::string missing;
+  uint64_t total = 0;
+  for (int p = 0; p < partitions(); ++p) {
+    auto& part = parts_[static_cast<size_t>(p)];
+    std::error_code ec;
+    if (!part && fs::exists(fs::path(PartitionDir(dir_, p)) / "data.mdb", ec)) {  // committed by another process
+      part = std::make_unique<IndexPartition>(PartitionDir(dir_, p), p, partitions(), manifest_.params, false);
+    }
+    const PartitionCommitted c = part ? part->committed() : PartitionCommitted{};
+    if (c.generation != next || c.attempt != attempt || c.base != manifest_.published) {
+      missing += (missing.empty() ? "" : ", ") + std::to_string(p);
+      continue;
+    }
+    if (total != 0 && c.total != total) throw RuntimeError("dedup index: partitions disagree on the documents published");
+    total = c.total;
+  }
+  if (!missing.empty()) {
+    throw RuntimeError("dedup index: partition(s) " + missing + " of " + IndexManifestPath(dir_) +
+                       " have not committed generation " + std::to_string(next) + " of " + attempt +
+                       " (did every index task finish?)");
+  }
+  IndexManifest published = manifest_;
+  published.generation = next;
+  published.published = total;
+  published.runs = manifest_.runs + 1;
+  published.last_run_id = run_id;
+  MaybeCrash("before_index_manifest");
+  WriteIndexManifest(dir_, published);
+  manifest_ = published;
 }
 
 uint64_t DedupState::DiskBytes() const {
-  std::error_code ec;
-  const auto size = fs::file_size(fs::path(path_) / "data.mdb", ec);
-  return ec ? 0 : size;
+  uint64_t bytes = 0;
+  for (const auto& part : parts_) bytes += part ? part->DiskBytes() : 0;
+  return bytes;
 }
 
 }  // namespace textmill

@@ -11,11 +11,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pipeline/manifest_check.h"
 #include "pipeline/util/atomic_file.h"
+#include "stages/dedup/index_manifest.h"
+#include "stages/dedup/index_partition.h"
 
 namespace textmill {
 namespace {
@@ -98,7 +101,7 @@ int WalkInChild(const std::string& env_dir, int out_fd) {
   MDB_dbi main_dbi = 0;
   if ((rc = mdb_dbi_open(txn, nullptr, 0, &main_dbi)) != MDB_SUCCESS) return report("main table", rc);
   if ((rc = WalkTable(txn, main_dbi, checksum)) != MDB_SUCCESS) return report("main table", rc);
-  for (const char* name : {"meta", "exact", "bands", "sigs", "lines"}) {
+  for (const char* name : {"meta", "exact", "bands", "sigs", "lines", "added"}) {
     MDB_dbi dbi = 0;
     rc = mdb_dbi_open(txn, name, 0, &dbi);
     if (rc == MDB_NOTFOUND) continue;  // a table no run has created yet
@@ -202,12 +205,23 @@ std::string WalkIndex(const std::string& env_dir) {
 bool CheckIndexInStateDir(const std::string& state_dir, std::ostream& out) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path index = fs::path(state_dir) / "dedup.lmdb";
-  const fs::path data = index / "data.mdb";
-  const auto size = fs::exists(data, ec) ? fs::file_size(data, ec) : 0;
-  if (size == 0) {
+  const std::string manifest_path = IndexManifestPath(state_dir);
+  std::optional<IndexManifest> manifest;
+  try {
+    manifest = ReadIndexManifest(state_dir);
+  } catch (const std::exception& e) {
+    out << e.what() << "\n";  // names the file and says "damaged"
+    return false;
+  }
+  if (!manifest) {
+    const fs::path legacy = fs::path(state_dir) / "dedup.lmdb" / "data.mdb";
+    if (fs::exists(legacy, ec)) {
+      out << legacy.string() << ": the single-file index of earlier textmill versions; runs refuse it until "
+          << "`textmill state migrate " << state_dir << "` converts it\n";
+      return true;
+    }
     const int64_t runs = CountPublishingRuns(state_dir);
-    out << data.string() << ": " << (fs::exists(data, ec) ? "empty" : "missing");
+    out << manifest_path << ": missing";
     if (runs > 0) {
       out << ": DAMAGED: the manifest records " << runs << " finished run(s) that published documents\n";
       return false;
@@ -215,14 +229,39 @@ bool CheckIndexInStateDir(const std::string& state_dir, std::ostream& out) {
     out << " (no run has published documents yet)\n";
     return true;
   }
-  std::string what = CheckIndexHeader(index.string());
-  if (what.empty()) what = WalkIndex(index.string());
-  if (!what.empty()) {
+  out << manifest_path << ": ok (" << manifest->partitions << " partitions, generation " << manifest->generation
+      << ", " << manifest->published << " documents)\n";
+  bool sound = true;
+  for (int p = 0; p < manifest->partitions; ++p) {
+    const fs::path env_dir = PartitionDir(state_dir, p);
+    const fs::path data = env_dir / "data.mdb";
+    const auto size = fs::exists(data, ec) ? fs::file_size(data, ec) : 0;
+    if (size == 0 && manifest->generation == 0) {
+      out << data.string() << ": not created yet (its first commit creates it)\n";
+      continue;
+    }
+    std::string what = size > 0 ? CheckIndexHeader(env_dir.string()) : fs::exists(data, ec) ? "empty" : "missing";
+    if (what.empty()) what = WalkIndex(env_dir.string());
+    if (what.empty()) {
+      try {
+        const IndexPartition part(env_dir.string(), p, manifest->partitions, manifest->params, false);
+        const uint64_t generation = part.committed().generation;
+        if (generation < manifest->generation || generation > manifest->generation + 1) {
+          what = "holds generation " + std::to_string(generation) + ", the manifest published " +
+                 std::to_string(manifest->generation);
+        } else {
+          out << data.string() << ": ok (" << size << " bytes, every table read, generation " << generation
+              << (generation > manifest->generation ? ", not yet published" : "") << ")\n";
+          continue;
+        }
+      } catch (const std::exception& e) {
+        what = e.what();
+      }
+    }
     out << data.string() << ": DAMAGED: " << what << "\n";
-    return false;
+    sound = false;
   }
-  out << data.string() << ": ok (" << size << " bytes, every table read)\n";
-  return true;
+  return sound;
 }
 
 }  // namespace textmill

@@ -1,5 +1,5 @@
-// Checks of the dedup index file (DIR/dedup.lmdb/data.mdb) before it is
-// mapped. LMDB trusts its file: a truncated file or a damaged page pointer
+// Checks of a dedup index file (a partition's DIR/dedup/part-NNN.lmdb/data.mdb)
+// before it is mapped. LMDB trusts its file: a truncated file or a damaged page pointer
 // makes it read past the end of the mapping (SIGBUS) or follow garbage
 // (SIGSEGV), and a damaged free list fails only at the commit, after the
 // run's output is written. So before any work the header is read with plain
@@ -29,8 +29,9 @@ bool IndexUnchangedSinceVerified(const std::string& env_dir);
 void RecordIndexVerified(const std::string& env_dir);
 
 // The dedup index's part of `textmill state check STATE_DIR` (a StateCheck,
-// pipeline/registry.h): the header, size and every table, and the index
-// against the manifest (runs that published documents need a non-empty index).
+// pipeline/registry.h): its manifest, and each partition's header, size,
+// tables and generation; the index against the runs' manifest (runs that
+// published documents need an index).
 bool CheckIndexInStateDir(const std::string& state_dir, std::ostream& out);
 
 }  // namespace textmill

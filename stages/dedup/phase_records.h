@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "stages/dedup/bucket_file.h"
 #include "stages/dedup/dedup_state.h"
 #include "stages/dedup/sorted_runs.h"
 
@@ -56,14 +57,6 @@ static_assert(sizeof(BandRecord) == 24 && sizeof(ExactRecord) == 24 && sizeof(Me
 constexpr uint64_t kNotCounted = UINT64_MAX;
 
 constexpr uint32_t kHasShingles = 0x80000000u;
-
-inline uint64_t Mix64(uint64_t x) {  // splitmix64's finalizer: spreads band keys over the ranges
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 inline std::string Numbered(const std::string& stem, char kind, int n) {
   return stem + "-" + kind + std::to_string(n) + ".bin";

@@ -103,7 +103,7 @@ TEXTMILL="$bin" TEXTMILL_NIGHT=2026-01-03 scripts/nightly.sh "$work/nin" "$work/
 echo "nightly.sh: same day twice -> 2026-01-02 and 2026-01-02.2; a failed start leaves no folder"
 
 # --- 2. damaged dedup index -----------------------------------------------
-data=dedup.lmdb/data.mdb
+data=dedup/part-000.lmdb/data.mdb  # one partition of the index (dedup_state.h)
 size=$(stat -c %s "$work/s/$data")
 damage() {  # damage KIND SEED: a copy of the state dir in $work/d with its index damaged
   rm -rf "$work/d" "$work/dout"

@@ -107,12 +107,15 @@ TEST(DedupStateTest, ManyProcessesOpenANewIndexAtOnce) {
 
 TEST(DedupStateTest, IndexFromANewerTextmillIsRefused) {
   TempDir dir;
-  { DedupState state(dir.path(), "ngram=5"); }
-  // Rewrite the format version as a future textmill would.
+  {
+    DedupState state(dir.path(), "ngram=5");
+    state.Commit({}, {});  // the first commit creates the partitions
+  }
+  // Rewrite a partition's format version as a future textmill would.
   MDB_env* env = nullptr;
   ASSERT_EQ(mdb_env_create(&env), 0);
   mdb_env_set_maxdbs(env, 8);
-  ASSERT_EQ(mdb_env_open(env, (dir / "dedup.lmdb").c_str(), 0, 0644), 0);
+  ASSERT_EQ(mdb_env_open(env, PartitionDir(dir.path(), 0).c_str(), 0, 0644), 0);
   MDB_txn* txn = nullptr;
   MDB_dbi meta = 0;
   ASSERT_EQ(mdb_txn_begin(env, nullptr, 0, &txn), 0);
