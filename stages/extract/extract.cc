@@ -88,7 +88,7 @@ void ExtractStage::ExtractHtml(Document& doc) {
     doc.Reject("timeout");
     return;
   }
-  HtmlExtractResult result = ExtractMainText(tree, options_.html, phrases_.get(), model_.get(), page_model_.get(), doc.url);
+  HtmlExtractResult result = ExtractMainText(tree, options_.html, phrases_.get(), model_.get(), page_model_.get());
   if (deadline && ThreadCpuNow() > deadline) {
     doc.Reject("timeout");
     return;

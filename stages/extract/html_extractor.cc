@@ -201,7 +201,7 @@ PageBlocks ComputePageBlocks(const HtmlTree& tree, const HtmlExtractOptions& opt
 
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
                                   const BoilerplatePhrases* phrases, const TreeModel* model,
-                                  const TreeModel* page_model, std::string_view url) {
+                                  const TreeModel* page_model) {
   const std::vector<uint8_t> flags = RuleHintFlags(tree.nodes());
   StructuredData structured = ReadStructuredData(tree.meta());
   HtmlExtractResult best;
@@ -209,7 +209,9 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
     const PageBlocks blocks = BlocksWithFlags(tree, flags, options, structured);
     float threshold = model->threshold();
     if (page_model) {
-      const PageType type = ClassifyPage(*page_model, blocks, PageSignals(url, tree.meta()), threshold);
+      // The page's own address (its canonical URL), not the record's: a page
+      // is typed alike whether it comes from a WARC, a JSONL record or a file.
+      const PageType type = ClassifyPage(*page_model, blocks, PageSignals(tree.meta()), threshold);
       best.page_type = type.name;
       threshold = type.block_threshold;
     }

@@ -35,11 +35,10 @@ struct HtmlExtractResult {
 // With a `model`, the blocks it scores as content are rendered; the rule
 // chain (article, relaxed, body) is the fallback when that leaves nothing,
 // and the whole method without a model. With a `page_model` too, the page's
-// type chooses the block threshold; `url` (the document's address, else the
-// page's canonical one is used) is one of the things it is told by.
+// type chooses the block threshold.
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
                                   const BoilerplatePhrases* phrases, const TreeModel* model = nullptr,
-                                  const TreeModel* page_model = nullptr, std::string_view url = {});
+                                  const TreeModel* page_model = nullptr);
 
 // The blocks of a page with their features, as ExtractMainText computes them
 // for the model (also used by textmill-block-features for training).

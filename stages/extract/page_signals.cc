@@ -141,9 +141,8 @@ const std::vector<std::string>& PageSignalNames() {
   return names;
 }
 
-std::vector<float> PageSignals(std::string_view url, const HtmlMeta& meta) {
-  if (url.empty()) url = meta.url;
-  const SplitUrl split = Split(url);
+std::vector<float> PageSignals(const HtmlMeta& meta) {
+  const SplitUrl split = Split(meta.url);
   const std::vector<std::string_view> segments = Segments(split.path);
   const bool known = !split.host.empty() || !split.path.empty();
   const auto any_segment = [&segments](const Words& words) {

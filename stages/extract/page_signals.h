@@ -20,9 +20,9 @@ namespace textmill {
 
 const std::vector<std::string>& PageSignalNames();
 
-// One value per PageSignalNames() entry. `url`: the document's address, else
-// the page's canonical URL (meta.url); relative ("/t/x/1") or absolute; empty
+// One value per PageSignalNames() entry. The address is the page's own,
+// meta.url (canonical, else og:url): relative ("/t/x/1") or absolute; empty
 // when unknown (url_known = 0).
-std::vector<float> PageSignals(std::string_view url, const HtmlMeta& meta);
+std::vector<float> PageSignals(const HtmlMeta& meta);
 
 }  // namespace textmill

@@ -73,8 +73,7 @@ int main(int argc, char** argv) {
         0, std::filesystem::path(path).filename().string().find('.'));
     if (pages) {
       std::cout << id;
-      // No address but the page's own canonical one, as for a folder of saved pages.
-      for (const float value : PageFeatures(blocks, PageSignals({}, tree.meta()))) std::cout << '\t' << value;
+      for (const float value : PageFeatures(blocks, PageSignals(tree.meta()))) std::cout << '\t' << value;
       std::cout << '\n';
       continue;
     }

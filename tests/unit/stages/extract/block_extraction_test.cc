@@ -430,7 +430,8 @@ TEST(PageTypeTest, PageFeaturesAreMeansOfTheBlockFeaturesThenThePageSignals) {
   ASSERT_EQ(blocks.text.size(), 3u);
   HtmlMeta meta;
   meta.generator = "discourse";
-  const std::vector<float> signals = PageSignals("https://forum.example.org/t/a-question/12345", meta);
+  meta.url = "https://forum.example.org/t/a-question/12345";
+  const std::vector<float> signals = PageSignals(meta);
   const std::vector<float> page = PageFeatures(blocks, signals);
   const size_t width = FeatureNames().size();
   ASSERT_EQ(page.size(), PageFeatureNames().size());
@@ -452,7 +453,7 @@ TEST(PageTypeTest, PageFeaturesAreMeansOfTheBlockFeaturesThenThePageSignals) {
 }
 
 TEST_F(BlockExtractionTest, PagesWithoutBlocksAreOtherWithTheBlockModelsThreshold) {
-  const PageType type = ClassifyPage(*page_model(), PageBlocks{}, PageSignals({}, HtmlMeta{}), 0.42F);
+  const PageType type = ClassifyPage(*page_model(), PageBlocks{}, PageSignals(HtmlMeta{}), 0.42F);
   EXPECT_EQ(type.name, "other");
   EXPECT_FLOAT_EQ(type.block_threshold, 0.42F);
   EXPECT_EQ(page_model()->classes().size(), page_model()->class_thresholds().size());
