@@ -109,10 +109,28 @@ std::unique_ptr<TreeModel> TreeModel::Load(const std::string& path, const std::v
     throw ConfigError(path + ": the model has " + std::to_string(model->classes_.size()) + " classes but " +
                       std::to_string(model->class_thresholds_.size()) + " thresholds; retrain it");
   }
+  // The trees for our own walk, from XGBoost's JSON form of the model; a model
+  // FlatForest does not reproduce is predicted by XGBoost.
+  bst_ulong json_size = 0;
+  const char* json = nullptr;
+  if (XGBoosterSaveModelToBuffer(handle, R"({"format": "json"})", &json_size, &json) == 0) {
+    std::unique_ptr<FlatForest> forest = FlatForest::FromJson(std::string_view(json, json_size), nullptr);
+    const size_t outputs = model->classes_.empty() ? 1 : model->classes_.size();
+    if (forest && forest->num_features() == feature_names.size() && forest->num_outputs() == outputs) {
+      model->forest_ = std::move(forest);
+    }
+  }
   return model;
 }
 
 std::vector<float> TreeModel::Predict(const float* features, size_t rows, size_t cols) const {
+  if (!forest_ || cols != forest_->num_features()) return PredictWithXgboost(features, rows, cols);
+  std::vector<float> out(rows * forest_->num_outputs());
+  if (rows > 0) forest_->Predict(features, rows, out.data());
+  return out;
+}
+
+std::vector<float> TreeModel::PredictWithXgboost(const float* features, size_t rows, size_t cols) const {
   const size_t outputs = classes_.empty() ? 1 : classes_.size();
   std::vector<float> out(rows * outputs, 0.0F);
   if (rows == 0) return out;

@@ -1,0 +1,281 @@
+#include "stages/extract/flat_forest.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace textmill {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// A JSON number as the float it spells, rounded once (a detour through double
+// could round twice). XGBoost writes floats as "1.09861E0"; from_chars reads
+// them whole; trailing white space of the raw token is left over.
+bool ParseFloat(std::string_view token, float& out) {
+  const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), out);
+  return error == std::errc() && end != token.data();
+}
+
+bool FloatArray(od::value value, std::vector<float>& out) {
+  od::array array;
+  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+  for (auto element : array) {
+    od::value item;
+    if (element.get(item) != simdjson::SUCCESS) return false;
+    const std::string_view token = item.raw_json_token();
+    float v = 0;
+    if (!ParseFloat(token, v)) return false;
+    out.push_back(v);
+  }
+  return true;
+}
+
+bool IntArray(od::value value, std::vector<int64_t>& out) {
+  od::array array;
+  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
+  for (auto element : array) {
+    int64_t v = 0;
+    if (element.get_int64().get(v) != simdjson::SUCCESS) return false;
+    out.push_back(v);
+  }
+  return true;
+}
+
+bool ParseSize(std::string_view text, size_t& out) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+// XGBoost writes its parameters as strings ("5E-1", "7").
+bool StringField(od::object object, std::string_view key, std::string& out) {
+  std::string_view value;
+  if (object.find_field_unordered(key).get_string().get(value) != simdjson::SUCCESS) return false;
+  out.assign(value);
+  return true;
+}
+
+// XGBoost 1.7's common::Sigmoid, operation for operation.
+float Sigmoid(float x) {
+  constexpr float kEps = 1e-16F;
+  x = std::min(-x, 88.7F);
+  const float denom = expf(x) + 1.0F + kEps;
+  return 1.0F / denom;
+}
+
+// XGBoost 1.7's common::Softmax: the sum in double, each value divided by it
+// as a float.
+void Softmax(float* begin, float* end) {
+  float wmax = *begin;
+  for (float* i = begin + 1; i != end; ++i) wmax = fmaxf(*i, wmax);
+  double wsum = 0.0;
+  for (float* i = begin; i != end; ++i) {
+    *i = expf(*i - wmax);
+    wsum += *i;
+  }
+  for (float* i = begin; i != end; ++i) *i /= static_cast<float>(wsum);
+}
+
+// XGBoost 1.7 predicts 64 rows per tree at a time (cpu_predictor.cc's
+// kBlockOfRowsSize): the order of additions per row is the same whatever the
+// block, so the block size is a cache choice only.
+constexpr size_t kBlockRows = 64;
+constexpr size_t kLanes = 8;
+
+}  // namespace
+
+std::unique_ptr<FlatForest> FlatForest::FromJson(std::string_view json, std::string* why_not) {
+  const auto fail = [why_not](const std::string& why) {
+    if (why_not) *why_not = why;
+    return nullptr;
+  };
+  std::unique_ptr<FlatForest> forest(new FlatForest());
+  od::parser parser;
+  const simdjson::padded_string padded(json);
+  od::document doc;
+  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return fail("not JSON");
+  od::object learner;
+  if (doc.find_field_unordered("learner").get_object().get(learner) != simdjson::SUCCESS) return fail("no learner");
+
+  od::object param;
+  std::string base_score, num_class, num_feature, num_target;
+  if (learner.find_field_unordered("learner_model_param").get_object().get(param) != simdjson::SUCCESS ||
+      !StringField(param, "base_score", base_score) || !StringField(param, "num_class", num_class) ||
+      !StringField(param, "num_feature", num_feature)) {
+    return fail("no learner_model_param");
+  }
+  if (StringField(param, "num_target", num_target) && num_target != "1") return fail("several targets");
+  float base = 0;
+  if (!ParseFloat(base_score, base)) return fail("base_score is not a number");
+  size_t classes = 0;
+  if (!ParseSize(num_feature, forest->num_features_) || !ParseSize(num_class, classes)) {
+    return fail("num_feature or num_class is not a number");
+  }
+
+  od::object objective;
+  std::string objective_name;
+  if (learner.find_field_unordered("objective").get_object().get(objective) != simdjson::SUCCESS ||
+      !StringField(objective, "name", objective_name)) {
+    return fail("no objective");
+  }
+  if (objective_name == "binary:logistic" && classes == 0) {
+    forest->transform_ = Transform::kSigmoid;
+    forest->num_groups_ = 1;
+    // RegLossObj<LogisticClassification>::ProbToMargin, in float.
+    forest->base_margin_ = -logf(1.0F / base - 1.0F);
+  } else if (objective_name == "multi:softprob" && classes > 1) {
+    forest->transform_ = Transform::kSoftmax;
+    forest->num_groups_ = classes;
+    forest->base_margin_ = base;  // softmax objectives take the base score as a margin
+  } else {
+    return fail("objective " + objective_name);
+  }
+
+  od::object booster;
+  std::string booster_name;
+  if (learner.find_field_unordered("gradient_booster").get_object().get(booster) != simdjson::SUCCESS ||
+      !StringField(booster, "name", booster_name) || booster_name != "gbtree") {
+    return fail("not a gbtree booster");
+  }
+  od::object model;
+  if (booster.find_field_unordered("model").get_object().get(model) != simdjson::SUCCESS) return fail("no model");
+  std::vector<int64_t> tree_info;
+  od::value tree_info_value;
+  if (model.find_field_unordered("tree_info").get(tree_info_value) != simdjson::SUCCESS ||
+      !IntArray(tree_info_value, tree_info)) {
+    return fail("no tree_info");
+  }
+  od::array trees;
+  if (model.find_field_unordered("trees").get_array().get(trees) != simdjson::SUCCESS) return fail("no trees");
+  std::vector<int64_t> left, right, split_index, default_left, split_type;
+  std::vector<float> split_condition;
+  for (auto tree_element : trees) {
+    od::object tree;
+    if (tree_element.get_object().get(tree) != simdjson::SUCCESS) return fail("a tree is not an object");
+    left.clear();
+    right.clear();
+    split_index.clear();
+    default_left.clear();
+    split_type.clear();
+    split_condition.clear();
+    od::value v;
+    // Fields in the order XGBoost writes them (sorted), so each lookup
+    // continues where the last one stopped.
+    if (tree.find_field_unordered("default_left").get(v) != simdjson::SUCCESS || !IntArray(v, default_left) ||
+        tree.find_field_unordered("left_children").get(v) != simdjson::SUCCESS || !IntArray(v, left) ||
+        tree.find_field_unordered("right_children").get(v) != simdjson::SUCCESS || !IntArray(v, right) ||
+        tree.find_field_unordered("split_conditions").get(v) != simdjson::SUCCESS ||
+        !FloatArray(v, split_condition) ||
+        tree.find_field_unordered("split_indices").get(v) != simdjson::SUCCESS || !IntArray(v, split_index) ||
+        tree.find_field_unordered("split_type").get(v) != simdjson::SUCCESS || !IntArray(v, split_type)) {
+      return fail("a tree lacks its node arrays");
+    }
+    const size_t n = left.size();
+    if (n == 0 || right.size() != n || split_index.size() != n || default_left.size() != n ||
+        split_condition.size() != n || split_type.size() != n) {
+      return fail("a tree's node arrays differ in length");
+    }
+    const uint32_t root = static_cast<uint32_t>(forest->nodes_.size());
+    std::vector<int> depth(n, 0);
+    int max_depth = 0;
+    for (size_t k = 0; k < n; ++k) {
+      Node node{};
+      node.value = split_condition[k];  // a leaf's value is kept here too
+      if (left[k] < 0) {
+        node.left = node.right = static_cast<int32_t>(k);  // a leaf leads to itself
+        node.feature = 0;
+      } else {
+        if (split_type[k] != 0) return fail("categorical splits");
+        if (left[k] >= static_cast<int64_t>(n) || right[k] < 0 || right[k] >= static_cast<int64_t>(n) ||
+            split_index[k] < 0 || static_cast<size_t>(split_index[k]) >= forest->num_features_) {
+          return fail("a node points outside its tree");
+        }
+        // XGBoost numbers a child after its parent; the depths below rely on it.
+        if (left[k] <= static_cast<int64_t>(k) || right[k] <= static_cast<int64_t>(k)) {
+          return fail("a child is numbered before its parent");
+        }
+        node.left = static_cast<int32_t>(left[k]);
+        node.right = static_cast<int32_t>(right[k]);
+        node.feature = static_cast<uint32_t>(split_index[k]);
+        node.default_left = default_left[k] != 0;
+        depth[static_cast<size_t>(left[k])] = depth[static_cast<size_t>(right[k])] = depth[k] + 1;
+        max_depth = std::max(max_depth, depth[k] + 1);
+      }
+      forest->nodes_.push_back(node);
+    }
+    forest->tree_root_.push_back(root);
+    forest->tree_depth_.push_back(max_depth);
+  }
+  if (tree_info.size() != forest->tree_root_.size()) return fail("tree_info does not match the trees");
+  for (const int64_t group : tree_info) {
+    if (group < 0 || static_cast<size_t>(group) >= forest->num_groups_) return fail("a tree's group is out of range");
+    forest->tree_group_.push_back(static_cast<uint32_t>(group));
+  }
+  return forest;
+}
+
+void FlatForest::AddMargins(const float* features, size_t rows, float* out) const {
+  const size_t width = num_features_;
+  const size_t groups = num_groups_;
+  // Whether any value is missing (NaN): XGBoost sends it to the node's default
+  // side. The features are never NaN in practice; the fast walk assumes so.
+  int missing = 0;  // an int, not a bool in memory: the scan vectorizes
+  for (size_t k = 0; k < rows * width; ++k) missing |= features[k] != features[k];
+  const bool any_missing = missing != 0;
+  for (size_t start = 0; start < rows; start += kBlockRows) {
+    const size_t end = std::min(rows, start + kBlockRows);
+    for (size_t t = 0; t < tree_root_.size(); ++t) {
+      const Node* tree = nodes_.data() + tree_root_[t];
+      const size_t group = tree_group_[t];
+      size_t r = start;
+      if (!any_missing) {
+        // kLanes rows walk the tree side by side, a level at a time, for
+        // tree_depth_ levels (a leaf points to itself): the walks are
+        // independent chains of loads the CPU overlaps, where one row's walk
+        // waits on each load. A row still adds the trees in tree order.
+        const int depth = tree_depth_[t];
+        for (; r + kLanes <= end; r += kLanes) {
+          int32_t id[kLanes] = {};
+          for (int level = 0; level < depth; ++level) {
+            for (size_t j = 0; j < kLanes; ++j) {
+              const Node& node = tree[id[j]];
+              // A select without a branch: GCC's jumps here were mispredicted
+              // half the time and serialized the lanes again.
+              const int32_t right = -static_cast<int32_t>(!(features[(r + j) * width + node.feature] < node.value));
+              id[j] = node.left ^ ((node.left ^ node.right) & right);
+            }
+          }
+          for (size_t j = 0; j < kLanes; ++j) out[(r + j) * groups + group] += tree[id[j]].value;
+        }
+      }
+      for (; r < end; ++r) {
+        const float* row = features + r * width;
+        int32_t id = 0;
+        while (tree[id].left != id) {
+          const Node& node = tree[id];
+          const float v = row[node.feature];
+          if (std::isnan(v)) {
+            id = node.default_left ? node.left : node.right;
+          } else {
+            id = v < node.value ? node.left : node.right;
+          }
+        }
+        out[r * groups + group] += tree[id].value;
+      }
+    }
+  }
+}
+
+void FlatForest::Predict(const float* features, size_t rows, float* out) const {
+  std::fill(out, out + rows * num_groups_, base_margin_);
+  AddMargins(features, rows, out);
+  if (transform_ == Transform::kSigmoid) {
+    for (size_t k = 0; k < rows * num_groups_; ++k) out[k] = Sigmoid(out[k]);
+  } else {
+    for (size_t r = 0; r < rows; ++r) Softmax(out + r * num_groups_, out + (r + 1) * num_groups_);
+  }
+}
+
+}  // namespace textmill
