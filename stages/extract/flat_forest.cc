@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace textmill {
 namespace {
@@ -83,6 +84,9 @@ void Softmax(float* begin, float* end) {
 // block, so the block size is a cache choice only.
 constexpr size_t kBlockRows = 64;
 constexpr size_t kLanes = 8;
+// Trees up to this depth are also laid out complete (at most 255 splits and
+// 256 leaves each); the models we train have depth 6 and 4.
+constexpr int kMaxCompleteDepth = 8;
 
 }  // namespace
 
@@ -149,6 +153,7 @@ std::unique_ptr<FlatForest> FlatForest::FromJson(std::string_view json, std::str
   }
   od::array trees;
   if (model.find_field_unordered("trees").get_array().get(trees) != simdjson::SUCCESS) return fail("no trees");
+  int max_forest_depth = 0;
   std::vector<int64_t> left, right, split_index, default_left, split_type;
   std::vector<float> split_condition;
   for (auto tree_element : trees) {
@@ -207,13 +212,52 @@ std::unique_ptr<FlatForest> FlatForest::FromJson(std::string_view json, std::str
     }
     forest->tree_root_.push_back(root);
     forest->tree_depth_.push_back(max_depth);
+    max_forest_depth = std::max(max_forest_depth, max_depth);
   }
   if (tree_info.size() != forest->tree_root_.size()) return fail("tree_info does not match the trees");
   for (const int64_t group : tree_info) {
     if (group < 0 || static_cast<size_t>(group) >= forest->num_groups_) return fail("a tree's group is out of range");
     forest->tree_group_.push_back(static_cast<uint32_t>(group));
   }
+  if (max_forest_depth <= kMaxCompleteDepth) {
+    for (size_t t = 0; t < forest->tree_root_.size(); ++t) forest->AddCompleteTree(t);
+  }
   return forest;
+}
+
+void FlatForest::AddCompleteTree(size_t t) {
+  const Node* tree = nodes_.data() + tree_root_[t];
+  const int depth = tree_depth_[t];
+  split_start_.push_back(static_cast<uint32_t>(splits_.size()));
+  leaf_start_.push_back(static_cast<uint32_t>(leaves_.size()));
+  const size_t first_split = splits_.size();
+  const size_t first_leaf = leaves_.size();
+  const size_t num_splits = (size_t{1} << depth) - 1;
+  splits_.resize(first_split + num_splits);
+  leaves_.resize(first_leaf + num_splits + 1);
+  // (position in the complete tree, node of ours, level). A leaf above the
+  // last level becomes splits on feature 0 at +infinity whose leaves all hold
+  // its value: whichever way a value goes, it ends at that value.
+  struct Place {
+    size_t at;
+    int32_t node;
+    int level;
+  };
+  std::vector<Place> stack = {{0, 0, 0}};
+  while (!stack.empty()) {
+    const Place place = stack.back();
+    stack.pop_back();
+    const Node& node = tree[place.node];
+    if (place.level == depth) {
+      leaves_[first_leaf + place.at - num_splits] = node.value;
+      continue;
+    }
+    const bool leaf = node.left == place.node;
+    splits_[first_split + place.at] =
+        leaf ? Split{0, std::numeric_limits<float>::infinity()} : Split{node.feature, node.value};
+    stack.push_back({2 * place.at + 1, leaf ? place.node : node.left, place.level + 1});
+    stack.push_back({2 * place.at + 2, leaf ? place.node : node.right, place.level + 1});
+  }
 }
 
 void FlatForest::AddMargins(const float* features, size_t rows, float* out) const {
@@ -230,24 +274,32 @@ void FlatForest::AddMargins(const float* features, size_t rows, float* out) cons
       const Node* tree = nodes_.data() + tree_root_[t];
       const size_t group = tree_group_[t];
       size_t r = start;
-      if (!any_missing) {
-        // kLanes rows walk the tree side by side, a level at a time, for
-        // tree_depth_ levels (a leaf points to itself): the walks are
-        // independent chains of loads the CPU overlaps, where one row's walk
-        // waits on each load. A row still adds the trees in tree order.
+      if (!any_missing && !splits_.empty()) {
+        // kLanes rows walk the complete tree side by side, a level at a
+        // time: the walks are independent chains of loads the CPU overlaps,
+        // where one row's walk waits on each load. A node's children are at
+        // 2i+1 and 2i+2, so a step is a load, a compare and an add. A row
+        // still adds the trees in tree order.
+        const Split* splits = splits_.data() + split_start_[t];
         const int depth = tree_depth_[t];
+        const float* leaves = leaves_.data() + leaf_start_[t];
+        const uint32_t first_leaf = (uint32_t{1} << depth) - 1;
         for (; r + kLanes <= end; r += kLanes) {
-          int32_t id[kLanes] = {};
+          uint32_t id[kLanes] = {};
           for (int level = 0; level < depth; ++level) {
             for (size_t j = 0; j < kLanes; ++j) {
-              const Node& node = tree[id[j]];
-              // A select without a branch: GCC's jumps here were mispredicted
-              // half the time and serialized the lanes again.
-              const int32_t right = -static_cast<int32_t>(!(features[(r + j) * width + node.feature] < node.value));
-              id[j] = node.left ^ ((node.left ^ node.right) & right);
+              const Split& split = splits[id[j]];
+              id[j] = 2 * id[j] + 1 + !(features[(r + j) * width + split.feature] < split.threshold);
             }
           }
-          for (size_t j = 0; j < kLanes; ++j) out[(r + j) * groups + group] += tree[id[j]].value;
+          for (size_t j = 0; j < kLanes; ++j) out[(r + j) * groups + group] += leaves[id[j] - first_leaf];
+        }
+        // The last rows (and a page-type row alone) walk the same way.
+        for (; r < end; ++r) {
+          const float* row = features + r * width;
+          uint32_t id = 0;
+          for (int level = 0; level < depth; ++level) id = 2 * id + 1 + !(row[splits[id].feature] < splits[id].threshold);
+          out[r * groups + group] += leaves[id - first_leaf];
         }
       }
       for (; r < end; ++r) {

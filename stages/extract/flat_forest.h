@@ -54,15 +54,27 @@ class FlatForest {
     uint32_t default_left : 1;
     float value;
   };
+  // A split of a tree laid out complete: the children of position i are at
+  // 2i+1 and 2i+2, the leaves after the last level of splits.
+  struct Split {
+    uint32_t feature;
+    float threshold;
+  };
   enum class Transform { kSigmoid, kSoftmax };
 
   FlatForest() = default;
+  void AddCompleteTree(size_t t);
   void AddMargins(const float* features, size_t rows, float* out) const;
 
   std::vector<Node> nodes_;
   std::vector<uint32_t> tree_root_;   // index of each tree's root in nodes_
   std::vector<uint32_t> tree_group_;  // output (class) each tree adds to
   std::vector<int> tree_depth_;       // levels from the root to the deepest leaf
+  // The trees laid out complete, for the walk of rows without missing values
+  // (empty when a tree is deeper than that layout is worth).
+  std::vector<Split> splits_;
+  std::vector<float> leaves_;
+  std::vector<uint32_t> split_start_, leaf_start_;  // per tree
   size_t num_features_ = 0;
   size_t num_groups_ = 1;
   float base_margin_ = 0.0F;
