@@ -1,61 +1,32 @@
 #include "stages/extract/flat_forest.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
+
+#include "stages/extract/ubjson.h"
 
 namespace textmill {
 namespace {
 
-namespace od = simdjson::ondemand;
-
-// A JSON number as the float it spells, rounded once (a detour through double
-// could round twice). XGBoost writes floats as "1.09861E0"; from_chars reads
-// them whole; trailing white space of the raw token is left over.
-bool ParseFloat(std::string_view token, float& out) {
-  const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), out);
-  return error == std::errc() && end != token.data();
-}
-
-bool FloatArray(od::value value, std::vector<float>& out) {
-  od::array array;
-  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
-  for (auto element : array) {
-    od::value item;
-    if (element.get(item) != simdjson::SUCCESS) return false;
-    const std::string_view token = item.raw_json_token();
-    float v = 0;
-    if (!ParseFloat(token, v)) return false;
-    out.push_back(v);
-  }
-  return true;
-}
-
-bool IntArray(od::value value, std::vector<int64_t>& out) {
-  od::array array;
-  if (value.get_array().get(array) != simdjson::SUCCESS) return false;
-  for (auto element : array) {
-    int64_t v = 0;
-    if (element.get_int64().get(v) != simdjson::SUCCESS) return false;
-    out.push_back(v);
-  }
-  return true;
-}
-
-bool ParseSize(std::string_view text, size_t& out) {
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc() && end == text.data() + text.size();
-}
-
 // XGBoost writes its parameters as strings ("5E-1", "7").
-bool StringField(od::object object, std::string_view key, std::string& out) {
-  std::string_view value;
-  if (object.find_field_unordered(key).get_string().get(value) != simdjson::SUCCESS) return false;
-  out.assign(value);
-  return true;
+const std::string* StringField(const UbjValue* object, std::string_view key) {
+  const UbjValue* value = object ? object->Find(key) : nullptr;
+  return value && value->type == UbjValue::Type::kString ? &value->string : nullptr;
+}
+
+bool ParseFloat(const std::string* text, float& out) {
+  if (!text) return false;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), out);
+  return error == std::errc() && end == text->data() + text->size();
+}
+
+bool ParseSize(const std::string* text, size_t& out) {
+  if (!text) return false;
+  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), out);
+  return error == std::errc() && end == text->data() + text->size();
 }
 
 // XGBoost 1.7's common::Sigmoid, operation for operation.
@@ -90,93 +61,67 @@ constexpr int kMaxCompleteDepth = 8;
 
 }  // namespace
 
-std::unique_ptr<FlatForest> FlatForest::FromJson(std::string_view json, std::string* why_not) {
+std::unique_ptr<FlatForest> FlatForest::FromUbjson(std::string_view ubjson, std::string* why_not) {
   const auto fail = [why_not](const std::string& why) {
     if (why_not) *why_not = why;
     return nullptr;
   };
   std::unique_ptr<FlatForest> forest(new FlatForest());
-  od::parser parser;
-  const simdjson::padded_string padded(json);
-  od::document doc;
-  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS) return fail("not JSON");
-  od::object learner;
-  if (doc.find_field_unordered("learner").get_object().get(learner) != simdjson::SUCCESS) return fail("no learner");
+  const std::optional<UbjValue> document = ParseUbjson(ubjson);
+  if (!document) return fail("not UBJSON");
+  const UbjValue* learner = document->Find("learner");
+  if (!learner) return fail("no learner");
 
-  od::object param;
-  std::string base_score, num_class, num_feature, num_target;
-  if (learner.find_field_unordered("learner_model_param").get_object().get(param) != simdjson::SUCCESS ||
-      !StringField(param, "base_score", base_score) || !StringField(param, "num_class", num_class) ||
-      !StringField(param, "num_feature", num_feature)) {
+  const UbjValue* param = learner->Find("learner_model_param");
+  float base = 0;
+  size_t classes = 0;
+  if (!ParseFloat(StringField(param, "base_score"), base) ||
+      !ParseSize(StringField(param, "num_feature"), forest->num_features_) ||
+      !ParseSize(StringField(param, "num_class"), classes)) {
     return fail("no learner_model_param");
   }
-  if (StringField(param, "num_target", num_target) && num_target != "1") return fail("several targets");
-  float base = 0;
-  if (!ParseFloat(base_score, base)) return fail("base_score is not a number");
-  size_t classes = 0;
-  if (!ParseSize(num_feature, forest->num_features_) || !ParseSize(num_class, classes)) {
-    return fail("num_feature or num_class is not a number");
-  }
+  const std::string* num_target = StringField(param, "num_target");
+  if (num_target && *num_target != "1") return fail("several targets");
 
-  od::object objective;
-  std::string objective_name;
-  if (learner.find_field_unordered("objective").get_object().get(objective) != simdjson::SUCCESS ||
-      !StringField(objective, "name", objective_name)) {
-    return fail("no objective");
-  }
-  if (objective_name == "binary:logistic" && classes == 0) {
+  const std::string* objective = StringField(learner->Find("objective"), "name");
+  if (!objective) return fail("no objective");
+  if (*objective == "binary:logistic" && classes == 0) {
     forest->transform_ = Transform::kSigmoid;
     forest->num_groups_ = 1;
     // RegLossObj<LogisticClassification>::ProbToMargin, in float.
     forest->base_margin_ = -logf(1.0F / base - 1.0F);
-  } else if (objective_name == "multi:softprob" && classes > 1) {
+  } else if (*objective == "multi:softprob" && classes > 1) {
     forest->transform_ = Transform::kSoftmax;
     forest->num_groups_ = classes;
     forest->base_margin_ = base;  // softmax objectives take the base score as a margin
   } else {
-    return fail("objective " + objective_name);
+    return fail("objective " + *objective);
   }
 
-  od::object booster;
-  std::string booster_name;
-  if (learner.find_field_unordered("gradient_booster").get_object().get(booster) != simdjson::SUCCESS ||
-      !StringField(booster, "name", booster_name) || booster_name != "gbtree") {
-    return fail("not a gbtree booster");
-  }
-  od::object model;
-  if (booster.find_field_unordered("model").get_object().get(model) != simdjson::SUCCESS) return fail("no model");
+  const UbjValue* booster = learner->Find("gradient_booster");
+  const std::string* booster_name = StringField(booster, "name");
+  if (!booster_name || *booster_name != "gbtree") return fail("not a gbtree booster");
+  const UbjValue* model = booster->Find("model");
+  const UbjValue* tree_info_value = model ? model->Find("tree_info") : nullptr;
   std::vector<int64_t> tree_info;
-  od::value tree_info_value;
-  if (model.find_field_unordered("tree_info").get(tree_info_value) != simdjson::SUCCESS ||
-      !IntArray(tree_info_value, tree_info)) {
-    return fail("no tree_info");
-  }
-  od::array trees;
-  if (model.find_field_unordered("trees").get_array().get(trees) != simdjson::SUCCESS) return fail("no trees");
+  if (!tree_info_value || !tree_info_value->Integers(tree_info)) return fail("no tree_info");
+  const UbjValue* trees = model->Find("trees");
+  if (!trees || trees->type != UbjValue::Type::kArray) return fail("no trees");
   int max_forest_depth = 0;
   std::vector<int64_t> left, right, split_index, default_left, split_type;
-  std::vector<float> split_condition;
-  for (auto tree_element : trees) {
-    od::object tree;
-    if (tree_element.get_object().get(tree) != simdjson::SUCCESS) return fail("a tree is not an object");
-    left.clear();
-    right.clear();
-    split_index.clear();
-    default_left.clear();
-    split_type.clear();
-    split_condition.clear();
-    od::value v;
-    // Fields in the order XGBoost writes them (sorted), so each lookup
-    // continues where the last one stopped.
-    if (tree.find_field_unordered("default_left").get(v) != simdjson::SUCCESS || !IntArray(v, default_left) ||
-        tree.find_field_unordered("left_children").get(v) != simdjson::SUCCESS || !IntArray(v, left) ||
-        tree.find_field_unordered("right_children").get(v) != simdjson::SUCCESS || !IntArray(v, right) ||
-        tree.find_field_unordered("split_conditions").get(v) != simdjson::SUCCESS ||
-        !FloatArray(v, split_condition) ||
-        tree.find_field_unordered("split_indices").get(v) != simdjson::SUCCESS || !IntArray(v, split_index) ||
-        tree.find_field_unordered("split_type").get(v) != simdjson::SUCCESS || !IntArray(v, split_type)) {
+  for (const UbjValue& tree : trees->items) {
+    const UbjValue* conditions = tree.Find("split_conditions");
+    const UbjValue* lefts = tree.Find("left_children");
+    const UbjValue* rights = tree.Find("right_children");
+    const UbjValue* indices = tree.Find("split_indices");
+    const UbjValue* defaults = tree.Find("default_left");
+    const UbjValue* types = tree.Find("split_type");
+    if (!conditions || !lefts || !rights || !indices || !defaults || !types || !lefts->Integers(left) ||
+        !rights->Integers(right) || !indices->Integers(split_index) || !defaults->Integers(default_left) ||
+        !types->Integers(split_type)) {
       return fail("a tree lacks its node arrays");
     }
+    const std::vector<float>& split_condition = conditions->floats;
     const size_t n = left.size();
     if (n == 0 || right.size() != n || split_index.size() != n || default_left.size() != n ||
         split_condition.size() != n || split_type.size() != n) {

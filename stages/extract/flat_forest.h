@@ -11,10 +11,10 @@
 // base score (as a margin) and adds each tree's leaf in tree order, in float;
 // a split goes left when value < condition, a NaN (missing) value takes the
 // node's default side; binary:logistic applies XGBoost's Sigmoid,
-// multi:softprob its Softmax. Split conditions are read from XGBoost's own
-// JSON form of the model as floats (std::from_chars, no detour through
-// double). tests/unit/stages/extract/flat_forest_test.cc holds the scores
-// equal to XGBoost's on the features of real pages.
+// multi:softprob its Softmax. The trees are read from the model's UBJSON
+// form (ubjson.h), whose split conditions are binary float32: exact.
+// tests/unit/stages/extract/flat_forest_test.cc holds the scores equal to
+// XGBoost's on the features of real pages.
 //
 // Immutable after FromJson(): Predict() may be called from many threads.
 #pragma once
@@ -30,11 +30,12 @@ namespace textmill {
 
 class FlatForest {
  public:
-  // From an XGBoost model in JSON (XGBoosterSaveModelToBuffer, format
-  // "json"). Null, with the reason in `why_not`, for what this evaluator does
-  // not reproduce (another booster or objective, categorical splits, vector
-  // leaves): the caller then predicts through XGBoost.
-  static std::unique_ptr<FlatForest> FromJson(std::string_view json, std::string* why_not);
+  // From an XGBoost model in UBJSON (a .ubj file, or XGBoosterSaveModelToBuffer
+  // format "ubj"). Null, with the reason in `why_not`, for what this
+  // evaluator does not reproduce (another booster or objective, categorical
+  // splits, vector leaves) or a file it cannot read: the caller then
+  // predicts through XGBoost.
+  static std::unique_ptr<FlatForest> FromUbjson(std::string_view ubjson, std::string* why_not);
 
   size_t num_features() const { return num_features_; }
   size_t num_outputs() const { return num_groups_; }

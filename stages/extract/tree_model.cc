@@ -21,7 +21,10 @@ namespace {
 BoosterHandle LoadBooster(const std::string& bytes, const std::string& path) {
   BoosterHandle handle = nullptr;
   if (XGBoosterCreate(nullptr, 0, &handle) != 0) throw ConfigError(path + ": " + XGBGetLastError());
-  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0 ||
+  // One thread before loading too: OpenMP threads XGBoost starts while
+  // loading spin after their work, on the CPU the other documents need.
+  if (XGBoosterSetParam(handle, "nthread", "1") != 0 ||
+      XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0 ||
       XGBoosterSetParam(handle, "nthread", "1") != 0) {
     const std::string error = XGBGetLastError();
     XGBoosterFree(handle);
@@ -109,12 +112,17 @@ std::unique_ptr<TreeModel> TreeModel::Load(const std::string& path, const std::v
     throw ConfigError(path + ": the model has " + std::to_string(model->classes_.size()) + " classes but " +
                       std::to_string(model->class_thresholds_.size()) + " thresholds; retrain it");
   }
-  // The trees for our own walk, from XGBoost's JSON form of the model; a model
-  // FlatForest does not reproduce is predicted by XGBoost.
-  bst_ulong json_size = 0;
-  const char* json = nullptr;
-  if (XGBoosterSaveModelToBuffer(handle, R"({"format": "json"})", &json_size, &json) == 0) {
-    std::unique_ptr<FlatForest> forest = FlatForest::FromJson(std::string_view(json, json_size), nullptr);
+  // The trees for our own walk, from the file when it is UBJSON, else from
+  // XGBoost's UBJSON form of the model; a model FlatForest does not reproduce
+  // is predicted by XGBoost.
+  bst_ulong ubjson_size = model->bytes_.size();
+  const char* ubjson = model->bytes_.data();
+  if (model->bytes_[1] == '"' &&
+      XGBoosterSaveModelToBuffer(handle, R"({"format": "ubj"})", &ubjson_size, &ubjson) != 0) {
+    ubjson_size = 0;
+  }
+  if (ubjson_size > 0) {
+    std::unique_ptr<FlatForest> forest = FlatForest::FromUbjson(std::string_view(ubjson, ubjson_size), nullptr);
     const size_t outputs = model->classes_.empty() ? 1 : model->classes_.size();
     if (forest && forest->num_features() == feature_names.size() && forest->num_outputs() == outputs) {
       model->forest_ = std::move(forest);

@@ -120,18 +120,21 @@ TEST_F(FlatForestTest, MissingValuesTakeXgboostsDefaultSide) {
 
 TEST(FlatForestParseTest, ModelsItCannotReproduceAreRefusedWithAReason) {
   std::string why;
-  EXPECT_EQ(FlatForest::FromJson("not json", &why), nullptr);
-  EXPECT_FALSE(why.empty());
-  const std::string dart =
-      R"({"learner": {"learner_model_param": {"base_score": "5E-1", "num_class": "0", "num_feature": "2",)"
-      R"( "num_target": "1"}, "objective": {"name": "binary:logistic"}, "gradient_booster": {"name": "dart"}}})";
-  EXPECT_EQ(FlatForest::FromJson(dart, &why), nullptr);
+  EXPECT_EQ(FlatForest::FromUbjson("not ubjson", &why), nullptr);
+  EXPECT_EQ(why, "not UBJSON");
+  const std::string model = testing::ReadFile(testing::SourceDir() + "/models/extraction_blocks.ubj");
+  ASSERT_NE(FlatForest::FromUbjson(model, &why), nullptr);
+  EXPECT_EQ(FlatForest::FromUbjson(model.substr(0, model.size() / 2), &why), nullptr);  // truncated
+  EXPECT_EQ(why, "not UBJSON");
+  // Same-length edits of the real file: another objective, another booster.
+  std::string other = model;
+  other.replace(other.find("binary:logistic"), 15, "binary:logitraw");
+  EXPECT_EQ(FlatForest::FromUbjson(other, &why), nullptr);
+  EXPECT_EQ(why, "objective binary:logitraw");
+  other = model;
+  other.replace(other.rfind("gbtree"), 6, "gblin_");  // the booster's name, after its model
+  EXPECT_EQ(FlatForest::FromUbjson(other, &why), nullptr);
   EXPECT_EQ(why, "not a gbtree booster");
-  const std::string ranking =
-      R"({"learner": {"learner_model_param": {"base_score": "5E-1", "num_class": "0", "num_feature": "2",)"
-      R"( "num_target": "1"}, "objective": {"name": "rank:pairwise"}, "gradient_booster": {"name": "gbtree"}}})";
-  EXPECT_EQ(FlatForest::FromJson(ranking, &why), nullptr);
-  EXPECT_EQ(why, "objective rank:pairwise");
 }
 
 }  // namespace
