@@ -62,14 +62,21 @@ constexpr int kMaxCompleteDepth = 8;
 }  // namespace
 
 std::unique_ptr<FlatForest> FlatForest::FromUbjson(std::string_view ubjson, std::string* why_not) {
+  const std::optional<UbjValue> document = ParseUbjson(ubjson);
+  if (!document) {
+    if (why_not) *why_not = "not UBJSON";
+    return nullptr;
+  }
+  return FromModel(*document, why_not);
+}
+
+std::unique_ptr<FlatForest> FlatForest::FromModel(const UbjValue& document, std::string* why_not) {
   const auto fail = [why_not](const std::string& why) {
     if (why_not) *why_not = why;
     return nullptr;
   };
   std::unique_ptr<FlatForest> forest(new FlatForest());
-  const std::optional<UbjValue> document = ParseUbjson(ubjson);
-  if (!document) return fail("not UBJSON");
-  const UbjValue* learner = document->Find("learner");
+  const UbjValue* learner = document.Find("learner");
   if (!learner) return fail("no learner");
 
   const UbjValue* param = learner->Find("learner_model_param");

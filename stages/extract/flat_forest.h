@@ -28,6 +28,8 @@
 
 namespace textmill {
 
+struct UbjValue;
+
 class FlatForest {
  public:
   // From an XGBoost model in UBJSON (a .ubj file, or XGBoosterSaveModelToBuffer
@@ -36,6 +38,8 @@ class FlatForest {
   // splits, vector leaves) or a file it cannot read: the caller then
   // predicts through XGBoost.
   static std::unique_ptr<FlatForest> FromUbjson(std::string_view ubjson, std::string* why_not);
+  // The same from the model already read (ParseUbjson).
+  static std::unique_ptr<FlatForest> FromModel(const UbjValue& model, std::string* why_not);
 
   size_t num_features() const { return num_features_; }
   size_t num_outputs() const { return num_groups_; }

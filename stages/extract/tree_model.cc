@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "pipeline/errors.h"
+#include "stages/extract/ubjson.h"
 
 namespace textmill {
 namespace {
@@ -46,6 +48,13 @@ std::string Joined(const std::vector<std::string>& names) {
   std::string joined;
   for (const std::string& name : names) joined += (joined.empty() ? "" : ",") + name;
   return joined;
+}
+
+// A string attribute of the model ("threshold", "classes"...), as XGBoost's
+// XGBoosterGetAttr gives it: empty when absent.
+std::string StringAttribute(const UbjValue& attributes, std::string_view key) {
+  const UbjValue* value = attributes.Find(key);
+  return value && value->type == UbjValue::Type::kString ? value->string : std::string();
 }
 
 std::vector<std::string> SplitCommas(const std::string& text) {
@@ -90,19 +99,55 @@ std::unique_ptr<TreeModel> TreeModel::Load(const std::string& path, const std::v
     throw ConfigError(path + ": not an XGBoost JSON or UBJSON model; it ships in the repository's models/ "
                              "folder, or make one with scripts/train_extraction_model.py");
   }
-  // Load once here so a bad file is a config error before any work.
-  BoosterHandle handle = LoadBooster(model->bytes_, path);
-  const std::string names = Attribute(handle, "feature_names");
-  const std::string threshold = Attribute(handle, "threshold");
-  model->boosters_->per_thread.local() = handle;
+  // A UBJSON model FlatForest reproduces is read here, attributes and trees,
+  // and XGBoost never loads it (its load was 30 ms of every run's start);
+  // anything else XGBoost loads now, so a bad file is a config error before
+  // any work.
+  std::string names, threshold, classes, thresholds;
+  std::optional<UbjValue> document;
+  if (model->bytes_[1] != '"') document = ParseUbjson(model->bytes_);
+  const UbjValue* learner = document ? document->Find("learner") : nullptr;
+  const UbjValue* attributes = learner ? learner->Find("attributes") : nullptr;
+  if (attributes) model->forest_ = FlatForest::FromModel(*document, nullptr);
+  const size_t outputs = [&] {
+    const std::string listed = attributes ? StringAttribute(*attributes, "classes") : "";
+    return listed.empty() ? size_t{1} : SplitCommas(listed).size();
+  }();
+  if (model->forest_ && model->forest_->num_features() == feature_names.size() &&
+      model->forest_->num_outputs() == outputs) {
+    names = StringAttribute(*attributes, "feature_names");
+    threshold = StringAttribute(*attributes, "threshold");
+    classes = StringAttribute(*attributes, "classes");
+    thresholds = StringAttribute(*attributes, "thresholds");
+  } else {
+    model->forest_.reset();
+    BoosterHandle handle = LoadBooster(model->bytes_, path);
+    model->boosters_->per_thread.local() = handle;
+    names = Attribute(handle, "feature_names");
+    threshold = Attribute(handle, "threshold");
+    classes = Attribute(handle, "classes");
+    thresholds = Attribute(handle, "thresholds");
+    // The trees for our own walk from XGBoost's UBJSON form of a JSON model;
+    // a model FlatForest does not reproduce is predicted by XGBoost.
+    bst_ulong size = 0;
+    const char* ubjson = nullptr;
+    if (model->bytes_[1] == '"' &&
+        XGBoosterSaveModelToBuffer(handle, R"({"format": "ubj"})", &size, &ubjson) == 0) {
+      std::unique_ptr<FlatForest> forest = FlatForest::FromUbjson(std::string_view(ubjson, size), nullptr);
+      const size_t classes_listed = classes.empty() ? 1 : SplitCommas(classes).size();
+      if (forest && forest->num_features() == feature_names.size() && forest->num_outputs() == classes_listed) {
+        model->forest_ = std::move(forest);
+      }
+    }
+  }
   if (names != Joined(feature_names)) {
     throw ConfigError(path + ": the model was trained on other features than this textmill computes; "
                              "retrain it with scripts/train_extraction_model.py");
   }
   try {
     if (!threshold.empty()) model->threshold_ = std::stof(threshold);
-    model->classes_ = SplitCommas(Attribute(handle, "classes"));
-    for (const std::string& value : SplitCommas(Attribute(handle, "thresholds"))) {
+    model->classes_ = SplitCommas(classes);
+    for (const std::string& value : SplitCommas(thresholds)) {
       model->class_thresholds_.push_back(std::stof(value));
     }
   } catch (const std::logic_error&) {  // std::stof: not a number
@@ -111,22 +156,6 @@ std::unique_ptr<TreeModel> TreeModel::Load(const std::string& path, const std::v
   if (model->class_thresholds_.size() != model->classes_.size()) {
     throw ConfigError(path + ": the model has " + std::to_string(model->classes_.size()) + " classes but " +
                       std::to_string(model->class_thresholds_.size()) + " thresholds; retrain it");
-  }
-  // The trees for our own walk, from the file when it is UBJSON, else from
-  // XGBoost's UBJSON form of the model; a model FlatForest does not reproduce
-  // is predicted by XGBoost.
-  bst_ulong ubjson_size = model->bytes_.size();
-  const char* ubjson = model->bytes_.data();
-  if (model->bytes_[1] == '"' &&
-      XGBoosterSaveModelToBuffer(handle, R"({"format": "ubj"})", &ubjson_size, &ubjson) != 0) {
-    ubjson_size = 0;
-  }
-  if (ubjson_size > 0) {
-    std::unique_ptr<FlatForest> forest = FlatForest::FromUbjson(std::string_view(ubjson, ubjson_size), nullptr);
-    const size_t outputs = model->classes_.empty() ? 1 : model->classes_.size();
-    if (forest && forest->num_features() == feature_names.size() && forest->num_outputs() == outputs) {
-      model->forest_ = std::move(forest);
-    }
   }
   return model;
 }

@@ -13,7 +13,8 @@
 //
 // Predict() walks the trees itself (flat_forest.h: XGBoost's scores, bit for
 // bit, several times faster) when the model is one FlatForest reproduces,
-// and asks XGBoost otherwise.
+// and asks XGBoost otherwise. A UBJSON model FlatForest reproduces is read
+// without XGBoost (attributes too); any other XGBoost loads at Load().
 //
 // Thread-safe: Predict() may be called from many threads; on XGBoost's path
 // each thread gets its own booster (XGBoost's prediction buffers are per
