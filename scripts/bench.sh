@@ -3,7 +3,8 @@
 #   scripts/bench.sh [SIZE_MIB] [CONFIG]    (default 200 MiB, configs/default.yaml)
 # Builds (once, cached in bench-out/) an HTML tree with ../shared/bench/make_corpus.py,
 # then times, in the same call: reading the tree with cat, zstd -dc of the same
-# bytes, and textmill with 1 and 2 threads. Prints MB/s of input HTML, CPU
+# bytes, and textmill with 1 and 2 threads, and with 1 thread without the
+# quality rules and without the extraction model. Prints MB/s of input HTML, CPU
 # seconds and peak RSS, and textmill's ratios to the baselines.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,12 +55,16 @@ rm -rf "$work/out1nq"
 measure_best textmill_j1_no_quality "$bin" run -c "$config" -i "$html" -o "$work/out1nq" -j 1 --progress none --overwrite \
   --set stages.quality.gopher_quality.enabled=false --set stages.quality.gopher_repetition.enabled=false \
   --set stages.quality.c4.enabled=false --set stages.quality.fineweb.enabled=false
+# The learned extraction model's cost: the same run with the rule-based extractor alone.
+rm -rf "$work/out1nm"
+measure_best textmill_j1_no_model "$bin" run -c "$config" -i "$html" -o "$work/out1nm" -j 1 --progress none --overwrite \
+  --set stages.extract.model=none
 
 python3 - "$work" "$bytes" "$files" <<'PY'
 import json, os, sys
 work, total, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rows = {}
-for name in ["cat", "zstd", "textmill_j1", "textmill_j2", "textmill_j1_no_quality"]:
+for name in ["cat", "zstd", "textmill_j1", "textmill_j2", "textmill_j1_no_quality", "textmill_j1_no_model"]:
     wall, user, sys_, rss = open(os.path.join(work, name + ".time")).read().split()[-4:]
     wall, cpu = float(wall), float(user) + float(sys_)
     rows[name] = (wall, cpu, int(rss))
@@ -73,6 +78,9 @@ print(f"ratios (same run): textmill -j2 / -j1 speed-up {j1[0]/j2[0]:.2f}x; "
       f"{rows['zstd'][0]/j1[0]:.3f}x of zstd -dc")
 nq = rows["textmill_j1_no_quality"]
 print(f"quality rules cost (same run, -j1 CPU): {j1[1]/nq[1]:.3f}x the run without them")
+nm = rows["textmill_j1_no_model"]
+print(f"extraction model (same run, -j1 MB/s of CPU): {total/1e6/j1[1]:.1f} with it, {total/1e6/nm[1]:.1f} without "
+      f"(model: none), {nm[1]/j1[1]:.3f}x")
 report = json.load(open(os.path.join(work, "out2", "report.json")))
 print("stage CPU seconds (-j2):", ", ".join(f"{s['name']} {s['cpu_seconds']:.2f}" for s in report["stages"]))
 print("documents written:", report["output"]["documents"], "rejects:", report["totals"]["rejects_by_reason"])

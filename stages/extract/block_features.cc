@@ -8,6 +8,7 @@
 #include <memory>
 #include <cmath>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include "stages/extract/block_feature_tables.h"
@@ -124,11 +125,22 @@ void AppendCollapsed(std::string_view text, std::string& out) {
 }
 
 float Log1p(double v) { return static_cast<float>(std::log1p(std::max(0.0, v))); }
+// Counts are most of the arguments: small ones from a table of the same values.
+float Log1p(int v) {
+  static const std::array<float, 4096> table = [] {
+    std::array<float, 4096> t{};
+    for (size_t k = 0; k < t.size(); ++k) t[k] = Log1p(static_cast<double>(k));
+    return t;
+  }();
+  return v >= 0 && static_cast<size_t>(v) < table.size() ? table[static_cast<size_t>(v)] : Log1p(static_cast<double>(v));
+}
 float Ratio(double a, double b) { return b > 0 ? static_cast<float>(a / b) : 0.0F; }
 
-std::string NormalizedForMatch(std::string_view s) {
+// At most `limit` characters of the result are made (enough for every use).
+std::string NormalizedForMatch(std::string_view s, size_t limit = std::string::npos) {
   std::string out;
   for (const char c : s) {
+    if (out.size() >= limit) break;
     const unsigned char u = static_cast<unsigned char>(c);
     if (u >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) out.push_back(c);
     if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c + 32));
@@ -215,19 +227,20 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
   // Blocks in document order; their text and stats.
   std::vector<TextStats> stats;
   std::vector<int> pieces;
-  std::unordered_map<int, int> block_of_owner;
+  std::vector<int> block_of_owner(n, -1);  // per owner element
   for (size_t i = 0; i < n; ++i) {
     const HtmlNode& node = nodes[i];
     if (!node.tag.empty() || node.text.find_first_not_of(" \n\t\r\f") == std::string::npos) continue;
     const int o = owner[i];
-    auto [it, inserted] = block_of_owner.try_emplace(o, static_cast<int>(page.owner.size()));
-    if (inserted) {
+    int& owner_block = block_of_owner[static_cast<size_t>(o)];
+    if (owner_block < 0) {
+      owner_block = static_cast<int>(page.owner.size());
       page.owner.push_back(o);
       page.text.emplace_back();
       stats.emplace_back();
       pieces.push_back(0);
     }
-    const int b = it->second;
+    const int b = owner_block;
     page.block_of_text[i] = b;
     std::string& text = page.text[static_cast<size_t>(b)];
     if (!text.empty() && text.back() != ' ') text.push_back(' ');
@@ -242,16 +255,17 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
   // belongs to the block of its element, so it is rendered with it.
   for (size_t i = 0; i < n; ++i) {
     if (!nodes[i].tag.empty() || page.block_of_text[i] >= 0) continue;
-    const auto it = block_of_owner.find(owner[i]);
-    if (it != block_of_owner.end()) page.block_of_text[i] = it->second;
+    page.block_of_text[i] = block_of_owner[static_cast<size_t>(owner[i])];
   }
   const size_t num_blocks = page.owner.size();
   std::unordered_map<std::string, int> group_of_signature;
+  std::string signature;
   for (size_t b = 0; b < num_blocks; ++b) {
-    std::string signature;
+    signature.clear();
     int e = page.owner[b];
     for (int level = 0; level < 3 && e > 0; ++level, e = nodes[static_cast<size_t>(e)].parent) {
-      signature += nodes[static_cast<size_t>(e)].tag + '\x1f' + nodes[static_cast<size_t>(e)].hints + '\x1e';
+      const HtmlNode& element = nodes[static_cast<size_t>(e)];
+      signature.append(element.tag).append(1, '\x1f').append(element.hints).append(1, '\x1e');
     }
     const auto [it, inserted] = group_of_signature.try_emplace(signature, static_cast<int>(group_of_signature.size()));
     page.group.push_back(it->second);
@@ -275,18 +289,27 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
   }
 
   // Siblings with the same tag and hints (posts, cards, rows).
+  // Element children sorted by (tag, hints): each run of equals is one kind,
+  // counted without building a key string per child.
   std::vector<int> repeat(n, 1);
+  std::vector<int> kids;
+  const auto kind = [&nodes](int c) {
+    const HtmlNode& child = nodes[static_cast<size_t>(c)];
+    return std::tie(child.tag, child.hints);
+  };
   for (size_t i = 0; i < n; ++i) {
     const std::vector<int>& children = nodes[i].children;
     if (children.size() < 2) continue;
-    std::unordered_map<std::string, int> count;
+    kids.clear();
     for (const int c : children) {
-      const HtmlNode& child = nodes[static_cast<size_t>(c)];
-      if (!child.tag.empty()) ++count[child.tag + '\x1f' + child.hints];
+      if (!nodes[static_cast<size_t>(c)].tag.empty()) kids.push_back(c);
     }
-    for (const int c : children) {
-      const HtmlNode& child = nodes[static_cast<size_t>(c)];
-      if (!child.tag.empty()) repeat[static_cast<size_t>(c)] = count[child.tag + '\x1f' + child.hints];
+    std::sort(kids.begin(), kids.end(), [&kind](int a, int b) { return kind(a) < kind(b); });
+    for (size_t run = 0; run < kids.size();) {
+      size_t end = run + 1;
+      while (end < kids.size() && kind(kids[end]) == kind(kids[run])) ++end;
+      for (size_t k = run; k < end; ++k) repeat[static_cast<size_t>(kids[k])] = static_cast<int>(end - run);
+      run = end;
     }
   }
 
@@ -331,7 +354,9 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     const TextStats& s = stats[b];
     const std::string& text = page.text[b];
     const char last = text.empty() ? ' ' : text.back();
-    const std::string normalized = NormalizedForMatch(text);
+    // A block longer than the title is not in it, and the openings compared
+    // are 32 characters: the block is normalized no further than that.
+    const std::string normalized = NormalizedForMatch(text, std::max<size_t>(32, title.size() + 1));
     row[f++] = Log1p(s.chars);
     row[f++] = Log1p(s.words);
     row[f++] = Ratio(s.link_chars, s.chars);

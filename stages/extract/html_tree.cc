@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "pipeline/util/strings.h"
+#include "stages/extract/unread_attributes.h"
 
 namespace textmill {
 namespace {
@@ -203,7 +204,9 @@ int64_t ThreadCpuNow() {
 constexpr size_t kMaxItemTypes = 64;
 
 // Builds the tree from libxml2's SAX events: no libxml2 DOM is allocated,
-// which halves the cost of a page compared with walking xmlDoc.
+// which halves the cost of a page compared with walking xmlDoc. The
+// attributes it reads are listed in unread_attributes.h (kReadAttributes):
+// the others are cut before parsing.
 class HtmlTreeBuilder {
  public:
   HtmlTreeBuilder(std::vector<HtmlNode>& nodes, HtmlMeta& meta, int& body, int64_t deadline, bool honor_visibility)
@@ -560,12 +563,14 @@ class HtmlTreeBuilder {
   uint64_t events_ = 0;
 };
 
-HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns) {
+HtmlTree::HtmlTree(std::string_view html, int64_t deadline_ns, bool drop_unread_attributes) {
   // The pull parser, like the DOM builder, keeps content after </html>
   // (browsers do too); the push parser drops it.
   std::string cut;
   std::vector<std::string> json_ld;
   if (CutRawTextBodies(html, cut, json_ld)) html = cut;
+  std::string slim;
+  if (drop_unread_attributes && DropUnreadAttributes(html, slim)) html = slim;
   const VisibleText text = Build(html, deadline_ns, /*honor_visibility=*/true);
   // A page that hides itself with visibility:hidden until its scripts have run
   // (an anti-flicker or hydration cover; geeksforgeeks.org wraps every

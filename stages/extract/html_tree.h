@@ -47,8 +47,10 @@ class HtmlTree {
   static constexpr int kMaxDepth = 256;
 
   // Parses UTF-8 HTML. `deadline_ns` (thread CPU time, 0 = none) is checked while
-  // building; timed_out() tells whether it was hit.
-  HtmlTree(std::string_view html, int64_t deadline_ns);
+  // building; timed_out() tells whether it was hit. The attributes the tree
+  // never reads are cut before parsing (unread_attributes.h) unless
+  // `drop_unread_attributes` is false (tests compare the two trees).
+  HtmlTree(std::string_view html, int64_t deadline_ns, bool drop_unread_attributes = true);
 
   const std::vector<HtmlNode>& nodes() const { return nodes_; }
   int body() const { return body_; }  // the <body> node, or the root

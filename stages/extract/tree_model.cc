@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <iterator>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "pipeline/errors.h"
+#include "stages/extract/ubjson.h"
 
 namespace textmill {
 namespace {
@@ -21,7 +23,10 @@ namespace {
 BoosterHandle LoadBooster(const std::string& bytes, const std::string& path) {
   BoosterHandle handle = nullptr;
   if (XGBoosterCreate(nullptr, 0, &handle) != 0) throw ConfigError(path + ": " + XGBGetLastError());
-  if (XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0 ||
+  // One thread before loading too: OpenMP threads XGBoost starts while
+  // loading spin after their work, on the CPU the other documents need.
+  if (XGBoosterSetParam(handle, "nthread", "1") != 0 ||
+      XGBoosterLoadModelFromBuffer(handle, bytes.data(), bytes.size()) != 0 ||
       XGBoosterSetParam(handle, "nthread", "1") != 0) {
     const std::string error = XGBGetLastError();
     XGBoosterFree(handle);
@@ -43,6 +48,13 @@ std::string Joined(const std::vector<std::string>& names) {
   std::string joined;
   for (const std::string& name : names) joined += (joined.empty() ? "" : ",") + name;
   return joined;
+}
+
+// A string attribute of the model ("threshold", "classes"...), as XGBoost's
+// XGBoosterGetAttr gives it: empty when absent.
+std::string StringAttribute(const UbjValue& attributes, std::string_view key) {
+  const UbjValue* value = attributes.Find(key);
+  return value && value->type == UbjValue::Type::kString ? value->string : std::string();
 }
 
 std::vector<std::string> SplitCommas(const std::string& text) {
@@ -87,19 +99,55 @@ std::unique_ptr<TreeModel> TreeModel::Load(const std::string& path, const std::v
     throw ConfigError(path + ": not an XGBoost JSON or UBJSON model; it ships in the repository's models/ "
                              "folder, or make one with scripts/train_extraction_model.py");
   }
-  // Load once here so a bad file is a config error before any work.
-  BoosterHandle handle = LoadBooster(model->bytes_, path);
-  const std::string names = Attribute(handle, "feature_names");
-  const std::string threshold = Attribute(handle, "threshold");
-  model->boosters_->per_thread.local() = handle;
+  // A UBJSON model FlatForest reproduces is read here, attributes and trees,
+  // and XGBoost never loads it (its load was 30 ms of every run's start);
+  // anything else XGBoost loads now, so a bad file is a config error before
+  // any work.
+  std::string names, threshold, classes, thresholds;
+  std::optional<UbjValue> document;
+  if (model->bytes_[1] != '"') document = ParseUbjson(model->bytes_);
+  const UbjValue* learner = document ? document->Find("learner") : nullptr;
+  const UbjValue* attributes = learner ? learner->Find("attributes") : nullptr;
+  if (attributes) model->forest_ = FlatForest::FromModel(*document, nullptr);
+  const size_t outputs = [&] {
+    const std::string listed = attributes ? StringAttribute(*attributes, "classes") : "";
+    return listed.empty() ? size_t{1} : SplitCommas(listed).size();
+  }();
+  if (model->forest_ && model->forest_->num_features() == feature_names.size() &&
+      model->forest_->num_outputs() == outputs) {
+    names = StringAttribute(*attributes, "feature_names");
+    threshold = StringAttribute(*attributes, "threshold");
+    classes = StringAttribute(*attributes, "classes");
+    thresholds = StringAttribute(*attributes, "thresholds");
+  } else {
+    model->forest_.reset();
+    BoosterHandle handle = LoadBooster(model->bytes_, path);
+    model->boosters_->per_thread.local() = handle;
+    names = Attribute(handle, "feature_names");
+    threshold = Attribute(handle, "threshold");
+    classes = Attribute(handle, "classes");
+    thresholds = Attribute(handle, "thresholds");
+    // The trees for our own walk from XGBoost's UBJSON form of a JSON model;
+    // a model FlatForest does not reproduce is predicted by XGBoost.
+    bst_ulong size = 0;
+    const char* ubjson = nullptr;
+    if (model->bytes_[1] == '"' &&
+        XGBoosterSaveModelToBuffer(handle, R"({"format": "ubj"})", &size, &ubjson) == 0) {
+      std::unique_ptr<FlatForest> forest = FlatForest::FromUbjson(std::string_view(ubjson, size), nullptr);
+      const size_t classes_listed = classes.empty() ? 1 : SplitCommas(classes).size();
+      if (forest && forest->num_features() == feature_names.size() && forest->num_outputs() == classes_listed) {
+        model->forest_ = std::move(forest);
+      }
+    }
+  }
   if (names != Joined(feature_names)) {
     throw ConfigError(path + ": the model was trained on other features than this textmill computes; "
                              "retrain it with scripts/train_extraction_model.py");
   }
   try {
     if (!threshold.empty()) model->threshold_ = std::stof(threshold);
-    model->classes_ = SplitCommas(Attribute(handle, "classes"));
-    for (const std::string& value : SplitCommas(Attribute(handle, "thresholds"))) {
+    model->classes_ = SplitCommas(classes);
+    for (const std::string& value : SplitCommas(thresholds)) {
       model->class_thresholds_.push_back(std::stof(value));
     }
   } catch (const std::logic_error&) {  // std::stof: not a number
@@ -113,6 +161,13 @@ std::unique_ptr<TreeModel> TreeModel::Load(const std::string& path, const std::v
 }
 
 std::vector<float> TreeModel::Predict(const float* features, size_t rows, size_t cols) const {
+  if (!forest_ || cols != forest_->num_features()) return PredictWithXgboost(features, rows, cols);
+  std::vector<float> out(rows * forest_->num_outputs());
+  if (rows > 0) forest_->Predict(features, rows, out.data());
+  return out;
+}
+
+std::vector<float> TreeModel::PredictWithXgboost(const float* features, size_t rows, size_t cols) const {
   const size_t outputs = classes_.empty() ? 1 : classes_.size();
   std::vector<float> out(rows * outputs, 0.0F);
   if (rows == 0) return out;
