@@ -1,5 +1,5 @@
-// The page without the attributes HtmlTree never reads (href, src, srcset,
-// data-*, alt, on*...), before libxml2 parses it.
+// The page without the attributes HtmlTree never reads (src, srcset, data-*,
+// on*...), before libxml2 parses it.
 //
 // Why: libxml2 reads attribute values a character at a time, entity by
 // entity, into buffers of their own; they are about a quarter of the bytes
@@ -17,7 +17,8 @@
 // tag), the rest of the page is copied unchanged.
 //
 // kReadAttributes must hold every attribute HtmlTree's builder reads
-// (html_tree.cc: Start, ReadMeta): one it reads but this drops reads as absent.
+// (html_tree.cc: Start, ReadMeta, the formulas): one it reads but this drops
+// reads as absent; a test reads html_tree.cc and holds the list to it.
 #pragma once
 
 #include <string>
@@ -27,7 +28,9 @@ namespace textmill {
 
 inline constexpr std::string_view kReadAttributes[] = {
     "class", "id",   "itemprop", "itemtype", "role", "hidden", "aria-hidden", "aria-labelledby",
-    "style", "name", "property", "content",  "rel",  "href",   "lang"};
+    "style", "name", "property", "content",  "rel",  "href",   "lang",
+    // formulas: MathML's TeX and display mode, MathJax's script type, MediaWiki's image alt text
+    "alttext", "display", "encoding", "type", "alt"};
 
 // Writes the page without unread attributes to `out`; false (and `out`
 // empty) when there was none to drop.

@@ -17,6 +17,7 @@
 #include "stages/extract/block_features.h"
 #include "stages/extract/html_extractor.h"
 #include "stages/extract/html_tree.h"
+#include "stages/extract/page_signals.h"
 #include "stages/extract/page_type.h"
 #include "stages/extract/structured_data.h"
 #include "stages/extract/tree_model.h"
@@ -95,7 +96,7 @@ TEST_F(FlatForestTest, ScoresEqualXgboostsOnRealPages) {
     EXPECT_EQ(Mismatches(*blocks_, blocks.features, n, width), 0u) << path;
     all_rows.insert(all_rows.end(), blocks.features.begin(), blocks.features.end());
     rows += n;
-    const std::vector<float> page = PageFeatures(blocks);
+    const std::vector<float> page = PageFeatures(blocks, PageSignals(tree.meta()));
     page_rows.insert(page_rows.end(), page.begin(), page.end());
   }
   EXPECT_GT(rows, 20000u);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,29 @@ std::string Slim(const std::string& html) {
 
 TEST(UnreadAttributesTest, DropsWhatTheTreeNeverReads) {
   EXPECT_EQ(Slim(R"(<a href="/x" data-id='7' onclick=go() class="nav">Home</a>)"), R"(<a href="/x" class="nav">Home</a>)");
-  EXPECT_EQ(Slim(R"(<img src="a.png" alt="A"/>)"), R"(<img/>)");
+  EXPECT_EQ(Slim(R"(<img src="a.png" alt="A"/>)"), R"(<img alt="A"/>)");
   EXPECT_EQ(Slim(R"(<img loading=lazy/>)"), R"(<img>)");  // libxml2 reads "lazy/" as the value
   EXPECT_EQ(Slim("<div\n  data-x = \"1\"\tid=main hidden>"), "<div\tid=main hidden>");
   // No blank after a quoted value: libxml2 reads on; a kept one is not joined to the name.
   EXPECT_EQ(Slim(R"(<p a="1"b="2" class='c'd=4>)"), R"(<p  class='c'>)");
   EXPECT_EQ(Slim(R"(<a data-x="1"rel="nofollow" x='2'class=c>)"), R"(<a rel="nofollow" class=c>)");
   EXPECT_EQ(Slim(R"(<DIV DATA-X="1" CLASS="c" ARIA-HIDDEN="true">)"), R"(<DIV CLASS="c" ARIA-HIDDEN="true">)");
+}
+
+// Every attribute the tree builder asks for (by name, in html_tree.cc) is one
+// the cut keeps: an attribute read but cut would read as absent, silently.
+TEST(UnreadAttributesTest, KeepsEveryAttributeTheTreeBuilderReads) {
+  const std::string source = testing::ReadFile(testing::SourceDir() + "/stages/extract/html_tree.cc");
+  const std::regex read_by_name(R"re((?:AttrString|Attr)\(atts, "([a-z-]+)"\)|strcmp\(name, "([a-z-]+)"\))re");
+  int reads = 0;
+  for (auto it = std::sregex_iterator(source.begin(), source.end(), read_by_name); it != std::sregex_iterator();
+       ++it) {
+    const std::string name = (*it)[1].matched ? (*it)[1].str() : (*it)[2].str();
+    ++reads;
+    EXPECT_NE(std::find(std::begin(kReadAttributes), std::end(kReadAttributes), name), std::end(kReadAttributes))
+        << "html_tree.cc reads '" << name << "', which DropUnreadAttributes cuts";
+  }
+  EXPECT_GE(reads, 15);  // the pattern still finds the reads
 }
 
 TEST(UnreadAttributesTest, KeepsMetaAndValuesThatCouldEndSomething) {
@@ -87,7 +104,8 @@ TEST(UnreadAttributesTest, RealPagesGiveTheSameTree) {
     const HtmlMeta &m = slim.meta(), &n = full.meta();
     EXPECT_TRUE(m.title == n.title && m.url == n.url && m.lang == n.lang && m.date == n.date &&
                 m.description == n.description && m.og_type == n.og_type && m.json_ld == n.json_ld &&
-                m.item_types == n.item_types)
+                m.item_types == n.item_types && m.generator == n.generator &&
+                m.longest_description == n.longest_description)
         << path;
   }
 }
