@@ -20,11 +20,12 @@ if [ "${1:-}" = build ]; then
   exit 0
 fi
 seconds=${1:-20}
-cmake --build build-fuzz --target fuzz_html_extract fuzz_text_dump fuzz_jsonl_record fuzz_charset_decode fuzz_warc_reader fuzz_url_parts
+cmake --build build-fuzz --target fuzz_html_extract fuzz_text_dump fuzz_jsonl_record fuzz_charset_decode fuzz_warc_reader fuzz_url_parts \
+  fuzz_tree_model
 
 seeds=build-fuzz/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{html,text,jsonl,charset,warc,url}
+mkdir -p "$seeds"/{html,text,jsonl,charset,warc,url,model}
 cp examples/*/*.html "$seeds/html/"
 find "$shared/bench/extraction/pages" -name "*.html" 2>/dev/null | sort | sed -n 1,20p | xargs -r cp -t "$seeds/html/"
 cp examples/dumps/*.txt "$seeds/text/"
@@ -39,6 +40,10 @@ cp "$shared"/bench/inputs/warc/*.warc "$seeds/warc/" 2>/dev/null || true
 # URL seeds: the golden case's URLs and list lines, one a file.
 split -l 1 tests/golden/url_filter/lists/plain.txt "$seeds/url/list-"
 grep -o '"url": "[^"]*"' tests/golden/url_filter/input/pages.jsonl | cut -d'"' -f4 | split -l 1 - "$seeds/url/url-"
+
+# Model seeds: two tiny models the reader accepts (tests/fuzz/seeds) and the
+# shipped ones (longer than -max_len: their first 200 KB, a truncated model).
+cp tests/fuzz/seeds/*.ubj models/extraction_blocks.ubj models/extraction_page_types.ubj "$seeds/model/"
 
 run() {  # target seed-dir
   echo "== fuzz $1 for ${seconds}s"
@@ -59,4 +64,5 @@ run jsonl_record jsonl
 run charset_decode charset
 run warc_reader warc
 run url_parts url
+run tree_model model
 echo "fuzz: all targets ran ${seconds}s without a crash"

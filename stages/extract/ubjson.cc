@@ -174,8 +174,9 @@ class Reader {
         ++pos_;
         return true;
       }
-      out.fields.emplace_back();
-      if (!String(out.fields.back().first) || !Value(out.fields.back().second, depth)) return false;
+      out.keys.emplace_back();
+      out.values.emplace_back();
+      if (!String(out.keys.back()) || !Value(out.values.back(), depth)) return false;
     }
   }
 
@@ -186,8 +187,8 @@ class Reader {
 }  // namespace
 
 const UbjValue* UbjValue::Find(std::string_view key) const {
-  for (const auto& [name, value] : fields) {
-    if (name == key) return &value;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) return &values[i];
   }
   return nullptr;
 }

@@ -13,7 +13,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace textmill {
@@ -29,7 +28,10 @@ struct UbjValue {
   std::vector<UbjValue> items;
   std::vector<float> floats;
   std::vector<int64_t> ints;
-  std::vector<std::pair<std::string, UbjValue>> fields;  // kObject, in order
+  // kObject: its keys and values, in order. Two vectors, not one of pairs: a
+  // std::pair of the type being defined is ill-formed (clang refuses it).
+  std::vector<std::string> keys;
+  std::vector<UbjValue> values;
 
   // The field named `key` of an object, else null.
   const UbjValue* Find(std::string_view key) const;
