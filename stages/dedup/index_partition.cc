@@ -138,17 +138,19 @@ void IndexPartition::Open(int index, int count, const std::string& params, bool 
   if (version.empty() && !create) refuse("is damaged: no format version");
   if (version.empty() && mdb_txn_id(txn) != 1) refuse(": not a textmill dedup index partition (no format version)");
   if (!version.empty()) {
+    if (version.find_first_not_of("0123456789") != std::string::npos) refuse("is damaged: format version '" + version + "'");
     if (version != std::to_string(kFormatVersion)) {
       const bool newer = std::atoi(version.c_str()) > kFormatVersion;
       refuse(": index format version " + version + (newer ? " was written by a newer textmill" : " is not supported") +
              "; this textmill reads version " + std::to_string(kFormatVersion));
     }
+    // The manifest's parameters and count were checked against the config:
+    // a partition that disagrees with them is damaged or from another index.
     if (const std::string stored = GetMeta(txn, meta_, "params"); stored != params) {
-      refuse(": index was built with dedup parameters '" + stored + "', the config now says '" + params +
-             "'; signatures would not be comparable");
+      refuse("is damaged: it holds dedup parameters '" + stored + "', its manifest '" + params + "'");
     }
     if (const std::string stored = GetMeta(txn, meta_, "partition"); stored != part) {
-      refuse(": holds partition " + stored + ", the manifest says it is partition " + part +
+      refuse("is damaged: it holds partition '" + stored + "', its manifest says partition " + part +
              " (files moved between state dirs?)");
     }
     committed_.generation = std::strtoull(GetMeta(txn, meta_, "generation").c_str(), nullptr, 10);
@@ -229,14 +231,22 @@ uint32_t IndexPartition::LineCount(uint64_t key, const PublishedView& view) cons
 IndexPartition::Writer::Writer(IndexPartition& partition, const PublishedView& view)
     : partition_(partition), generation_(view.generation + 1) {
   partition_.EndRead();
+  // The undo of an unpublished generation and the drop of the last undo list
+  // commit first, on their own: pages freed by a transaction are reused only
+  // by later ones, so in the night's own transaction the old undo list would
+  // stay on disk as free pages and the file grow by its size every night.
   Check(mdb_txn_begin(partition_.env_, nullptr, 0, &txn_), "begin write");
   try {
     Undo(view);
+    MDB_txn* txn = txn_;
+    txn_ = nullptr;
+    Check(mdb_txn_commit(txn), "commit the undo", partition_.data_path());
   } catch (...) {
-    mdb_txn_abort(txn_);
+    if (txn_) mdb_txn_abort(txn_);
     txn_ = nullptr;
     throw;
   }
+  Check(mdb_txn_begin(partition_.env_, nullptr, 0, &txn_), "begin write");
 }
 
 IndexPartition::Writer::~Writer() {
@@ -292,6 +302,12 @@ void IndexPartition::Writer::Undo(const PublishedView& view) {
       Check(mdb_cursor_del(cursor, 0), "undo a signature");
     }
     mdb_cursor_close(cursor);
+    // Back to the published generation: a crash before the next commit leaves
+    // a partition that agrees with the manifest.
+    p.committed_ = {view.generation, p.committed_.base, view.published, ""};
+    PutMeta(txn_, p.meta_, "generation", std::to_string(p.committed_.generation));
+    PutMeta(txn_, p.meta_, "total", std::to_string(p.committed_.total));
+    PutMeta(txn_, p.meta_, "attempt", "");
   }
   Check(mdb_drop(txn_, p.added_, 0), "clear the undo list");
 }

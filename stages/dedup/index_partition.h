@@ -100,7 +100,8 @@ class IndexPartition {
   uint32_t LineCount(uint64_t key, const PublishedView& view) const;
 
   // One generation's commit: the constructor undoes what an unpublished
-  // generation added (anything newer than `view`); then each Put in
+  // generation added (anything newer than `view`) and drops the last undo
+  // list, in a transaction of its own; then each Put in
   // ascending key order per table (LMDB fills a B+tree in order at one
   // dirtied page per leaf); then Commit. Destroyed uncommitted, nothing is
   // changed. Throws RuntimeError on failure.
