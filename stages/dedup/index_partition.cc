@@ -39,6 +39,10 @@ std::string BandKey(int band, uint32_t key) {
   return k;
 }
 
+// The undo list's keys start with their table's tag, in the order a commit
+// writes the tables (exact keys, band keys, line counts).
+constexpr char kUndoExact = 1, kUndoBand = 2, kUndoLine = 3;
+
 // A line's count as readers of any view need it: the count before the last
 // generation that changed it is what a view older than that generation sees.
 struct LineValue {
@@ -267,16 +271,16 @@ void IndexPartition::Writer::Undo(const PublishedView& view) {
          rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
       const char* bytes = static_cast<const char*>(key.mv_data);
       const char table = key.mv_size > 0 ? bytes[0] : '\0';
-      if (table == 'e' && key.mv_size == 1 + sizeof(ExactKey)) {
+      if (table == kUndoExact && key.mv_size == 1 + sizeof(ExactKey)) {
         MDB_val k = Val(bytes + 1, sizeof(ExactKey)), v;
         if (mdb_get(txn_, p.exact_, &k, &v) == MDB_SUCCESS && v.mv_size >= 4 && OrdinalOf(v.mv_data) >= view.published) {
           Check(mdb_del(txn_, p.exact_, &k, nullptr), "undo an exact key");
         }
-      } else if (table == 'b' && key.mv_size == 1 + 5 + 4) {
+      } else if (table == kUndoBand && key.mv_size == 1 + 5 + 4) {
         MDB_val k = Val(bytes + 1, 5), v = Val(bytes + 6, 4);
         const int rc_del = mdb_del(txn_, p.bands_, &k, &v);
         if (rc_del != MDB_NOTFOUND) Check(rc_del, "undo a band key");
-      } else if (table == 'l' && key.mv_size == 1 + sizeof(uint64_t)) {
+      } else if (table == kUndoLine && key.mv_size == 1 + sizeof(uint64_t)) {
         MDB_val k = Val(bytes + 1, sizeof(uint64_t)), v;
         if (mdb_get(txn_, p.lines_, &k, &v) != MDB_SUCCESS || v.mv_size != sizeof(LineValue)) continue;
         LineValue line;
@@ -317,6 +321,11 @@ void IndexPartition::Writer::Added(char table, const void* key, size_t bytes) {
   buf[0] = table;
   std::memcpy(buf + 1, key, bytes);
   MDB_val k = Val(buf, 1 + bytes), v = Val("", 0);
+  // A commit adds its keys in ascending order (tables in the order of their
+  // tags): appended, LMDB fills each page, where inserting splits pages in
+  // half (the undo list of a night took 1 KB a document, not 0.4). A key out
+  // of order, or one given twice, goes in the ordinary way.
+  if (mdb_put(txn_, partition_.added_, &k, &v, MDB_APPEND) == MDB_SUCCESS) return;
   Check(mdb_put(txn_, partition_.added_, &k, &v, 0), "write the undo list");
 }
 
@@ -340,7 +349,7 @@ void IndexPartition::Writer::PutExact(const ExactKey& key, uint32_t ordinal, std
   const int rc = mdb_put(txn_, partition_.exact_, &k, &v, MDB_NOOVERWRITE);
   if (rc == MDB_KEYEXIST) return;
   Check(rc, "write exact key");
-  Added('e', &key, sizeof key);
+  Added(kUndoExact, &key, sizeof key);
 }
 
 void IndexPartition::Writer::PutBand(int band, uint32_t key, uint32_t ordinal) {
@@ -351,7 +360,7 @@ void IndexPartition::Writer::PutBand(int band, uint32_t key, uint32_t ordinal) {
   if (rc == MDB_KEYEXIST) return;
   Check(rc, "write band key");
   bk += ov;
-  Added('b', bk.data(), bk.size());
+  Added(kUndoBand, bk.data(), bk.size());
 }
 
 void IndexPartition::Writer::AddLineCount(uint64_t key, uint32_t added) {
@@ -364,7 +373,7 @@ void IndexPartition::Writer::AddLineCount(uint64_t key, uint32_t added) {
   line.count += added;
   MDB_val nv = Val(&line, sizeof line);
   Check(mdb_put(txn_, partition_.lines_, &k, &nv, 0), "write line count");
-  Added('l', &key, sizeof key);
+  Added(kUndoLine, &key, sizeof key);
 }
 
 void IndexPartition::Writer::Commit(const PartitionCommitted& committed) {
