@@ -77,8 +77,20 @@ size_t MapBytes(int count) { return std::max(size_t{64} << 30, (size_t{8} << 40)
 }  // namespace
 
 IndexPartition::IndexPartition(std::string env_dir, int index, int count, const std::string& params, bool create)
-    : env_dir_(std::move(env_dir)) {
+    : index_(index), count_(count), params_(params), env_dir_(std::move(env_dir)) {
   Open(index, count, params, create);
+}
+
+// LMDB keeps the page buffers of a write transaction for the environment's
+// next one and frees them only when it is closed: with a partition written
+// once a night, they would stay for the rest of the run, every partition's
+// adding up to the whole commit (peak RSS 646 MiB instead of 281 on 200 k
+// documents). Closed and opened again, a commit holds one partition's pages.
+void IndexPartition::Reopen() {
+  EndRead();
+  mdb_env_close(env_);
+  env_ = nullptr;
+  Open(index_, count_, params_, false);
 }
 
 IndexPartition::~IndexPartition() {
@@ -388,6 +400,7 @@ void IndexPartition::Writer::Commit(const PartitionCommitted& committed) {
   Check(mdb_txn_commit(txn), "commit", partition_.data_path());
   partition_.committed_ = committed;
   RecordIndexVerified(partition_.env_dir_);  // what we just wrote needs no walk next time
+  partition_.Reopen();
 }
 
 }  // namespace textmill

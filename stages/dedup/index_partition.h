@@ -127,6 +127,10 @@ class IndexPartition {
 
  private:
   void Open(int index, int count, const std::string& params, bool create);
+  void Reopen();
+
+  int index_ = 0, count_ = 1;
+  std::string params_;
   [[noreturn]] void Fail(const std::string& what);
 
   std::string env_dir_;
