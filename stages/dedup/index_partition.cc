@@ -39,6 +39,10 @@ std::string BandKey(int band, uint32_t key) {
   return k;
 }
 
+// The undo list's keys start with their table's tag, in the order a commit
+// writes the tables (exact keys, band keys, line counts).
+constexpr char kUndoExact = 1, kUndoBand = 2, kUndoLine = 3;
+
 // A line's count as readers of any view need it: the count before the last
 // generation that changed it is what a view older than that generation sees.
 struct LineValue {
@@ -73,8 +77,20 @@ size_t MapBytes(int count) { return std::max(size_t{64} << 30, (size_t{8} << 40)
 }  // namespace
 
 IndexPartition::IndexPartition(std::string env_dir, int index, int count, const std::string& params, bool create)
-    : env_dir_(std::move(env_dir)) {
+    : index_(index), count_(count), params_(params), env_dir_(std::move(env_dir)) {
   Open(index, count, params, create);
+}
+
+// LMDB keeps the page buffers of a write transaction for the environment's
+// next one and frees them only when it is closed: with a partition written
+// once a night, they would stay for the rest of the run, every partition's
+// adding up to the whole commit (peak RSS 646 MiB instead of 281 on 200 k
+// documents). Closed and opened again, a commit holds one partition's pages.
+void IndexPartition::Reopen() {
+  EndRead();
+  mdb_env_close(env_);
+  env_ = nullptr;
+  Open(index_, count_, params_, false);
 }
 
 IndexPartition::~IndexPartition() {
@@ -138,17 +154,19 @@ void IndexPartition::Open(int index, int count, const std::string& params, bool 
   if (version.empty() && !create) refuse("is damaged: no format version");
   if (version.empty() && mdb_txn_id(txn) != 1) refuse(": not a textmill dedup index partition (no format version)");
   if (!version.empty()) {
+    if (version.find_first_not_of("0123456789") != std::string::npos) refuse("is damaged: format version '" + version + "'");
     if (version != std::to_string(kFormatVersion)) {
       const bool newer = std::atoi(version.c_str()) > kFormatVersion;
       refuse(": index format version " + version + (newer ? " was written by a newer textmill" : " is not supported") +
              "; this textmill reads version " + std::to_string(kFormatVersion));
     }
+    // The manifest's parameters and count were checked against the config:
+    // a partition that disagrees with them is damaged or from another index.
     if (const std::string stored = GetMeta(txn, meta_, "params"); stored != params) {
-      refuse(": index was built with dedup parameters '" + stored + "', the config now says '" + params +
-             "'; signatures would not be comparable");
+      refuse("is damaged: it holds dedup parameters '" + stored + "', its manifest '" + params + "'");
     }
     if (const std::string stored = GetMeta(txn, meta_, "partition"); stored != part) {
-      refuse(": holds partition " + stored + ", the manifest says it is partition " + part +
+      refuse("is damaged: it holds partition '" + stored + "', its manifest says partition " + part +
              " (files moved between state dirs?)");
     }
     committed_.generation = std::strtoull(GetMeta(txn, meta_, "generation").c_str(), nullptr, 10);
@@ -229,14 +247,22 @@ uint32_t IndexPartition::LineCount(uint64_t key, const PublishedView& view) cons
 IndexPartition::Writer::Writer(IndexPartition& partition, const PublishedView& view)
     : partition_(partition), generation_(view.generation + 1) {
   partition_.EndRead();
+  // The undo of an unpublished generation and the drop of the last undo list
+  // commit first, on their own: pages freed by a transaction are reused only
+  // by later ones, so in the night's own transaction the old undo list would
+  // stay on disk as free pages and the file grow by its size every night.
   Check(mdb_txn_begin(partition_.env_, nullptr, 0, &txn_), "begin write");
   try {
     Undo(view);
+    MDB_txn* txn = txn_;
+    txn_ = nullptr;
+    Check(mdb_txn_commit(txn), "commit the undo", partition_.data_path());
   } catch (...) {
-    mdb_txn_abort(txn_);
+    if (txn_) mdb_txn_abort(txn_);
     txn_ = nullptr;
     throw;
   }
+  Check(mdb_txn_begin(partition_.env_, nullptr, 0, &txn_), "begin write");
 }
 
 IndexPartition::Writer::~Writer() {
@@ -257,16 +283,16 @@ void IndexPartition::Writer::Undo(const PublishedView& view) {
          rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
       const char* bytes = static_cast<const char*>(key.mv_data);
       const char table = key.mv_size > 0 ? bytes[0] : '\0';
-      if (table == 'e' && key.mv_size == 1 + sizeof(ExactKey)) {
+      if (table == kUndoExact && key.mv_size == 1 + sizeof(ExactKey)) {
         MDB_val k = Val(bytes + 1, sizeof(ExactKey)), v;
         if (mdb_get(txn_, p.exact_, &k, &v) == MDB_SUCCESS && v.mv_size >= 4 && OrdinalOf(v.mv_data) >= view.published) {
           Check(mdb_del(txn_, p.exact_, &k, nullptr), "undo an exact key");
         }
-      } else if (table == 'b' && key.mv_size == 1 + 5 + 4) {
+      } else if (table == kUndoBand && key.mv_size == 1 + 5 + 4) {
         MDB_val k = Val(bytes + 1, 5), v = Val(bytes + 6, 4);
         const int rc_del = mdb_del(txn_, p.bands_, &k, &v);
         if (rc_del != MDB_NOTFOUND) Check(rc_del, "undo a band key");
-      } else if (table == 'l' && key.mv_size == 1 + sizeof(uint64_t)) {
+      } else if (table == kUndoLine && key.mv_size == 1 + sizeof(uint64_t)) {
         MDB_val k = Val(bytes + 1, sizeof(uint64_t)), v;
         if (mdb_get(txn_, p.lines_, &k, &v) != MDB_SUCCESS || v.mv_size != sizeof(LineValue)) continue;
         LineValue line;
@@ -292,6 +318,12 @@ void IndexPartition::Writer::Undo(const PublishedView& view) {
       Check(mdb_cursor_del(cursor, 0), "undo a signature");
     }
     mdb_cursor_close(cursor);
+    // Back to the published generation: a crash before the next commit leaves
+    // a partition that agrees with the manifest.
+    p.committed_ = {view.generation, p.committed_.base, view.published, ""};
+    PutMeta(txn_, p.meta_, "generation", std::to_string(p.committed_.generation));
+    PutMeta(txn_, p.meta_, "total", std::to_string(p.committed_.total));
+    PutMeta(txn_, p.meta_, "attempt", "");
   }
   Check(mdb_drop(txn_, p.added_, 0), "clear the undo list");
 }
@@ -301,6 +333,11 @@ void IndexPartition::Writer::Added(char table, const void* key, size_t bytes) {
   buf[0] = table;
   std::memcpy(buf + 1, key, bytes);
   MDB_val k = Val(buf, 1 + bytes), v = Val("", 0);
+  // A commit adds its keys in ascending order (tables in the order of their
+  // tags): appended, LMDB fills each page, where inserting splits pages in
+  // half (the undo list of a night took 1 KB a document, not 0.4). A key out
+  // of order, or one given twice, goes in the ordinary way.
+  if (mdb_put(txn_, partition_.added_, &k, &v, MDB_APPEND) == MDB_SUCCESS) return;
   Check(mdb_put(txn_, partition_.added_, &k, &v, 0), "write the undo list");
 }
 
@@ -324,7 +361,7 @@ void IndexPartition::Writer::PutExact(const ExactKey& key, uint32_t ordinal, std
   const int rc = mdb_put(txn_, partition_.exact_, &k, &v, MDB_NOOVERWRITE);
   if (rc == MDB_KEYEXIST) return;
   Check(rc, "write exact key");
-  Added('e', &key, sizeof key);
+  Added(kUndoExact, &key, sizeof key);
 }
 
 void IndexPartition::Writer::PutBand(int band, uint32_t key, uint32_t ordinal) {
@@ -335,7 +372,7 @@ void IndexPartition::Writer::PutBand(int band, uint32_t key, uint32_t ordinal) {
   if (rc == MDB_KEYEXIST) return;
   Check(rc, "write band key");
   bk += ov;
-  Added('b', bk.data(), bk.size());
+  Added(kUndoBand, bk.data(), bk.size());
 }
 
 void IndexPartition::Writer::AddLineCount(uint64_t key, uint32_t added) {
@@ -348,7 +385,7 @@ void IndexPartition::Writer::AddLineCount(uint64_t key, uint32_t added) {
   line.count += added;
   MDB_val nv = Val(&line, sizeof line);
   Check(mdb_put(txn_, partition_.lines_, &k, &nv, 0), "write line count");
-  Added('l', &key, sizeof key);
+  Added(kUndoLine, &key, sizeof key);
 }
 
 void IndexPartition::Writer::Commit(const PartitionCommitted& committed) {
@@ -363,6 +400,7 @@ void IndexPartition::Writer::Commit(const PartitionCommitted& committed) {
   Check(mdb_txn_commit(txn), "commit", partition_.data_path());
   partition_.committed_ = committed;
   RecordIndexVerified(partition_.env_dir_);  // what we just wrote needs no walk next time
+  partition_.Reopen();
 }
 
 }  // namespace textmill

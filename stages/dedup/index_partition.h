@@ -100,7 +100,8 @@ class IndexPartition {
   uint32_t LineCount(uint64_t key, const PublishedView& view) const;
 
   // One generation's commit: the constructor undoes what an unpublished
-  // generation added (anything newer than `view`); then each Put in
+  // generation added (anything newer than `view`) and drops the last undo
+  // list, in a transaction of its own; then each Put in
   // ascending key order per table (LMDB fills a B+tree in order at one
   // dirtied page per leaf); then Commit. Destroyed uncommitted, nothing is
   // changed. Throws RuntimeError on failure.
@@ -126,6 +127,10 @@ class IndexPartition {
 
  private:
   void Open(int index, int count, const std::string& params, bool create);
+  void Reopen();
+
+  int index_ = 0, count_ = 1;
+  std::string params_;
   [[noreturn]] void Fail(const std::string& what);
 
   std::string env_dir_;
