@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite twice: the Release build (build/, g++)
-# and an address+undefined sanitizer build (build-fuzz/, clang, which also
-# holds the libFuzzer targets). Then runs each fuzz target for a bounded time
-# (FUZZ_SECONDS, default 5). The Python package's pytest suite (python/tests,
+# Builds and runs the whole test suite: the Release build (build/, g++), and
+# all but the `heavy` whole-run tests again in an address+undefined sanitizer
+# build (build-fuzz/, clang, which also holds the libFuzzer targets). Then
+# runs each fuzz target for a bounded time (FUZZ_SECONDS, default 5). The
+# Python package's pytest suite (python/tests,
 # also the ctest test python.pytest) runs as a step of its own against the
 # Release build; not under the sanitizers (an ASan extension would need the
 # ASan runtime preloaded into the interpreter). The install tests (cmake
@@ -26,7 +27,8 @@ PYTHONPATH=build/python TEXTMILL_BINARY=build/textmill /usr/bin/python3 -m pytes
 step "address,undefined sanitizer build (clang, with libFuzzer coverage) and tests"
 # One clang build serves the tests under ASan/UBSan and the fuzz targets below.
 scripts/fuzz.sh build
-(cd build-fuzz && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs" -LE slurm)
+# Not the `heavy` whole-run tests (tests/CMakeLists.txt): the Release pass runs them.
+(cd build-fuzz && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j"$jobs" -LE "slurm|heavy")
 
 step "fuzzing"
 scripts/fuzz.sh "${FUZZ_SECONDS:-5}"
