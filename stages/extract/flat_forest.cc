@@ -136,6 +136,7 @@ std::unique_ptr<FlatForest> FlatForest::FromModel(const UbjValue& document, std:
     }
     const uint32_t root = static_cast<uint32_t>(forest->nodes_.size());
     std::vector<int> depth(n, 0);
+    std::vector<uint8_t> has_parent(n, 0);
     int max_depth = 0;
     for (size_t k = 0; k < n; ++k) {
       Node node{};
@@ -153,6 +154,12 @@ std::unique_ptr<FlatForest> FlatForest::FromModel(const UbjValue& document, std:
         if (left[k] <= static_cast<int64_t>(k) || right[k] <= static_cast<int64_t>(k)) {
           return fail("a child is numbered before its parent");
         }
+        // A tree: one parent a node. A node two splits lead to would get the
+        // depth of the later one, and the complete-tree walk (by depth)
+        // would stop short of it where XGBoost's does not.
+        const auto l = static_cast<size_t>(left[k]), r = static_cast<size_t>(right[k]);
+        if (l == r || has_parent[l] || has_parent[r]) return fail("a node has two parents");
+        has_parent[l] = has_parent[r] = 1;
         node.left = static_cast<int32_t>(left[k]);
         node.right = static_cast<int32_t>(right[k]);
         node.feature = static_cast<uint32_t>(split_index[k]);

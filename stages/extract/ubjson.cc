@@ -145,20 +145,27 @@ class Reader {
       return false;
     }
     const auto n = static_cast<size_t>(count);
+    // A count is checked against the bytes its values need before anything
+    // is allocated: a small file must not ask for gigabytes.
+    const size_t left = bytes_.size() - pos_;
     if (type == 'd') {
+      if (n > left / 4) return false;
       out.floats.resize(n);
       for (float& v : out.floats) {
         if (!Float32(v)) return false;
       }
     } else if (type != 0 && std::strchr("iUIlL", type)) {
+      const size_t width = type == 'I' ? 2 : type == 'l' ? 4 : type == 'L' ? 8 : 1;
+      if (n > left / width) return false;
       out.ints.resize(n);
       for (int64_t& v : out.ints) {
         if (!Integer(type, v)) return false;
       }
     } else if (type == 0) {
-      out.items.resize(n);
-      for (UbjValue& item : out.items) {
-        if (!Value(item, depth)) return false;
+      // One at a time: a value's size is known only once it is read.
+      for (size_t i = 0; i < n; ++i) {
+        out.items.emplace_back();
+        if (!Value(out.items.back(), depth)) return false;
       }
     } else {
       return false;

@@ -138,5 +138,24 @@ TEST(FlatForestParseTest, ModelsItCannotReproduceAreRefusedWithAReason) {
   EXPECT_EQ(why, "not a gbtree booster");
 }
 
+// A node two splits lead to (not a tree) would be walked short of its leaves
+// by the complete-tree layout: such a model goes to XGBoost instead.
+TEST(FlatForestParseTest, ANodeWithTwoParentsIsRefused) {
+  std::string why;
+  const std::string tiny = testing::ReadFile(testing::SourceDir() + "/tests/fuzz/seeds/tiny_binary.ubj");
+  ASSERT_NE(FlatForest::FromUbjson(tiny, &why), nullptr) << why;
+  // left_children of the first tree: [1, 3, 5, -1...] as big-endian int32s
+  // after "left_children[$l#L" and an 8-byte count. Node 2's left child
+  // becomes 3, which node 1 already has.
+  std::string shared = tiny;
+  const size_t at = shared.find("left_children[$l#L");
+  ASSERT_NE(at, std::string::npos);
+  const size_t node2 = at + std::string("left_children[$l#L").size() + 8 + 2 * 4;
+  ASSERT_EQ(shared.substr(node2, 4), std::string("\0\0\0\x05", 4));
+  shared[node2 + 3] = '\x03';
+  EXPECT_EQ(FlatForest::FromUbjson(shared, &why), nullptr);
+  EXPECT_EQ(why, "a node has two parents");
+}
+
 }  // namespace
 }  // namespace textmill
