@@ -22,7 +22,7 @@ std::string TempPathFor(const std::string& path) {
   return (p.parent_path() / name).string();
 }
 
-static void SyncPath(const std::string& path) {
+void SyncPath(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY);
   if (fd >= 0) {
     ::fsync(fd);

@@ -9,6 +9,10 @@ namespace textmill {
 
 // Throws RuntimeError on I/O failure. Safe when several processes write the
 // same path at once (the last rename wins).
+// fsync of a file or a directory (a directory: the entries created or renamed
+// in it are durable); failures are ignored, as a best effort.
+void SyncPath(const std::string& path);
+
 void WriteFileAtomic(const std::string& path, std::string_view content);
 
 // The temp name used for `path`: ".<name>.tmp" in the same directory, so a

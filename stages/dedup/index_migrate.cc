@@ -1,14 +1,13 @@
 #include "stages/dedup/index_migrate.h"
 
-#include <fcntl.h>
 #include <lmdb.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <functional>
 
 #include "pipeline/errors.h"
+#include "pipeline/util/atomic_file.h"
 #include "stages/dedup/dedup_state.h"
 #include "stages/dedup/index_check.h"
 
@@ -151,10 +150,7 @@ bool MigrateSingleFileIndex(const std::string& state_dir, int partitions, std::o
   const fs::path kept = fs::path(state_dir) / "dedup.lmdb.migrated";
   fs::rename(legacy_dir, kept, ec);
   if (ec) throw RuntimeError("migrated, but cannot rename " + legacy_dir.string() + ": " + ec.message());
-  if (const int fd = ::open(state_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {  // the rename, durable
-    ::fsync(fd);
-    ::close(fd);
-  }
+  SyncPath(state_dir);  // the rename, durable
   out << legacy_dir.string() << ": migrated to " << partitions << " partitions in "
       << (fs::path(state_dir) / "dedup").string() << " (" << manifest.published << " documents, " << manifest.runs
       << " runs); the old index is kept as " << kept.string() << ": remove it once runs work\n";

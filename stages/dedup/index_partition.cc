@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "pipeline/errors.h"
+#include "pipeline/util/atomic_file.h"
 #include "pipeline/util/io_error.h"
 #include "stages/dedup/index_check.h"
 
@@ -398,6 +399,10 @@ void IndexPartition::Writer::Commit(const PartitionCommitted& committed) {
   MDB_txn* txn = txn_;
   txn_ = nullptr;
   Check(mdb_txn_commit(txn), "commit", partition_.data_path());
+  // LMDB syncs data.mdb; the directory entries of a partition created by this
+  // commit (its directory, its files) need their own fsync to survive a power loss.
+  SyncPath(partition_.env_dir_);
+  SyncPath(fs::path(partition_.env_dir_).parent_path().string());
   partition_.committed_ = committed;
   RecordIndexVerified(partition_.env_dir_);  // what we just wrote needs no walk next time
   partition_.Reopen();
