@@ -9,6 +9,7 @@
 #include "pipeline/errors.h"
 #include "stages/dedup/dedup_keys.h"
 #include "stages/dedup/index_check.h"
+#include "stages/dedup/index_manifest.h"
 #include "stages/dedup/index_migrate.h"
 
 namespace textmill {
@@ -28,7 +29,7 @@ DedupOptions DedupOptions::Parse(OptionReader& reader) {
   int64_t seed = static_cast<int64_t>(o.seed);
   reader.Get("seed", seed, 0, INT64_MAX);
   o.seed = static_cast<uint64_t>(seed);
-  reader.Get("index_partitions", o.index_partitions, 1, 256);
+  reader.Get("index_partitions", o.index_partitions, 1, IndexManifest::kMaxPartitions);
   // 1 would make every line a candidate; at or above line_min_docs it has no effect.
   if (o.line_block_min_docs == 1) reader.Fail("line_block_min_docs", "must be 0 (off) or at least 2");
   if (o.bands * o.rows > o.num_perm) {

@@ -50,7 +50,7 @@ std::optional<IndexManifest> ReadIndexManifest(const std::string& state_dir) {
   } catch (const Json::exception& e) {
     throw damaged(e.what());
   }
-  if (m.partitions < 1 || m.partitions > 4096) throw damaged("partitions " + std::to_string(m.partitions));
+  if (m.partitions < 1 || m.partitions > IndexManifest::kMaxPartitions) throw damaged("partitions " + std::to_string(m.partitions));
   return m;
 }
 

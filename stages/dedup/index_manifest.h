@@ -19,6 +19,9 @@ namespace textmill {
 
 struct IndexManifest {
   static constexpr int kFormatVersion = 2;
+  // The most partitions an index may have (the config's and `state migrate`'s
+  // limit): each maps its own address space.
+  static constexpr int kMaxPartitions = 256;
   int format_version = kFormatVersion;
   int partitions = 0;
   std::string params;       // the dedup parameters signatures depend on

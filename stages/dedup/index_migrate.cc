@@ -29,22 +29,28 @@ class LegacyIndex {
     mdb_env_set_mapsize(env_, size_t{1} << 40);
     if (mdb_env_open(env_, env_dir.c_str(), MDB_RDONLY | MDB_NOTLS, 0644) != MDB_SUCCESS ||
         mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn_) != MDB_SUCCESS) {
+      Close();  // a throwing constructor runs no destructor
       throw ConfigError("cannot open " + data);
     }
     for (const char* name : {"meta", "exact", "bands", "sigs", "lines"}) {
       MDB_dbi dbi = 0;
       if (mdb_dbi_open(txn_, name, 0, &dbi) != MDB_SUCCESS) {
+        Close();
         throw ConfigError(data + ": not a textmill dedup index (no table " + std::string(name) + ")");
       }
       dbis_.push_back(dbi);
     }
   }
-  ~LegacyIndex() {
-    if (txn_) mdb_txn_abort(txn_);
-    if (env_) mdb_env_close(env_);
-  }
+  ~LegacyIndex() { Close(); }
   LegacyIndex(const LegacyIndex&) = delete;
   LegacyIndex& operator=(const LegacyIndex&) = delete;
+
+  void Close() {
+    if (txn_) mdb_txn_abort(txn_);
+    txn_ = nullptr;
+    if (env_) mdb_env_close(env_);
+    env_ = nullptr;
+  }
 
   std::string Meta(const std::string& key) const {
     MDB_val k{key.size(), const_cast<char*>(key.data())}, v;
