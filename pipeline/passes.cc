@@ -17,26 +17,26 @@ namespace {
 // freed when the pass ends, however it ends.
 class BatchesInFlight {
  public:
-  Batch *Add() {
+  Batch* Add() {
     std::lock_guard lock(mutex_);
     auto batch = std::make_unique<Batch>();
-    Batch *raw = batch.get();
+    Batch* raw = batch.get();
     owned_.emplace(raw, std::move(batch));
     return raw;
   }
-  void Release(Batch *batch) {
+  void Release(Batch* batch) {
     std::lock_guard lock(mutex_);
     owned_.erase(batch);
   }
 
  private:
   std::mutex mutex_;
-  std::unordered_map<Batch *, std::unique_ptr<Batch>> owned_;
+  std::unordered_map<Batch*, std::unique_ptr<Batch>> owned_;
 };
 
-using BatchPtr = Batch *;
+using BatchPtr = Batch*;
 
-uint64_t LiveBytes(const Document &doc) { return doc.text.size() + doc.raw.size(); }
+uint64_t LiveBytes(const Document& doc) { return doc.text.size() + doc.raw.size(); }
 
 }  // namespace
 
@@ -46,24 +46,24 @@ int64_t ThreadCpuNanos() {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-StagePasses::StagePasses(std::vector<std::unique_ptr<Stage>> &stages, int threads, const std::atomic<bool> *cancel)
+StagePasses::StagePasses(std::vector<std::unique_ptr<Stage>>& stages, int threads,
+                         const std::atomic<bool>* cancel)
     : stages_(stages), tallies_(stages.size()), threads_(threads), cancel_(cancel), arena_(threads) {}
 
 void StagePasses::CheckCancel() const {
-  // An exception in a filter cancels the parallel_pipeline and is rethrown by
-  // Run().
+  // An exception in a filter cancels the parallel_pipeline and is rethrown by Run().
   if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Cancelled("run cancelled");
 }
 
-void StagePasses::Charge(size_t index, const std::function<void()> &step) {
+void StagePasses::Charge(size_t index, const std::function<void()>& step) {
   const int64_t cpu_start = ThreadCpuNanos();
   step();
   tallies_[index].cpu_ns += ThreadCpuNanos() - cpu_start;
 }
 
-void StagePasses::RunStage(size_t index, Batch &batch) {
-  Stage &stage = *stages_[index];
-  StageTally &tally = tallies_[index];
+void StagePasses::RunStage(size_t index, Batch& batch) {
+  Stage& stage = *stages_[index];
+  StageTally& tally = tallies_[index];
   std::vector<uint8_t> was_live(batch.docs.size());
   int64_t docs_in = 0, bytes_in = 0;
   for (size_t i = 0; i < batch.docs.size(); ++i) {
@@ -77,7 +77,7 @@ void StagePasses::RunStage(size_t index, Batch &batch) {
   tally.cpu_ns += ThreadCpuNanos() - cpu_start;
   int64_t docs_out = 0, bytes_out = 0;
   for (size_t i = 0; i < batch.docs.size(); ++i) {
-    Document &doc = batch.docs[i];
+    Document& doc = batch.docs[i];
     if (!was_live[i]) continue;
     if (doc.rejected()) {
       doc.rejected_by = stage.Name();
@@ -92,14 +92,14 @@ void StagePasses::RunStage(size_t index, Batch &batch) {
   tally.bytes_out += bytes_out;
 }
 
-void StagePasses::Run(const Source &source, size_t first, size_t last, const DocHook &hook, const Sink &sink,
+void StagePasses::Run(const Source& source, size_t first, size_t last, const DocHook& hook, const Sink& sink,
                       size_t hook_stage) {
   BatchesInFlight in_flight;
   arena_.execute([&] {
     auto chain =
-        tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control &fc) -> BatchPtr {
+        tbb::make_filter<void, BatchPtr>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& fc) -> BatchPtr {
           CheckCancel();
-          Batch *batch = in_flight.Add();
+          Batch* batch = in_flight.Add();
           if (!source(*batch)) {
             in_flight.Release(batch);
             fc.stop();
@@ -107,8 +107,7 @@ void StagePasses::Run(const Source &source, size_t first, size_t last, const Doc
           }
           return batch;
         });
-    // Fuse runs of parallel stages into one filter; each serial stage gets its
-    // own.
+    // Fuse runs of parallel stages into one filter; each serial stage gets its own.
     size_t i = first;
     while (i < last) {
       size_t end = i + 1;
@@ -128,7 +127,7 @@ void StagePasses::Run(const Source &source, size_t first, size_t last, const Doc
     if (hook) {
       chain = chain & tbb::make_filter<BatchPtr, BatchPtr>(tbb::filter_mode::parallel, [&](BatchPtr batch) {
                 const int64_t cpu_start = ThreadCpuNanos();
-                for (Document &doc : batch->docs) {
+                for (Document& doc : batch->docs) {
                   if (!doc.rejected()) hook(doc);
                 }
                 tallies_[hook_stage].cpu_ns += ThreadCpuNanos() - cpu_start;
