@@ -94,6 +94,7 @@ void ExtractStage::ExtractHtml(Document& doc) {
     return;
   }
   if (result.completed_from_structured_data) counters_.Add("structured_data_text");
+  if (result.completed_from_description) counters_.Add("description_text");
   counters_.Add(result.method == "model" ? "by_model" : "fallback_" + result.method);
   if (!result.page_type.empty()) {
     counters_.Add("page_type_" + result.page_type);

@@ -192,6 +192,29 @@ void AddStructuredText(const StructuredData& structured, const HtmlExtractOption
   result.completed_from_structured_data = added;
 }
 
+// A page whose body a script builds (a Discourse thread served without its
+// crawler view) shows nothing, or only its header's few links; its meta
+// description, longer than all of that, is the page's own summary of its
+// content. It is added after what was found, on short pages only: some sites
+// put a whole article in og:description, and a page that said more than
+// min_text_chars would get it twice (WCXB, grouped CV outputs: the 7 pages it
+// fires on, 0.57 -> 1.66 F1 summed; it fires on no news article).
+void AddDescriptionWhenLonger(const HtmlMeta& meta, const HtmlExtractOptions& options, HtmlExtractResult& result) {
+  const std::string_view description = TrimBlanks(meta.longest_description);
+  const size_t text_chars = CountCodePoints(result.text);
+  if (description.empty() || text_chars >= static_cast<size_t>(options.min_text_chars) ||
+      CountCodePoints(description) <= text_chars) {
+    return;
+  }
+  if (result.text.empty()) {
+    result.text = std::string(description);
+    result.method = "description";
+    return;
+  }
+  result.text.append("\n\n").append(description);
+  result.completed_from_description = true;
+}
+
 }  // namespace
 
 PageBlocks ComputePageBlocks(const HtmlTree& tree, const HtmlExtractOptions& options,
@@ -229,12 +252,7 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
     best.text = DropBoilerplateLines(renderer.Take(), phrases);
     best.method = "visible";
   }
-  if (best.text.empty() && !TrimBlanks(tree.meta().longest_description).empty()) {
-    // A page whose body a script builds (a Discourse thread served without its
-    // crawler view) shows nothing; its meta description is its only text.
-    best.text = std::string(TrimBlanks(tree.meta().longest_description));
-    best.method = "description";
-  }
+  AddDescriptionWhenLonger(tree.meta(), options, best);
   AddStructuredText(structured, options, best);
   best.structured = std::move(structured);
   if (options.include_title && !tree.meta().title.empty()) {

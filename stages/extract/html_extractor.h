@@ -9,7 +9,8 @@
 // then the body minus link-dense blocks, then every visible text run, so no
 // page with text comes out empty. Lines that are known boilerplate phrases are
 // dropped. A page left shorter than min_text_chars gets the description and
-// body its structured data gives (structured_data.h).
+// body its structured data gives (structured_data.h), and its meta
+// description when that is longer than what was found.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,9 @@ namespace textmill {
 
 struct HtmlExtractResult {
   std::string text;
-  std::string method;  // "model" | "article" | "relaxed" | "body" | "visible"
+  std::string method;  // "model" | "article" | "relaxed" | "body" | "visible" | "description"
   bool completed_from_structured_data = false;  // a short text got its JSON-LD description/body
+  bool completed_from_description = false;      // a text shorter than the meta description got it
   std::string page_type;  // with a page-type model (page_type.h): its class, "other" without blocks
   StructuredData structured;
 };

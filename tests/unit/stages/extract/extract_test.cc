@@ -252,6 +252,24 @@ TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
       0);
   EXPECT_EQ(ExtractMainText(cut, {}, &Phrases()).text,
             "I have nothing smart in my flat. Where do I start? A camera, a door alarm?");
+  // A shell that shows only its header's links: the description, longer than
+  // all of that, comes after them; a page with more to say than its
+  // description does not get it.
+  const HtmlTree header_only(
+      "<html><head><meta property='og:description' content='So I wanted to know what real world range people "
+      "are getting from their boards on one charge.'></head><body><header><a href='/'>esk8.news</a> "
+      "<a href='/donate'>donate now</a></header><div id='app'></div></body></html>",
+      0);
+  const HtmlExtractResult shell = ExtractMainText(header_only, {}, &Phrases());
+  EXPECT_NE(shell.text.find("esk8.news"), std::string::npos) << shell.text;
+  EXPECT_NE(shell.text.find("\n\nSo I wanted to know what real world range"), std::string::npos) << shell.text;
+  EXPECT_TRUE(shell.completed_from_description);
+  const HtmlTree article("<html><head><meta name='description' content='A river report.'></head><body><article>" +
+                         kPara1 + "</article></body></html>",
+                         0);
+  const HtmlExtractResult full = ExtractMainText(article, {}, &Phrases());
+  EXPECT_EQ(full.text.find("A river report."), std::string::npos) << full.text;
+  EXPECT_FALSE(full.completed_from_description);
 }
 
 TEST(ExtractHtmlTest, MetadataFromHead) {
