@@ -66,6 +66,19 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
   }
 }
 
+TEST(BoilerplatePhrasesTest, ReadAlsoTeasersAndPhotoCreditsAreFurnitureTheirSentencesAreNot) {
+  for (const char* line : {"Also read: Who is Demis Hassabis: CEO of DeepMind", "See also:", "Read next",
+                           "Lesen Sie auch: Die besten Wanderwege im Harz", "VEA TAMBIÉN: Entre heces y guaricha",
+                           "LE PUEDE INTERESAR: La ficha de Juan Orlando Hernández", "Lire aussi : Le budget 2024",
+                           "CZYTAJ WIĘCEJ W", "Foto: Sascha Klahn", "Credit:"}) {
+    EXPECT_TRUE(Phrases().Matches(line)) << line;
+  }
+  for (const char* line : {"See also the discussion of the budget in chapter 3.", "Read the manual before you start.",
+                           "Lesen Sie die Anleitung, bevor Sie beginnen.", "The photo credit went to her brother."}) {
+    EXPECT_FALSE(Phrases().Matches(line)) << line;
+  }
+}
+
 // The phrase set runs a relaxed form of each pattern first (bounded repeats
 // made unbounded); the exact pattern still decides.
 TEST(BoilerplatePhrasesTest, BoundedRepeatsKeepTheirBounds) {
