@@ -254,10 +254,13 @@ IndexPartition::Writer::Writer(IndexPartition& partition, const PublishedView& v
   // stay on disk as free pages and the file grow by its size every night.
   Check(mdb_txn_begin(partition_.env_, nullptr, 0, &txn_), "begin write");
   try {
+    const bool undone = partition_.committed_.generation > view.generation;
     Undo(view);
     MDB_txn* txn = txn_;
     txn_ = nullptr;
     Check(mdb_txn_commit(txn), "commit the undo", partition_.data_path());
+    // Only now: a failed undo leaves committed() what the file still says.
+    if (undone) partition_.committed_ = {view.generation, partition_.committed_.base, view.published, ""};
   } catch (...) {
     if (txn_) mdb_txn_abort(txn_);
     txn_ = nullptr;
@@ -320,10 +323,10 @@ void IndexPartition::Writer::Undo(const PublishedView& view) {
     }
     mdb_cursor_close(cursor);
     // Back to the published generation: a crash before the next commit leaves
-    // a partition that agrees with the manifest.
-    p.committed_ = {view.generation, p.committed_.base, view.published, ""};
-    PutMeta(txn_, p.meta_, "generation", std::to_string(p.committed_.generation));
-    PutMeta(txn_, p.meta_, "total", std::to_string(p.committed_.total));
+    // a partition that agrees with the manifest. The partition's committed()
+    // follows once this transaction is committed (the constructor).
+    PutMeta(txn_, p.meta_, "generation", std::to_string(view.generation));
+    PutMeta(txn_, p.meta_, "total", std::to_string(view.published));
     PutMeta(txn_, p.meta_, "attempt", "");
   }
   Check(mdb_drop(txn_, p.added_, 0), "clear the undo list");
