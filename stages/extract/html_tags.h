@@ -14,13 +14,13 @@ inline bool IsInlineTag(std::string_view tag) {
     case 1:
       return tag == "a" || tag == "b" || tag == "i" || tag == "q" || tag == "s" || tag == "u";
     case 2:
-      return tag == "em" || tag == "tt";
+      return tag == "em" || tag == "tt" || tag == "rb";
     case 3:
       return tag == "bdi" || tag == "bdo" || tag == "dfn" || tag == "img" || tag == "kbd" || tag == "sub" ||
              tag == "sup" || tag == "var" || tag == "wbr" || tag == "del" || tag == "ins" || tag == "big";
     case 4:
       return tag == "abbr" || tag == "cite" || tag == "code" || tag == "data" || tag == "font" || tag == "mark" ||
-             tag == "samp" || tag == "span" || tag == "time" || tag == "nobr";
+             tag == "samp" || tag == "span" || tag == "time" || tag == "nobr" || tag == "ruby";
     case 5:
       return tag == "label" || tag == "small";
     case 6:

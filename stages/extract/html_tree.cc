@@ -16,12 +16,15 @@
 namespace textmill {
 namespace {
 
-// Subtrees that never hold content.
+// Subtrees that never hold content. <rt>/<rp>: a ruby annotation's reading
+// (Japanese furigana over each kanji), not the sentence; kept, it split every
+// word of an easy-Japanese news page onto lines of its own.
 const std::unordered_set<std::string_view>& DroppedTags() {
   static const std::unordered_set<std::string_view> tags = {
       "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "frameset",
       "object", "embed", "canvas", "input", "select", "option", "textarea", "head",
-      "link", "meta", "audio", "video", "source", "track", "map", "dialog", "title", "base"};
+      "link", "meta", "audio", "video", "source", "track", "map", "dialog", "title", "base",
+      "rt", "rp", "rtc"};
   return tags;
 }
 

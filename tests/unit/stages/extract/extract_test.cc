@@ -196,6 +196,18 @@ TEST(ExtractHtmlTest, ANoscriptCrawlerViewIsReadAShortNoscriptNoticeIsNot) {
   ASSERT_LT(static_cast<size_t>(body_inside.body()), body_inside.nodes().size());
 }
 
+// Ruby annotations: the sentence keeps its base text on one line; the
+// readings over it (furigana) are left out.
+TEST(ExtractHtmlTest, RubyReadingsAreLeftOutOfTheirSentence) {
+  const std::string text = Extract(Article(
+      "<p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもへの<ruby><rb>虐待</rb><rt>ぎゃくたい</rt></ruby>"
+      "をなくすための<ruby>法律<rtc>ほうりつ</rtc></ruby>ができました。</p>" +
+      kPara1));
+  EXPECT_NE(text.find("子どもへの虐待をなくすための法律ができました。"), std::string::npos) << text;
+  EXPECT_EQ(text.find("ぎゃくたい"), std::string::npos) << text;
+  EXPECT_EQ(text.find("ほうりつ"), std::string::npos) << text;
+}
+
 // Formulas come out as TeX in their sentence, whichever way the page
 // carries it; before, the sentence lost its formula.
 TEST(ExtractHtmlTest, FormulasAreKeptAsTexInTheirSentence) {
