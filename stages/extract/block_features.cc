@@ -1,7 +1,6 @@
 #include "stages/extract/block_features.h"
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
 #include <array>
@@ -22,37 +21,6 @@ using namespace block_feature_tables;  // NOLINT(google-build-using-namespace): 
 constexpr float kNone = 64;  // distance when no ancestor matches
 constexpr int kContainerLevels = 4;
 constexpr int kRepeatLevels = 6;
-
-const RE2::Set& FamilySet() {
-  static const RE2::Set* set = [] {
-    RE2::Options options;
-    options.set_max_mem(int64_t{64} << 20);
-    auto* s = new RE2::Set(options, RE2::UNANCHORED);
-    for (const auto& [name, pattern] : kHintFamilies) s->Add(pattern, nullptr);
-    s->Compile();
-    return s;
-  }();
-  return *set;
-}
-
-// Per node: which hint families its hints match (bit i = family i).
-std::vector<uint64_t> FamilyBits(const std::vector<HtmlNode>& nodes) {
-  std::vector<uint64_t> bits(nodes.size(), 0);
-  std::unordered_map<std::string_view, uint64_t> seen;  // pages repeat class strings
-  std::vector<int> hits;
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (nodes[i].hints.empty()) continue;
-    const auto [it, inserted] = seen.try_emplace(nodes[i].hints, 0);
-    if (inserted) {
-      hits.clear();
-      if (FamilySet().Match(nodes[i].hints, &hits)) {
-        for (const int h : hits) it->second |= uint64_t{1} << h;
-      }
-    }
-    bits[i] = it->second;
-  }
-  return bits;
-}
 
 const RE2& PageTypePattern(size_t t) {
   static const std::vector<std::unique_ptr<RE2>> patterns = [] {
@@ -244,7 +212,7 @@ const std::vector<std::string>& FeatureNames() {
   return names;
 }
 
-PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
+PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, const std::vector<uint64_t>& hint_families,
                          const std::vector<std::string>& page_types, std::string_view structured_text_raw) {
   const std::vector<HtmlNode>& nodes = tree.nodes();
   const size_t n = nodes.size();
@@ -255,7 +223,6 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
   // depth, and distances to ancestor families.
   std::vector<int> owner(n, 0), depth(n, 0);
   std::vector<uint8_t> in_link(n, 0);
-  const std::vector<uint64_t> bits = FamilyBits(nodes);
   std::vector<std::array<uint8_t, kNumHintFamilies>> hint_dist(n);
   std::vector<std::array<uint8_t, kNumTagFamilies>> tag_dist(n);
   for (size_t i = 0; i < n; ++i) {
@@ -273,7 +240,8 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     owner[i] = (element && !IsInlineTag(node.tag)) ? static_cast<int>(i) : owner[p];
     if (!element) continue;
     for (size_t f = 0; f < kNumHintFamilies; ++f) {
-      hint_dist[i][f] = (bits[i] >> f) & 1 ? 0 : static_cast<uint8_t>(std::min<int>(hint_dist[p][f] + 1, kNone));
+      hint_dist[i][f] =
+          (hint_families[i] >> f) & 1 ? 0 : static_cast<uint8_t>(std::min<int>(hint_dist[p][f] + 1, kNone));
     }
     const int tf = TagFamily(node.tag);
     for (size_t f = 0; f < kNumTagFamilies; ++f) {

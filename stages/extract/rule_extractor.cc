@@ -1,12 +1,9 @@
 #include "stages/extract/rule_extractor.h"
 
-#include <re2/re2.h>
-#include <re2/set.h>
-
 #include <algorithm>
-#include <unordered_map>
 #include <unordered_set>
 
+#include "stages/extract/hint_matches.h"
 #include "stages/extract/html_tags.h"
 #include "stages/extract/text_renderer.h"
 
@@ -27,77 +24,6 @@ bool IsFurnitureTag(const std::string& tag) {
 // Containers never pruned by class hints: pruning them would drop the page.
 bool IsProtectedTag(const std::string& tag) {
   return tag == "body" || tag == "html" || tag == "article" || tag == "main" || tag == "#root";
-}
-
-// --- Class/id/role hints (lists after Readability.js, extended) ---------------
-
-const RE2& UnlikelyHint() {
-  static const RE2 re(
-      "-ad-|ai2html|banner|breadcrumb|combx|community|cover-wrap|extra|footer|gdpr|cookie|consent|"
-      "header|legends|menu|related|remark|rss|shoutbox|sidebar|skyscraper|social|sponsor|"
-      "supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|"
-      "subscribe|promo|recommend|outbrain|taboola|navbar|navigation|contentinfo|complementary|"
-      "toolbar|masthead|signup|login|modal|overlay|trending|most-popular|read-more|author-bio");
-  return re;
-}
-const RE2& MaybeHint() {
-  static const RE2 re("and|article|body|column|content|main|shadow|post|entry|story|text");
-  return re;
-}
-const RE2& CommentHint() {
-  static const RE2 re("comment|disqus|replies|respond|reply-|discussion");
-  return re;
-}
-const RE2& NegativeWeight() {
-  static const RE2 re(
-      "-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|footnote|"
-      "gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
-      "sponsor|shopping|tags|tool|widget|byline|author|dateline|caption|credit");
-  return re;
-}
-const RE2& PositiveWeight() {
-  static const RE2 re("article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story");
-  return re;
-}
-
-// Which hint patterns a node's class/id/role matches, computed once per page
-// and shared by the extraction attempts.
-enum HintFlag : uint8_t { kUnlikely = 1, kMaybe = 2, kComment = 4, kNegative = 8, kPositive = 16 };
-
-// All five hint patterns in one RE2::Set: one scan of a node's hints.
-const RE2::Set& HintSet() {
-  static const RE2::Set* set = [] {
-    RE2::Options options;
-    options.set_max_mem(int64_t{64} << 20);  // room for the DFA: with less, RE2 falls back to the slow NFA
-    auto* s = new RE2::Set(options, RE2::UNANCHORED);
-    for (const RE2* re : {&UnlikelyHint(), &MaybeHint(), &CommentHint(), &NegativeWeight(), &PositiveWeight()}) {
-      s->Add(re->pattern(), nullptr);
-    }
-    s->Compile();
-    return s;
-  }();
-  return *set;
-}
-
-std::vector<uint8_t> HintFlags(const std::vector<HtmlNode>& nodes) {
-  static constexpr uint8_t kBits[] = {kUnlikely, kMaybe, kComment, kNegative, kPositive};
-  std::vector<uint8_t> flags(nodes.size(), 0);
-  std::vector<int> hits;
-  // Pages repeat the same class strings (list items, cards): match each once.
-  std::unordered_map<std::string_view, uint8_t> seen;
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    const std::string& hints = nodes[i].hints;
-    if (hints.empty()) continue;
-    const auto [it, inserted] = seen.try_emplace(hints, 0);
-    if (inserted) {
-      hits.clear();
-      if (HintSet().Match(hints, &hits)) {
-        for (const int h : hits) it->second |= kBits[h];
-      }
-    }
-    flags[i] = it->second;
-  }
-  return flags;
 }
 
 int ClassWeight(uint8_t flags) { return (flags & kPositive ? 25 : 0) - (flags & kNegative ? 25 : 0); }
@@ -432,7 +358,7 @@ class Extractor {
 
 }  // namespace
 
-std::vector<uint8_t> RuleHintFlags(const std::vector<HtmlNode>& nodes) { return HintFlags(nodes); }
+std::vector<uint8_t> RuleHintFlags(const std::vector<HtmlNode>& nodes) { return MatchRuleHints(nodes); }
 
 std::vector<uint8_t> InCommentSection(const std::vector<HtmlNode>& nodes, const std::vector<uint8_t>& hint_flags) {
   std::vector<uint8_t> inside(nodes.size(), 0);
