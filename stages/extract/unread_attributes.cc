@@ -35,10 +35,14 @@ bool EqualsNoCase(std::string_view a, std::string_view lower) {
   return true;
 }
 
-bool IsRead(std::string_view name) {
-  if (name.size() < 2 || name.size() > 15) return false;  // the lengths in kReadAttributes
+// Whether the builder reads attribute `name` on element `element`.
+bool IsRead(std::string_view element, std::string_view name) {
+  if (name.size() < 2 || name.size() > 15) return false;  // the lengths in the lists
   for (const std::string_view read : kReadAttributes) {
     if (read.size() == name.size() && EqualsNoCase(name, read)) return true;
+  }
+  for (const auto& [read_element, read] : kReadElementAttributes) {
+    if (read.size() == name.size() && EqualsNoCase(name, read) && EqualsNoCase(element, read_element)) return true;
   }
   return false;
 }
@@ -123,7 +127,7 @@ class Slimmer {
       const std::optional<size_t> attribute_end = Attribute(i);
       if (!attribute_end) return std::nullopt;
       const std::string_view attribute_name = html_.substr(i, *Name(i) - i);
-      if (!keep_all && !IsRead(attribute_name) && Droppable(attribute_start, *attribute_end)) {
+      if (!keep_all && !IsRead(name, attribute_name) && Droppable(attribute_start, *attribute_end)) {
         // Followed by an attribute without a blank ('a="1"b="2"'): one blank
         // stays, or the next one would join the name before.
         const char after = At(*attribute_end);
