@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <memory>
 #include <cmath>
 #include <string_view>
@@ -239,14 +240,17 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
     in_link[i] = in_link[p] || node.tag == "a";
     owner[i] = (element && !IsInlineTag(node.tag)) ? static_cast<int>(i) : owner[p];
     if (!element) continue;
+    // The parent's distances one level further (a loop the compiler
+    // vectorizes), then 0 for the element's own families.
     for (size_t f = 0; f < kNumHintFamilies; ++f) {
-      hint_dist[i][f] =
-          (hint_families[i] >> f) & 1 ? 0 : static_cast<uint8_t>(std::min<int>(hint_dist[p][f] + 1, kNone));
+      hint_dist[i][f] = static_cast<uint8_t>(std::min<int>(hint_dist[p][f] + 1, kNone));
     }
+    for (uint64_t m = hint_families[i]; m != 0; m &= m - 1) hint_dist[i][static_cast<size_t>(std::countr_zero(m))] = 0;
     const int tf = TagFamily(node.tag);
     for (size_t f = 0; f < kNumTagFamilies; ++f) {
-      tag_dist[i][f] = static_cast<int>(f) == tf ? 0 : static_cast<uint8_t>(std::min<int>(tag_dist[p][f] + 1, kNone));
+      tag_dist[i][f] = static_cast<uint8_t>(std::min<int>(tag_dist[p][f] + 1, kNone));
     }
+    if (tf >= 0) tag_dist[i][static_cast<size_t>(tf)] = 0;
   }
 
   // Blocks in document order; their text and stats.
