@@ -1,6 +1,7 @@
 #include "stages/extract/rule_extractor.h"
 
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 
 #include "stages/extract/hint_matches.h"
@@ -40,16 +41,38 @@ struct Measure {
   bool block_child = false;
 };
 
+// Per byte: 1 when it starts a character that is not white space, 2 when it
+// may start a comma (',' or the lead byte of '，' or '、'). One lookup per byte
+// instead of seven comparisons: this loop reads every text byte twice a page.
+constexpr auto kMeasureClass = [] {
+  std::array<uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    const bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+    table[static_cast<size_t>(c)] =
+        static_cast<uint8_t>(((c & 0xC0) != 0x80 && !blank ? 1 : 0) | (c == ',' || c == 0xEF || c == 0xE3 ? 2 : 0));
+  }
+  return table;
+}();
+
 void MeasureText(const std::string& text, Measure& m) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = s[i];
-    if (c == ',') ++m.commas;
-    if (c == 0xEF && i + 2 < text.size() && s[i + 1] == 0xBC && s[i + 2] == 0x8C) ++m.commas;  // ，
-    if (c == 0xE3 && i + 2 < text.size() && s[i + 1] == 0x80 && s[i + 2] == 0x81) ++m.commas;  // 、
-    if ((c & 0xC0) == 0x80 || c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') continue;
-    ++m.chars;
+  const size_t n = text.size();
+  int chars = 0, commas = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint8_t f = kMeasureClass[s[i]];
+    chars += f & 1;
+    if (f & 2) {
+      const unsigned char c = s[i];
+      if (c == ',') {
+        ++commas;
+      } else if (i + 2 < n && ((c == 0xEF && s[i + 1] == 0xBC && s[i + 2] == 0x8C) ||   // ，
+                               (c == 0xE3 && s[i + 1] == 0x80 && s[i + 2] == 0x81))) {  // 、
+        ++commas;
+      }
+    }
   }
+  m.chars += chars;
+  m.commas += commas;
 }
 
 double LinkDensity(const Measure& m) { return m.chars > 0 ? static_cast<double>(m.links) / m.chars : 0.0; }
