@@ -139,6 +139,13 @@ bool CutRawTextBodies(std::string_view html, std::string& out, std::vector<std::
   size_t json_ld_bytes = 0;
   size_t pos = 0, copied = 0;
   while ((pos = html.find('<', pos)) != std::string_view::npos) {
+    // Only "<!" and "<s" can start what this cuts or skips: every other tag
+    // is passed over without the comparisons below.
+    const char after_lt = pos + 1 < html.size() ? html[pos + 1] : '\0';
+    if (after_lt != '!' && after_lt != 's' && after_lt != 'S') {
+      ++pos;
+      continue;
+    }
     if (html.compare(pos, 4, "<!--") == 0) {
       const size_t end = html.find("-->", pos + 4);
       if (end == std::string_view::npos) break;
