@@ -237,7 +237,7 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
     }
     const size_t p = static_cast<size_t>(parent);
     depth[i] = depth[p] + 1;
-    in_link[i] = in_link[p] || node.tag == "a";
+    in_link[i] = in_link[p] || std::string_view(node.tag) == "a";
     owner[i] = (element && !IsInlineTag(node.tag)) ? static_cast<int>(i) : owner[p];
     if (!element) continue;
     // The parent's distances one level further (a loop the compiler
@@ -309,7 +309,7 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
     sub_blocks[o] += 1;
   }
   for (size_t k = n; k-- > 1;) {
-    if (nodes[k].tag == "p") ++sub_paras[k];
+    if (std::string_view(nodes[k].tag) == "p") ++sub_paras[k];
     const size_t p = static_cast<size_t>(nodes[k].parent);
     sub_chars[p] += sub_chars[k];
     sub_links[p] += sub_links[k];

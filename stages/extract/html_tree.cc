@@ -371,7 +371,8 @@ class HtmlTreeBuilder {
       const int closing = stack_.back();
       stack_.pop_back();
       if (!open_noscripts_.empty() && open_noscripts_.back().node == closing) DropShortNoscript();
-      if (closing >= 0 && static_cast<size_t>(closing) < nodes_.size() && nodes_[static_cast<size_t>(closing)].tag == "head") {
+      if (closing >= 0 && static_cast<size_t>(closing) < nodes_.size() &&
+          std::string_view(nodes_[static_cast<size_t>(closing)].tag) == "head") {
         in_head_ = false;
       }
     }
