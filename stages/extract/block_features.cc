@@ -162,15 +162,28 @@ float Log1p(int v) {
 }
 float Ratio(double a, double b) { return b > 0 ? static_cast<float>(a / b) : 0.0F; }
 
+// What NormalizedForMatch makes of a byte: itself (non-ASCII bytes, digits,
+// lower-case letters), its lower case, or 0 (dropped).
+constexpr auto kMatchByte = [] {
+  std::array<char, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    const bool kept = c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+    if (kept) table[static_cast<size_t>(c)] = static_cast<char>(c);
+    if (c >= 'A' && c <= 'Z') table[static_cast<size_t>(c)] = static_cast<char>(c + 32);
+  }
+  return table;
+}();
+
 // At most `limit` characters of the result are made (enough for every use).
 std::string NormalizedForMatch(std::string_view s, size_t limit = std::string::npos) {
-  std::string out;
-  for (const char c : s) {
-    if (out.size() >= limit) break;
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) out.push_back(c);
-    if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c + 32));
+  std::string out(std::min(s.size(), limit), '\0');
+  size_t n = 0;
+  for (size_t i = 0; i < s.size() && n < out.size(); ++i) {
+    const char c = kMatchByte[static_cast<unsigned char>(s[i])];
+    out[n] = c;
+    n += c != 0;
   }
+  out.resize(n);
   return out;
 }
 
