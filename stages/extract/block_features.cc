@@ -59,7 +59,7 @@ struct TextStats {
   int pipes = 0;
 };
 
-// What CountText counts of a byte, one table lookup per byte: the block text
+// What AddBlockText counts of a byte, one table lookup per byte: the block text
 // loop was a tenth of the extract stage with a branch per class.
 enum ByteClass : uint8_t {
   kSpace = 1,         // ' ', \n, \t, \r, \f
@@ -106,23 +106,33 @@ int OwnerTagIndex(const std::string& tag) {
   return it == index.end() ? -1 : it->second;
 }
 
-// A word is a run of non-space bytes; characters are the bytes that are not
-// spaces or UTF-8 continuation bytes.
-void CountText(std::string_view text, bool in_link, TextStats& s) {
+// Appends the text to `out` with each run of white space made one space
+// (none at the start of `out`), and counts it into `s`: a word is a run of
+// non-space bytes, characters are the bytes that are not spaces or UTF-8
+// continuation bytes. One pass for both.
+void AddBlockText(std::string_view text, bool in_link, TextStats& s, std::string& out) {
   int words = 0, chars = 0, commas = 0, stops = 0, pipes = 0, digits = 0, upper = 0, alpha = 0;
-  int in_word = 0;
-  for (const char c : text) {
-    const unsigned f = kByteClass[static_cast<unsigned char>(c)];
-    const int space = static_cast<int>(f & kSpace);
-    words += !space & !in_word;
-    in_word = !space;
-    chars += (f & (kSpace | kContinuation)) == 0;
-    commas += (f & kComma) != 0;
-    stops += (f & kStop) != 0;
-    pipes += (f & kPipe) != 0;
-    digits += (f & kDigit) != 0;
-    upper += (f & kUpper) != 0;
-    alpha += (f & kAlpha) != 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (IsSpaceByte(text[i])) {
+      if (!out.empty() && out.back() != ' ') out.push_back(' ');
+      while (i < text.size() && IsSpaceByte(text[i])) ++i;
+      continue;
+    }
+    const size_t start = i;
+    ++words;
+    for (; i < text.size(); ++i) {
+      const unsigned f = kByteClass[static_cast<unsigned char>(text[i])];
+      if (f & kSpace) break;
+      chars += (f & kContinuation) == 0;
+      commas += (f & kComma) != 0;
+      stops += (f & kStop) != 0;
+      pipes += (f & kPipe) != 0;
+      digits += (f & kDigit) != 0;
+      upper += (f & kUpper) != 0;
+      alpha += (f & kAlpha) != 0;
+    }
+    out.append(text.substr(start, i - start));
   }
   s.words += words;
   s.chars += chars;
@@ -133,21 +143,6 @@ void CountText(std::string_view text, bool in_link, TextStats& s) {
   s.digits += digits;
   s.upper += upper;
   s.alpha += alpha;
-}
-
-// Each run of white space becomes one space (none at the start of `out`).
-void AppendCollapsed(std::string_view text, std::string& out) {
-  size_t i = 0;
-  while (i < text.size()) {
-    if (IsSpaceByte(text[i])) {
-      if (!out.empty() && out.back() != ' ') out.push_back(' ');
-      while (i < text.size() && IsSpaceByte(text[i])) ++i;
-      continue;
-    }
-    const size_t start = i;
-    while (i < text.size() && !IsSpaceByte(text[i])) ++i;
-    out.append(text.substr(start, i - start));
-  }
 }
 
 float Log1p(double v) { return static_cast<float>(std::log1p(std::max(0.0, v))); }
@@ -286,8 +281,7 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
     page.block_of_text[i] = b;
     std::string& text = page.text[static_cast<size_t>(b)];
     if (!text.empty() && text.back() != ' ') text.push_back(' ');
-    AppendCollapsed(node.text, text);
-    CountText(node.text, in_link[i], stats[static_cast<size_t>(b)]);
+    AddBlockText(node.text, in_link[i], stats[static_cast<size_t>(b)], text);
     ++pieces[static_cast<size_t>(b)];
   }
   for (std::string& text : page.text) {
