@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <memory>
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -182,12 +183,49 @@ std::string NormalizedForMatch(std::string_view s, size_t limit = std::string::n
   return out;
 }
 
+// A text that block openings are looked up in, with the 4-byte sequences it
+// holds hashed into 2^16 bits: an opening whose first 4 bytes are not there
+// is absent without a search. The structured data's article body is often
+// as long as the page's text, and was searched once per block.
+class OpeningText {
+ public:
+  explicit OpeningText(std::string text) : text_(std::move(text)) {
+    if (text_.size() < 4) return;
+    quads_.assign(kWords, 0);
+    for (size_t i = 0; i + 4 <= text_.size(); ++i) {
+      const uint32_t h = Hash(text_.data() + i);
+      quads_[h >> 6] |= uint64_t{1} << (h & 63);
+    }
+  }
+
+  bool empty() const { return text_.empty(); }
+
+  bool Contains(std::string_view needle) const {
+    if (needle.size() >= 4 && !quads_.empty()) {
+      const uint32_t h = Hash(needle.data());
+      if (((quads_[h >> 6] >> (h & 63)) & 1) == 0) return false;
+    }
+    return text_.find(needle) != std::string::npos;
+  }
+
+ private:
+  static constexpr size_t kWords = (size_t{1} << 16) / 64;
+  static uint32_t Hash(const char* bytes) {
+    uint32_t v = 0;
+    std::memcpy(&v, bytes, 4);
+    return (v * 2654435761U) >> 16;
+  }
+
+  std::string text_;
+  std::vector<uint64_t> quads_;  // empty: text shorter than 4 bytes
+};
+
 // Whether a block's opening (its first 32 normalized characters, or all of a
 // shorter block of at least 12) occurs in `text`: the block repeats what the
 // page's description or structured data says.
-bool SharesOpening(const std::string& block, const std::string& text) {
+bool SharesOpening(const std::string& block, const OpeningText& text) {
   if (block.size() < 12 || text.empty()) return false;
-  return text.find(std::string_view(block).substr(0, 32)) != std::string::npos;
+  return text.Contains(std::string_view(block).substr(0, 32));
 }
 
 const size_t kHeadingFamily = static_cast<size_t>(TagFamily("h1"));
@@ -379,8 +417,8 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
     if (block_strict[b]) g.strict_chars += stats[b].chars;
   }
   const std::string title = NormalizedForMatch(tree.meta().title);
-  const std::string description = NormalizedForMatch(tree.meta().description);
-  const std::string structured_text = NormalizedForMatch(structured_text_raw);
+  const OpeningText description(NormalizedForMatch(tree.meta().description));
+  const OpeningText structured_text(NormalizedForMatch(structured_text_raw));
 
   const size_t width = FeatureNames().size();
   page.features.assign(num_blocks * width, 0.0F);
