@@ -1,12 +1,13 @@
 #include "stages/extract/block_features.h"
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
 #include <array>
-#include <memory>
+#include <bit>
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -22,37 +23,6 @@ using namespace block_feature_tables;  // NOLINT(google-build-using-namespace): 
 constexpr float kNone = 64;  // distance when no ancestor matches
 constexpr int kContainerLevels = 4;
 constexpr int kRepeatLevels = 6;
-
-const RE2::Set& FamilySet() {
-  static const RE2::Set* set = [] {
-    RE2::Options options;
-    options.set_max_mem(int64_t{64} << 20);
-    auto* s = new RE2::Set(options, RE2::UNANCHORED);
-    for (const auto& [name, pattern] : kHintFamilies) s->Add(pattern, nullptr);
-    s->Compile();
-    return s;
-  }();
-  return *set;
-}
-
-// Per node: which hint families its hints match (bit i = family i).
-std::vector<uint64_t> FamilyBits(const std::vector<HtmlNode>& nodes) {
-  std::vector<uint64_t> bits(nodes.size(), 0);
-  std::unordered_map<std::string_view, uint64_t> seen;  // pages repeat class strings
-  std::vector<int> hits;
-  for (size_t i = 0; i < nodes.size(); ++i) {
-    if (nodes[i].hints.empty()) continue;
-    const auto [it, inserted] = seen.try_emplace(nodes[i].hints, 0);
-    if (inserted) {
-      hits.clear();
-      if (FamilySet().Match(nodes[i].hints, &hits)) {
-        for (const int h : hits) it->second |= uint64_t{1} << h;
-      }
-    }
-    bits[i] = it->second;
-  }
-  return bits;
-}
 
 const RE2& PageTypePattern(size_t t) {
   static const std::vector<std::unique_ptr<RE2>> patterns = [] {
@@ -90,38 +60,92 @@ struct TextStats {
   int pipes = 0;
 };
 
-void CountText(std::string_view text, bool in_link, TextStats& s) {
-  bool in_word = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
-    if (space) {
-      in_word = false;
-      continue;
-    }
-    if (!in_word) ++s.words;
-    in_word = true;
-    if ((c & 0xC0) == 0x80) continue;
-    ++s.chars;
-    if (in_link) ++s.link_chars;
-    if (c == ',') ++s.commas;
-    if (c == '.' || c == '!' || c == '?') ++s.stops;
-    if (c == '|') ++s.pipes;
-    if (c >= '0' && c <= '9') ++s.digits;
-    if (c >= 'A' && c <= 'Z') ++s.upper;
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC0) ++s.alpha;
+// What AddBlockText counts of a byte, one table lookup per byte: the block text
+// loop was a tenth of the extract stage with a branch per class.
+enum ByteClass : uint8_t {
+  kSpace = 1,         // ' ', \n, \t, \r, \f
+  kContinuation = 2,  // a UTF-8 continuation byte: not a character of its own
+  kComma = 4,
+  kStop = 8,  // . ! ?
+  kPipe = 16,
+  kDigit = 32,
+  kUpper = 64,
+  kAlpha = 128,  // ASCII letters and the lead bytes of non-ASCII characters
+};
+constexpr auto kByteClass = [] {
+  std::array<uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    uint8_t f = 0;
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') f |= kSpace;
+    if ((c & 0xC0) == 0x80) f |= kContinuation;
+    if (c == ',') f |= kComma;
+    if (c == '.' || c == '!' || c == '?') f |= kStop;
+    if (c == '|') f |= kPipe;
+    if (c >= '0' && c <= '9') f |= kDigit;
+    if (c >= 'A' && c <= 'Z') f |= kUpper;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0xC0) f |= kAlpha;
+    table[static_cast<size_t>(c)] = f;
   }
+  return table;
+}();
+
+bool IsSpaceByte(char c) { return kByteClass[static_cast<unsigned char>(c)] & kSpace; }
+
+// Whether the text is all white space (std::string::find_first_not_of calls
+// memchr per byte).
+bool IsBlankText(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return IsSpaceByte(c); });  // a lambda inlines
 }
 
-void AppendCollapsed(std::string_view text, std::string& out) {
-  for (const char c : text) {
-    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
-    if (space) {
+// The position of the owner's tag in kOwnerTags, or -1: one lookup per block
+// instead of a string comparison per owner tag.
+int OwnerTagIndex(const std::string& tag) {
+  static const std::unordered_map<std::string_view, int> index = [] {
+    std::unordered_map<std::string_view, int> map;
+    for (size_t t = 0; t < std::size(kOwnerTags); ++t) map.emplace(kOwnerTags[t], static_cast<int>(t));
+    return map;
+  }();
+  const auto it = index.find(tag);
+  return it == index.end() ? -1 : it->second;
+}
+
+// Appends the text to `out` with each run of white space made one space
+// (none at the start of `out`), and counts it into `s`: a word is a run of
+// non-space bytes, characters are the bytes that are not spaces or UTF-8
+// continuation bytes. One pass for both.
+void AddBlockText(std::string_view text, bool in_link, TextStats& s, std::string& out) {
+  int words = 0, chars = 0, commas = 0, stops = 0, pipes = 0, digits = 0, upper = 0, alpha = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (IsSpaceByte(text[i])) {
       if (!out.empty() && out.back() != ' ') out.push_back(' ');
-    } else {
-      out.push_back(c);
+      while (i < text.size() && IsSpaceByte(text[i])) ++i;
+      continue;
     }
+    const size_t start = i;
+    ++words;
+    for (; i < text.size(); ++i) {
+      const unsigned f = kByteClass[static_cast<unsigned char>(text[i])];
+      if (f & kSpace) break;
+      chars += (f & kContinuation) == 0;
+      commas += (f & kComma) != 0;
+      stops += (f & kStop) != 0;
+      pipes += (f & kPipe) != 0;
+      digits += (f & kDigit) != 0;
+      upper += (f & kUpper) != 0;
+      alpha += (f & kAlpha) != 0;
+    }
+    out.append(text.substr(start, i - start));
   }
+  s.words += words;
+  s.chars += chars;
+  if (in_link) s.link_chars += chars;
+  s.commas += commas;
+  s.stops += stops;
+  s.pipes += pipes;
+  s.digits += digits;
+  s.upper += upper;
+  s.alpha += alpha;
 }
 
 float Log1p(double v) { return static_cast<float>(std::log1p(std::max(0.0, v))); }
@@ -136,24 +160,74 @@ float Log1p(int v) {
 }
 float Ratio(double a, double b) { return b > 0 ? static_cast<float>(a / b) : 0.0F; }
 
+// What NormalizedForMatch makes of a byte: itself (non-ASCII bytes, digits,
+// lower-case letters), its lower case, or 0 (dropped).
+constexpr auto kMatchByte = [] {
+  std::array<char, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    const bool kept = c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+    if (kept) table[static_cast<size_t>(c)] = static_cast<char>(c);
+    if (c >= 'A' && c <= 'Z') table[static_cast<size_t>(c)] = static_cast<char>(c + 32);
+  }
+  return table;
+}();
+
 // At most `limit` characters of the result are made (enough for every use).
 std::string NormalizedForMatch(std::string_view s, size_t limit = std::string::npos) {
-  std::string out;
-  for (const char c : s) {
-    if (out.size() >= limit) break;
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) out.push_back(c);
-    if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c + 32));
+  std::string out(std::min(s.size(), limit), '\0');
+  size_t n = 0;
+  for (size_t i = 0; i < s.size() && n < out.size(); ++i) {
+    const char c = kMatchByte[static_cast<unsigned char>(s[i])];
+    out[n] = c;
+    n += c != 0;
   }
+  out.resize(n);
   return out;
 }
+
+// A text that block openings are looked up in, with the 4-byte sequences it
+// holds hashed into 2^16 bits: an opening whose first 4 bytes are not there
+// is absent without a search. The structured data's article body is often
+// as long as the page's text, and was searched once per block.
+class OpeningText {
+ public:
+  explicit OpeningText(std::string text) : text_(std::move(text)) {
+    if (text_.size() < 4) return;
+    quads_.assign(kWords, 0);
+    for (size_t i = 0; i + 4 <= text_.size(); ++i) {
+      const uint32_t h = Hash(text_.data() + i);
+      quads_[h >> 6] |= uint64_t{1} << (h & 63);
+    }
+  }
+
+  bool empty() const { return text_.empty(); }
+
+  bool Contains(std::string_view needle) const {
+    if (needle.size() >= 4 && !quads_.empty()) {
+      const uint32_t h = Hash(needle.data());
+      if (((quads_[h >> 6] >> (h & 63)) & 1) == 0) return false;
+    }
+    return text_.find(needle) != std::string::npos;
+  }
+
+ private:
+  static constexpr size_t kWords = (size_t{1} << 16) / 64;
+  static uint32_t Hash(const char* bytes) {
+    uint32_t v = 0;
+    std::memcpy(&v, bytes, 4);
+    return (v * 2654435761U) >> 16;
+  }
+
+  std::string text_;
+  std::vector<uint64_t> quads_;  // empty: text shorter than 4 bytes
+};
 
 // Whether a block's opening (its first 32 normalized characters, or all of a
 // shorter block of at least 12) occurs in `text`: the block repeats what the
 // page's description or structured data says.
-bool SharesOpening(const std::string& block, const std::string& text) {
+bool SharesOpening(const std::string& block, const OpeningText& text) {
   if (block.size() < 12 || text.empty()) return false;
-  return text.find(std::string_view(block).substr(0, 32)) != std::string::npos;
+  return text.Contains(std::string_view(block).substr(0, 32));
 }
 
 const size_t kHeadingFamily = static_cast<size_t>(TagFamily("h1"));
@@ -187,7 +261,7 @@ const std::vector<std::string>& FeatureNames() {
   return names;
 }
 
-PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
+PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, const std::vector<uint64_t>& hint_families,
                          const std::vector<std::string>& page_types, std::string_view structured_text_raw) {
   const std::vector<HtmlNode>& nodes = tree.nodes();
   const size_t n = nodes.size();
@@ -198,7 +272,6 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
   // depth, and distances to ancestor families.
   std::vector<int> owner(n, 0), depth(n, 0);
   std::vector<uint8_t> in_link(n, 0);
-  const std::vector<uint64_t> bits = FamilyBits(nodes);
   std::vector<std::array<uint8_t, kNumHintFamilies>> hint_dist(n);
   std::vector<std::array<uint8_t, kNumTagFamilies>> tag_dist(n);
   for (size_t i = 0; i < n; ++i) {
@@ -212,16 +285,20 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     }
     const size_t p = static_cast<size_t>(parent);
     depth[i] = depth[p] + 1;
-    in_link[i] = in_link[p] || node.tag == "a";
+    in_link[i] = in_link[p] || std::string_view(node.tag) == "a";
     owner[i] = (element && !IsInlineTag(node.tag)) ? static_cast<int>(i) : owner[p];
     if (!element) continue;
+    // The parent's distances one level further (a loop the compiler
+    // vectorizes), then 0 for the element's own families.
     for (size_t f = 0; f < kNumHintFamilies; ++f) {
-      hint_dist[i][f] = (bits[i] >> f) & 1 ? 0 : static_cast<uint8_t>(std::min<int>(hint_dist[p][f] + 1, kNone));
+      hint_dist[i][f] = static_cast<uint8_t>(std::min<int>(hint_dist[p][f] + 1, kNone));
     }
+    for (uint64_t m = hint_families[i]; m != 0; m &= m - 1) hint_dist[i][static_cast<size_t>(std::countr_zero(m))] = 0;
     const int tf = TagFamily(node.tag);
     for (size_t f = 0; f < kNumTagFamilies; ++f) {
-      tag_dist[i][f] = static_cast<int>(f) == tf ? 0 : static_cast<uint8_t>(std::min<int>(tag_dist[p][f] + 1, kNone));
+      tag_dist[i][f] = static_cast<uint8_t>(std::min<int>(tag_dist[p][f] + 1, kNone));
     }
+    if (tf >= 0) tag_dist[i][static_cast<size_t>(tf)] = 0;
   }
 
   // Blocks in document order; their text and stats.
@@ -230,7 +307,7 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
   std::vector<int> block_of_owner(n, -1);  // per owner element
   for (size_t i = 0; i < n; ++i) {
     const HtmlNode& node = nodes[i];
-    if (!node.tag.empty() || node.text.find_first_not_of(" \n\t\r\f") == std::string::npos) continue;
+    if (!node.tag.empty() || IsBlankText(node.text)) continue;
     const int o = owner[i];
     int& owner_block = block_of_owner[static_cast<size_t>(o)];
     if (owner_block < 0) {
@@ -244,8 +321,7 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     page.block_of_text[i] = b;
     std::string& text = page.text[static_cast<size_t>(b)];
     if (!text.empty() && text.back() != ' ') text.push_back(' ');
-    AppendCollapsed(node.text, text);
-    CountText(node.text, in_link[i], stats[static_cast<size_t>(b)]);
+    AddBlockText(node.text, in_link[i], stats[static_cast<size_t>(b)], text);
     ++pieces[static_cast<size_t>(b)];
   }
   for (std::string& text : page.text) {
@@ -280,7 +356,7 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     sub_blocks[o] += 1;
   }
   for (size_t k = n; k-- > 1;) {
-    if (nodes[k].tag == "p") ++sub_paras[k];
+    if (std::string_view(nodes[k].tag) == "p") ++sub_paras[k];
     const size_t p = static_cast<size_t>(nodes[k].parent);
     sub_chars[p] += sub_chars[k];
     sub_links[p] += sub_links[k];
@@ -343,8 +419,8 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     if (block_strict[b]) g.strict_chars += stats[b].chars;
   }
   const std::string title = NormalizedForMatch(tree.meta().title);
-  const std::string description = NormalizedForMatch(tree.meta().description);
-  const std::string structured_text = NormalizedForMatch(structured_text_raw);
+  const OpeningText description(NormalizedForMatch(tree.meta().description));
+  const OpeningText structured_text(NormalizedForMatch(structured_text_raw));
 
   const size_t width = FeatureNames().size();
   page.features.assign(num_blocks * width, 0.0F);
@@ -374,7 +450,8 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
     row[f++] = SharesOpening(normalized, structured_text) ? 1 : 0;
     const size_t o = static_cast<size_t>(page.owner[b]);
     row[f++] = static_cast<float>(depth[o]);
-    for (const char* tag : kOwnerTags) row[f++] = nodes[o].tag == tag ? 1 : 0;
+    const int owner_tag = OwnerTagIndex(nodes[o].tag);
+    for (size_t t = 0; t < std::size(kOwnerTags); ++t) row[f++] = static_cast<int>(t) == owner_tag ? 1 : 0;
     for (size_t h = 0; h < kNumHintFamilies; ++h) row[f++] = hint_dist[o][h];
     for (size_t t = 0; t < kNumTagFamilies; ++t) row[f++] = tag_dist[o][t];
     int c = static_cast<int>(o);

@@ -46,10 +46,11 @@ struct RuleSelections {
   std::vector<uint8_t> relaxed;
 };
 
-// `page_types`: the schema.org types the page declares (JSON-LD @type,
-// microdata itemtype), lowercase; `structured_text`: the text its structured
-// data gives (name, description, body).
-PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules,
+// `hint_families`: per node, the hint families its hints match
+// (hint_matches.h); `page_types`: the schema.org types the page declares
+// (JSON-LD @type, microdata itemtype), lowercase; `structured_text`: the text
+// its structured data gives (name, description, body).
+PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, const std::vector<uint64_t>& hint_families,
                          const std::vector<std::string>& page_types, std::string_view structured_text);
 
 const std::vector<std::string>& FeatureNames();

@@ -54,7 +54,9 @@ void Softmax(float* begin, float* end) {
 // kBlockOfRowsSize): the order of additions per row is the same whatever the
 // block, so the block size is a cache choice only.
 constexpr size_t kBlockRows = 64;
-constexpr size_t kLanes = 8;
+// Rows walked side by side: 16 rather than 8 made Predict 12% faster on the
+// news pages (more independent loads in flight; 24 and 32 spill registers).
+constexpr size_t kLanes = 16;
 // Trees up to this depth are also laid out complete (at most 255 splits and
 // 256 leaves each); the models we train have depth 6 and 4.
 constexpr int kMaxCompleteDepth = 8;

@@ -4,7 +4,7 @@
 // Why: XGBoost's in-place prediction was 18% of a whole run on the WCXB pages
 // (its per-row feature vectors with missing-value flags, 20-byte nodes, a
 // call's JSON configuration), for a few hundred rows per page. Walking
-// 16-byte nodes over the caller's rows, 64 rows per tree at a time, 8 rows
+// 16-byte nodes over the caller's rows, 64 rows per tree at a time, 16 rows
 // side by side (as FastForest and lleaves do), is several times faster.
 //
 // Same results as XGBoost 1.7's CPU predictor: a row's margin starts at the

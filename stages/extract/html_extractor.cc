@@ -6,6 +6,7 @@
 
 #include "pipeline/util/strings.h"
 #include "pipeline/util/utf8.h"
+#include "stages/extract/hint_matches.h"
 #include "stages/extract/page_signals.h"
 #include "stages/extract/page_type.h"
 #include "stages/extract/rule_extractor.h"
@@ -57,14 +58,14 @@ HtmlExtractResult RuleChain(const HtmlTree& tree, const std::vector<uint8_t>& fl
 // with the options the model was trained with (textmill-block-features: the
 // defaults) whatever the run's keep_comments: the model sees the features it
 // learned from, and keep_comments acts only on what is kept.
-PageBlocks BlocksWithFlags(const HtmlTree& tree, const std::vector<uint8_t>& flags,
-                           const HtmlExtractOptions& options, const StructuredData& structured) {
+PageBlocks BlocksWithFlags(const HtmlTree& tree, const HintMatches& hints, const HtmlExtractOptions& options,
+                           const StructuredData& structured) {
   HtmlExtractOptions as_trained = options;
   as_trained.keep_comments = HtmlExtractOptions{}.keep_comments;
   RuleSelections rules;
-  rules.strict = RuleSelection(tree, flags, as_trained, RuleMode::kStrict);
-  rules.relaxed = RuleSelection(tree, flags, as_trained, RuleMode::kRelaxed);
-  return ComputeBlocks(tree, rules, structured.types,
+  rules.strict = RuleSelection(tree, hints.rule_flags, as_trained, RuleMode::kStrict);
+  rules.relaxed = RuleSelection(tree, hints.rule_flags, as_trained, RuleMode::kRelaxed);
+  return ComputeBlocks(tree, rules, hints.families, structured.types,
                        structured.name + "\n" + structured.description + "\n" + structured.body);
 }
 
@@ -219,17 +220,24 @@ void AddDescriptionWhenLonger(const HtmlMeta& meta, const HtmlExtractOptions& op
 
 PageBlocks ComputePageBlocks(const HtmlTree& tree, const HtmlExtractOptions& options,
                              const StructuredData& structured) {
-  return BlocksWithFlags(tree, RuleHintFlags(tree.nodes()), options, structured);
+  return BlocksWithFlags(tree, MatchAllHints(tree.nodes()), options, structured);
 }
 
 HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions& options,
                                   const BoilerplatePhrases* phrases, const TreeModel* model,
                                   const TreeModel* page_model) {
-  const std::vector<uint8_t> flags = RuleHintFlags(tree.nodes());
+  // With the model, the block features' hint families come from the same scan.
+  HintMatches hints;
+  if (model) {
+    hints = MatchAllHints(tree.nodes());
+  } else {
+    hints.rule_flags = RuleHintFlags(tree.nodes());
+  }
+  const std::vector<uint8_t>& flags = hints.rule_flags;
   StructuredData structured = ReadStructuredData(tree.meta());
   HtmlExtractResult best;
   if (model) {
-    const PageBlocks blocks = BlocksWithFlags(tree, flags, options, structured);
+    const PageBlocks blocks = BlocksWithFlags(tree, hints, options, structured);
     float threshold = model->threshold();
     if (page_model) {
       // The page's own address (its canonical URL), not the record's: a page

@@ -142,6 +142,13 @@ bool CutRawTextBodies(std::string_view html, std::string& out, std::vector<std::
   size_t json_ld_bytes = 0;
   size_t pos = 0, copied = 0;
   while ((pos = html.find('<', pos)) != std::string_view::npos) {
+    // Only "<!" and "<s" can start what this cuts or skips: every other tag
+    // is passed over without the comparisons below.
+    const char after_lt = pos + 1 < html.size() ? html[pos + 1] : '\0';
+    if (after_lt != '!' && after_lt != 's' && after_lt != 'S') {
+      ++pos;
+      continue;
+    }
     if (html.compare(pos, 4, "<!--") == 0) {
       const size_t end = html.find("-->", pos + 4);
       if (end == std::string_view::npos) break;
@@ -367,7 +374,8 @@ class HtmlTreeBuilder {
       const int closing = stack_.back();
       stack_.pop_back();
       if (!open_noscripts_.empty() && open_noscripts_.back().node == closing) DropShortNoscript();
-      if (closing >= 0 && static_cast<size_t>(closing) < nodes_.size() && nodes_[static_cast<size_t>(closing)].tag == "head") {
+      if (closing >= 0 && static_cast<size_t>(closing) < nodes_.size() &&
+          std::string_view(nodes_[static_cast<size_t>(closing)].tag) == "head") {
         in_head_ = false;
       }
     }

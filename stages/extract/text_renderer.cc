@@ -10,7 +10,7 @@ namespace textmill {
 namespace {
 
 // Blocks separated by a blank line (paragraph breaks) rather than a newline.
-bool IsParagraphBreak(const std::string& tag) {
+bool IsParagraphBreak(std::string_view tag) {
   static const std::unordered_set<std::string_view> tags = {
       "p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "dl", "table",
       "figure", "hr", "section", "article", "main", "header", "footer", "aside", "details"};
@@ -73,7 +73,8 @@ void TextRenderer::Render(int root, const std::vector<uint8_t>& skip, const std:
 
 void TextRenderer::Break(int level) { pending_break_ = std::max(pending_break_, level); }
 
-void TextRenderer::Open(const std::string& tag, std::string& out) {
+// Tags as std::string_view: its == compares the length before calling memcmp.
+void TextRenderer::Open(std::string_view tag, std::string& out) {
   if (tag == "br") {
     if (pre_depth_ == 0) {
       out.push_back('\n');
@@ -99,7 +100,7 @@ void TextRenderer::Open(const std::string& tag, std::string& out) {
   Break(IsParagraphBreak(tag) ? 2 : 1);
 }
 
-void TextRenderer::Close(const std::string& tag, std::string& out) {
+void TextRenderer::Close(std::string_view tag, std::string& out) {
   (void)out;
   if (tag == "pre") --pre_depth_;
   if (tag == "code" && code_depth_ > 0) --code_depth_;

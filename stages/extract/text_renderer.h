@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stages/extract/html_tree.h"
@@ -28,8 +29,8 @@ class TextRenderer {
 
  private:
   void Break(int level);
-  void Open(const std::string& tag, std::string& out);
-  void Close(const std::string& tag, std::string& out);
+  void Open(std::string_view tag, std::string& out);
+  void Close(std::string_view tag, std::string& out);
   void StartText(std::string& out);
   void EmitText(const std::string& text, std::string& out);
 

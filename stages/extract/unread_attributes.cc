@@ -35,10 +35,14 @@ bool EqualsNoCase(std::string_view a, std::string_view lower) {
   return true;
 }
 
-bool IsRead(std::string_view name) {
-  if (name.size() < 2 || name.size() > 15) return false;  // the lengths in kReadAttributes
+// Whether the builder reads attribute `name` on element `element`.
+bool IsRead(std::string_view element, std::string_view name) {
+  if (name.size() < 2 || name.size() > 15) return false;  // the lengths in the lists
   for (const std::string_view read : kReadAttributes) {
     if (read.size() == name.size() && EqualsNoCase(name, read)) return true;
+  }
+  for (const auto& [read_element, read] : kReadElementAttributes) {
+    if (read.size() == name.size() && EqualsNoCase(name, read) && EqualsNoCase(element, read_element)) return true;
   }
   return false;
 }
@@ -96,7 +100,7 @@ class Slimmer {
   std::optional<size_t> Name(size_t i) const {
     if (!IsNameStart(At(i))) return std::nullopt;
     size_t end = i + 1;
-    while (IsNameChar(At(end))) ++end;
+    while (end < html_.size() && IsNameChar(html_[end])) ++end;
     if (end - i > kMaxName) return std::nullopt;
     return end;
   }
@@ -120,10 +124,12 @@ class Slimmer {
       if (c == '>' || (c == '/' && At(i + 1) == '>')) break;
       // A blank separates attributes, except after a quoted value.
       if (i == attribute_start && At(i - 1) != '"' && At(i - 1) != '\'') return std::nullopt;
-      const std::optional<size_t> attribute_end = Attribute(i);
+      const std::optional<size_t> attribute_name_end = Name(i);
+      if (!attribute_name_end) return std::nullopt;
+      const std::optional<size_t> attribute_end = Attribute(*attribute_name_end);
       if (!attribute_end) return std::nullopt;
-      const std::string_view attribute_name = html_.substr(i, *Name(i) - i);
-      if (!keep_all && !IsRead(attribute_name) && Droppable(attribute_start, *attribute_end)) {
+      const std::string_view attribute_name = html_.substr(i, *attribute_name_end - i);
+      if (!keep_all && !IsRead(name, attribute_name) && Droppable(attribute_start, *attribute_end)) {
         // Followed by an attribute without a blank ('a="1"b="2"'): one blank
         // stays, or the next one would join the name before.
         const char after = At(*attribute_end);
@@ -150,13 +156,11 @@ class Slimmer {
     return gt + 1;
   }
 
-  // An attribute at `i` (its name): the end of its value, or of its name if
-  // it has none.
-  std::optional<size_t> Attribute(size_t i) const {
-    const std::optional<size_t> name_end = Name(i);
-    if (!name_end) return std::nullopt;
-    size_t j = SkipBlanks(*name_end);
-    if (At(j) != '=') return *name_end;
+  // An attribute whose name ends at `name_end`: the end of its value, or of
+  // its name if it has none.
+  std::optional<size_t> Attribute(size_t name_end) const {
+    size_t j = SkipBlanks(name_end);
+    if (At(j) != '=') return name_end;
     j = SkipBlanks(j + 1);
     const char quote = At(j);
     if (quote == '"' || quote == '\'') {
