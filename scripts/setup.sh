@@ -16,7 +16,7 @@ sudo=""
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git ca-certificates python3 zstd gzip
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev lld
   # required libraries
   libboost-program-options-dev libtbb-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "pipeline/io/compression.h"
+#include "stages/extract/boilerplate_phrases.h"
 
 namespace fs = std::filesystem;
 
@@ -115,6 +116,11 @@ std::vector<std::string> ReadShardLines(const std::string& dir) {
 
 std::string SourceDir() { return TEXTMILL_SOURCE_DIR; }
 std::string SharedDir() { return TEXTMILL_SHARED_DIR; }
+
+const BoilerplatePhrases& ShippedPhrases() {
+  static const BoilerplatePhrases phrases(SourceDir() + "/configs/boilerplate_phrases.txt");
+  return phrases;
+}
 
 int FailuresInProcessesAtOnce(int processes, const std::function<void()>& task) {
   std::vector<pid_t> children;

@@ -6,6 +6,10 @@
 #include <string_view>
 #include <vector>
 
+namespace textmill {
+class BoilerplatePhrases;
+}
+
 namespace textmill::testing {
 
 // A fresh directory under the system temp dir, removed (recursively) on destruction.
@@ -57,5 +61,8 @@ std::vector<std::string> ReadShardLines(const std::string& dir);
 
 std::string SourceDir();
 std::string SharedDir();
+
+// configs/boilerplate_phrases.txt, loaded once for the test binary.
+const BoilerplatePhrases& ShippedPhrases();
 
 }  // namespace textmill::testing

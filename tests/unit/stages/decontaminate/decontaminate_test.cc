@@ -35,7 +35,7 @@ TEST(NgramWords, CaseAndPunctuationDoNotMatter) {
   EXPECT_TRUE(words.empty());
 }
 
-DecontaminateStage MakeStage(const TempDir& dir, const std::string& mode, int margin = 0, int min_piece = 0,
+DecontaminateStage MakeDecontaminateStage(const TempDir& dir, const std::string& mode, int margin = 0, int min_piece = 0,
                              int max_pieces = 10) {
   WriteFile(dir / "bench/qa.jsonl",
             "{\"question\": {\"text\": \"alpha beta gamma delta\"}}\n"
@@ -60,7 +60,7 @@ DecontaminateStage MakeStage(const TempDir& dir, const std::string& mode, int ma
 
 TEST(Decontaminate, LoadsJsonlFieldsAndTextLinesCountingBadOnes) {
   TempDir dir;
-  const DecontaminateStage stage = MakeStage(dir, "drop");
+  const DecontaminateStage stage = MakeDecontaminateStage(dir, "drop");
   const Json stats = stage.Stats();
   const Json& files = stats["benchmarks"]["files"];
   EXPECT_EQ(files["bench/qa.jsonl"]["examples"], 2);
@@ -74,7 +74,7 @@ TEST(Decontaminate, LoadsJsonlFieldsAndTextLinesCountingBadOnes) {
 
 TEST(Decontaminate, DropRejectsAndCountsPerBenchmark) {
   TempDir dir;
-  DecontaminateStage stage = MakeStage(dir, "drop");
+  DecontaminateStage stage = MakeDecontaminateStage(dir, "drop");
   Document hit, near_miss, clean;
   hit.text = "Intro text. ALPHA, beta; Gamma! more";
   near_miss.text = "alpha beta delta gamma";
@@ -91,7 +91,7 @@ TEST(Decontaminate, DropRejectsAndCountsPerBenchmark) {
 
 TEST(Decontaminate, CutRemovesTheSpanWithItsMargin) {
   TempDir dir;
-  DecontaminateStage stage = MakeStage(dir, "cut", /*margin=*/3);
+  DecontaminateStage stage = MakeDecontaminateStage(dir, "cut", /*margin=*/3);
   Document doc;
   doc.text = "keep this part. xx alpha beta gamma yy and keep this too";
   stage.ProcessDoc(doc);
@@ -105,7 +105,7 @@ TEST(Decontaminate, CutRemovesTheSpanWithItsMargin) {
 
 TEST(Decontaminate, AnnotateKeepsTheText) {
   TempDir dir;
-  DecontaminateStage stage = MakeStage(dir, "annotate");
+  DecontaminateStage stage = MakeDecontaminateStage(dir, "annotate");
   Document doc;
   doc.text = "x alpha beta gamma y";
   stage.ProcessDoc(doc);
@@ -116,7 +116,7 @@ TEST(Decontaminate, AnnotateKeepsTheText) {
 
 TEST(Decontaminate, CutDropsShortPiecesAndRejectsTooManyPieces) {
   TempDir dir;
-  DecontaminateStage short_pieces = MakeStage(dir, "cut", 0, /*min_piece=*/10);
+  DecontaminateStage short_pieces = MakeDecontaminateStage(dir, "cut", 0, /*min_piece=*/10);
   Document doc;
   doc.text = "tiny alpha beta gamma this piece is long enough";
   short_pieces.ProcessDoc(doc);
@@ -126,7 +126,7 @@ TEST(Decontaminate, CutDropsShortPiecesAndRejectsTooManyPieces) {
   short_pieces.ProcessDoc(only);
   EXPECT_EQ(only.reject_reason, "benchmark_overlap");  // nothing left
 
-  DecontaminateStage few = MakeStage(dir, "cut", 0, 0, /*max_pieces=*/2);
+  DecontaminateStage few = MakeDecontaminateStage(dir, "cut", 0, 0, /*max_pieces=*/2);
   Document many;
   many.text = "a one two three b one two three c one two three d";
   few.ProcessDoc(many);
@@ -136,7 +136,7 @@ TEST(Decontaminate, CutDropsShortPiecesAndRejectsTooManyPieces) {
 
 TEST(Decontaminate, CutNeverSplitsACharacter) {
   TempDir dir;
-  DecontaminateStage stage = MakeStage(dir, "cut", /*margin=*/2);
+  DecontaminateStage stage = MakeDecontaminateStage(dir, "cut", /*margin=*/2);
   Document doc;
   doc.text = "ééé alpha beta gamma ééé";
   stage.ProcessDoc(doc);

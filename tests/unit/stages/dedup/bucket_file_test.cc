@@ -12,7 +12,7 @@ namespace {
 
 using testing::TempDir;
 
-struct Pair {
+struct KeyValue {
   uint64_t key, value;
 };
 
@@ -23,9 +23,9 @@ TEST(BucketFile, EveryRecordReachesItsBucketAcrossWritersAndSpills) {
   std::vector<std::vector<uint64_t>> expected(kBuckets);
   for (int writer = 0; writer < 3; ++writer) {
     paths.push_back(dir / ("w" + std::to_string(writer) + ".bin"));
-    BucketFileWriter out(paths.back(), kBuckets, sizeof(Pair), /*memory_budget=*/256);  // many spills
+    BucketFileWriter out(paths.back(), kBuckets, sizeof(KeyValue), /*memory_budget=*/256);  // many spills
     for (uint64_t i = 0; i < 1000; ++i) {
-      const Pair p{i * 0x9E3779B97F4A7C15ull, static_cast<uint64_t>(writer) * 1000 + i};
+      const KeyValue p{i * 0x9E3779B97F4A7C15ull, static_cast<uint64_t>(writer) * 1000 + i};
       const uint32_t bucket = BucketOf(p.key, kBuckets);
       out.Add(&bucket, &p, 1);
       expected[bucket].push_back(p.value);
@@ -35,7 +35,7 @@ TEST(BucketFile, EveryRecordReachesItsBucketAcrossWritersAndSpills) {
   size_t total = 0;
   for (uint32_t b = 0; b < kBuckets; ++b) {
     std::vector<uint64_t> got;
-    for (const Pair& p : ReadBucketRecords<Pair>(paths, b, kBuckets)) {
+    for (const KeyValue& p : ReadBucketRecords<KeyValue>(paths, b, kBuckets)) {
       EXPECT_EQ(BucketOf(p.key, kBuckets), b);
       got.push_back(p.value);
     }
@@ -50,27 +50,27 @@ TEST(BucketFile, EveryRecordReachesItsBucketAcrossWritersAndSpills) {
 TEST(BucketFile, KilledWriterLeavesNothingThatLooksComplete) {
   TempDir dir;
   {
-    BucketFileWriter out(dir / "w.bin", 2, sizeof(Pair));
-    const Pair p{1, 2};
+    BucketFileWriter out(dir / "w.bin", 2, sizeof(KeyValue));
+    const KeyValue p{1, 2};
     const uint32_t bucket = 0;
     out.Add(&bucket, &p, 1);
     // destroyed without Close(), as a failed task would be
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "w.bin"));
-  EXPECT_THROW(ReadBucketRecords<Pair>({dir / "w.bin"}, 0, 2), RuntimeError);
+  EXPECT_THROW(ReadBucketRecords<KeyValue>({dir / "w.bin"}, 0, 2), RuntimeError);
 }
 
 TEST(BucketFile, ShapeMismatchAndTruncationAreErrors) {
   TempDir dir;
-  BucketFileWriter out(dir / "w.bin", 4, sizeof(Pair));
-  const Pair p{1, 2};
+  BucketFileWriter out(dir / "w.bin", 4, sizeof(KeyValue));
+  const KeyValue p{1, 2};
   const uint32_t bucket = 3;
   out.Add(&bucket, &p, 1);
   out.Close();
-  EXPECT_THROW(ReadBucketRecords<Pair>({dir / "w.bin"}, 0, 8), RuntimeError);      // other bucket count
+  EXPECT_THROW(ReadBucketRecords<KeyValue>({dir / "w.bin"}, 0, 8), RuntimeError);      // other bucket count
   EXPECT_THROW(ReadBucketRecords<uint64_t>({dir / "w.bin"}, 0, 4), RuntimeError);  // other record size
   std::filesystem::resize_file(dir / "w.bin", 8);
-  EXPECT_THROW(ReadBucketRecords<Pair>({dir / "w.bin"}, 3, 4), RuntimeError);
+  EXPECT_THROW(ReadBucketRecords<KeyValue>({dir / "w.bin"}, 3, 4), RuntimeError);
 }
 
 TEST(BucketFile, BucketsSplitTheHashSpaceEvenly) {

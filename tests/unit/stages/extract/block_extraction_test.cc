@@ -23,10 +23,7 @@
 namespace textmill {
 namespace {
 
-const BoilerplatePhrases& Phrases() {
-  static const BoilerplatePhrases phrases(testing::SourceDir() + "/configs/boilerplate_phrases.txt");
-  return phrases;
-}
+using testing::ShippedPhrases;
 
 // The shipped model, loaded once for the suite and freed before the
 // process exits (XGBoost's own statics may be gone by then).
@@ -56,7 +53,7 @@ const TreeModel& Model() { return *BlockExtractionTest::model(); }
 
 HtmlExtractResult ExtractWithModel(const std::string& html) {
   const HtmlTree tree(html, 0);
-  return ExtractMainText(tree, HtmlExtractOptions{}, &Phrases(), &Model(), BlockExtractionTest::page_model());
+  return ExtractMainText(tree, HtmlExtractOptions{}, &ShippedPhrases(), &Model(), BlockExtractionTest::page_model());
 }
 
 size_t Find(const std::string& text, const std::string& needle) { return text.find(needle); }

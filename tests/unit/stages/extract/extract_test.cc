@@ -9,14 +9,11 @@
 namespace textmill {
 namespace {
 
-const BoilerplatePhrases& Phrases() {
-  static const BoilerplatePhrases phrases(testing::SourceDir() + "/configs/boilerplate_phrases.txt");
-  return phrases;
-}
+using testing::ShippedPhrases;
 
 std::string Extract(const std::string& html, HtmlExtractOptions options = {}) {
   const HtmlTree tree(html, 0);
-  return ExtractMainText(tree, options, &Phrases()).text;
+  return ExtractMainText(tree, options, &ShippedPhrases()).text;
 }
 
 // The text of the nodes reachable from the tree's body, each followed by
@@ -253,7 +250,7 @@ TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
       "<html><head><meta name='description' content='  How to choose a first telescope: advice wanted.  '>"
       "</head><body><div id='app'></div><script>render()</script></body></html>",
       0);
-  const HtmlExtractResult result = ExtractMainText(tree, {}, &Phrases());
+  const HtmlExtractResult result = ExtractMainText(tree, {}, &ShippedPhrases());
   EXPECT_EQ(result.text, "How to choose a first telescope: advice wanted.");
   EXPECT_EQ(result.method, "description");
   // The longest description the page gives: a site's own is often cut short.
@@ -262,7 +259,7 @@ TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
       "<meta property='og:description' content='I have nothing smart in my flat. Where do I start? "
       "A camera, a door alarm?'></head><body><div id='app'></div></body></html>",
       0);
-  EXPECT_EQ(ExtractMainText(cut, {}, &Phrases()).text,
+  EXPECT_EQ(ExtractMainText(cut, {}, &ShippedPhrases()).text,
             "I have nothing smart in my flat. Where do I start? A camera, a door alarm?");
   // A shell that shows only its header's links: the description, longer than
   // all of that, comes after them; a page with more to say than its

@@ -7,15 +7,12 @@
 namespace textmill {
 namespace {
 
-const BoilerplatePhrases& Phrases() {
-  static const BoilerplatePhrases phrases(testing::SourceDir() + "/configs/boilerplate_phrases.txt");
-  return phrases;
-}
+using testing::ShippedPhrases;
 
 TEST(TextDumpCleanerTest, SharedScrapedArticle) {
   const std::string input = testing::ReadFile(testing::SharedDir() + "/examples/scraped-article.txt");
   ASSERT_FALSE(input.empty());
-  const std::string out = CleanTextDump(input, &Phrases());
+  const std::string out = CleanTextDump(input, &ShippedPhrases());
   EXPECT_TRUE(out.starts_with("Russia Seek To Rebuild Mutual Relationship With The United States\n")) << out;
   EXPECT_NE(out.find("It takes two to tango"), std::string::npos);
   EXPECT_TRUE(out.ends_with("“in a very bad position.”")) << out;
@@ -37,7 +34,7 @@ TEST(TextDumpCleanerTest, DropsMenusAndTrailingBlock) {
       "Related\n"
       "12 Comments\n"
       "Great result, well deserved by the whole team and the coach, who worked very hard all season long!\n";
-  const std::string out = CleanTextDump(input, &Phrases());
+  const std::string out = CleanTextDump(input, &ShippedPhrases());
   EXPECT_TRUE(out.starts_with("Local Team Wins Cup\n")) << out;
   EXPECT_NE(out.find("senior squad"), std::string::npos);
   EXPECT_EQ(out.find("Home |"), std::string::npos);
@@ -46,8 +43,8 @@ TEST(TextDumpCleanerTest, DropsMenusAndTrailingBlock) {
 }
 
 TEST(TextDumpCleanerTest, NoContentGivesEmpty) {
-  EXPECT_EQ(CleanTextDump("Home\nAbout\nContact\n", &Phrases()), "");
-  EXPECT_EQ(CleanTextDump("", &Phrases()), "");
+  EXPECT_EQ(CleanTextDump("Home\nAbout\nContact\n", &ShippedPhrases()), "");
+  EXPECT_EQ(CleanTextDump("", &ShippedPhrases()), "");
 }
 
 
@@ -57,12 +54,12 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
                            "Replies: 4", "Reply with quote", "Report post",
                            "Last edited by Outer Armatonisdaristan on Sun Feb 22, 2026 2:08 am, edited 108 times in total.",
                            "- Home", "* Careers", "- Blog", "Loading..."}) {
-    EXPECT_TRUE(Phrases().Matches(line)) << line;
+    EXPECT_TRUE(ShippedPhrases().Matches(line)) << line;
   }
   for (const char* line : {"Sort the beans by size before roasting them.", "The study had 70 results worth noting.",
                            "Add to cart only what you need for this week.", "11 likes are not a reason to post.",
                            "- Home is where the heart is, they say.", "-Home"}) {
-    EXPECT_FALSE(Phrases().Matches(line)) << line;
+    EXPECT_FALSE(ShippedPhrases().Matches(line)) << line;
   }
 }
 

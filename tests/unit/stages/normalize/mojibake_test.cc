@@ -141,7 +141,7 @@ double SecondsToNormalize(const std::string& text) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-std::string Repeat(std::string_view piece, size_t bytes) {
+std::string RepeatToBytes(std::string_view piece, size_t bytes) {
   std::string text;
   text.reserve(bytes);
   while (text.size() < bytes) text += piece;
@@ -154,11 +154,11 @@ TEST(MojibakeTest, HundredMegabytesOfAtildeInLinearTime) {
   // A fifth of the sizes under the sanitizers (12x slower there); the ratio
   // of the two sizes, which is what shows linearity, is the same.
   const size_t scale = testing::kSanitized ? 5 : 1;
-  const double small = SecondsToNormalize(Repeat("Ã", 10'000'000 / scale));
-  const double big = SecondsToNormalize(Repeat("Ã", 100'000'000 / scale));
+  const double small = SecondsToNormalize(RepeatToBytes("Ã", 10'000'000 / scale));
+  const double big = SecondsToNormalize(RepeatToBytes("Ã", 100'000'000 / scale));
   EXPECT_LT(big, 30 * small + 1.0);
-  const double small_fix = SecondsToNormalize(Repeat("Ã©", 2'000'000 / scale));
-  const double big_fix = SecondsToNormalize(Repeat("Ã©", 20'000'000 / scale));
+  const double small_fix = SecondsToNormalize(RepeatToBytes("Ã©", 2'000'000 / scale));
+  const double big_fix = SecondsToNormalize(RepeatToBytes("Ã©", 20'000'000 / scale));
   EXPECT_LT(big_fix, 30 * small_fix + 1.0);
 }
 

@@ -192,7 +192,7 @@ TEST(BannedWords, HardSoftAndSubwordsAsRefinedWeb) {
   EXPECT_EQ(words.garbage(), 1);
 }
 
-UrlFilterStage MakeStage(const TempDir& dir, const std::string& mode = "drop") {
+UrlFilterStage MakeUrlFilterStage(const TempDir& dir, const std::string& mode = "drop") {
   WriteFile(dir / "block.txt", "blocked.example\n");
   WriteFile(dir / "allow.txt", "good.blocked.example\n");
   WriteFile(dir / "words.txt", "casino\n");
@@ -210,7 +210,7 @@ UrlFilterStage MakeStage(const TempDir& dir, const std::string& mode = "drop") {
 
 TEST(UrlFilterStage, DropsCountsAndAllowListsWin) {
   TempDir dir;
-  UrlFilterStage stage = MakeStage(dir);
+  UrlFilterStage stage = MakeUrlFilterStage(dir);
   Document blocked, allowed, worded, no_url, malformed, fine;
   blocked.url = "https://www.blocked.example/page";
   allowed.url = "https://good.blocked.example/page";
@@ -236,7 +236,7 @@ TEST(UrlFilterStage, DropsCountsAndAllowListsWin) {
 
 TEST(UrlFilterStage, AnnotateKeepsTheDocument) {
   TempDir dir;
-  UrlFilterStage stage = MakeStage(dir, "annotate");
+  UrlFilterStage stage = MakeUrlFilterStage(dir, "annotate");
   Document doc;
   doc.url = "http://blocked.example/";
   stage.ProcessDoc(doc);
