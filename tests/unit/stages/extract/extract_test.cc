@@ -269,14 +269,14 @@ TEST(ExtractHtmlTest, ScriptBuiltPageFallsBackToItsDescription) {
       "are getting from their boards on one charge.'></head><body><header><a href='/'>esk8.news</a> "
       "<a href='/donate'>donate now</a></header><div id='app'></div></body></html>",
       0);
-  const HtmlExtractResult shell = ExtractMainText(header_only, {}, &Phrases());
+  const HtmlExtractResult shell = ExtractMainText(header_only, {}, &ShippedPhrases());
   EXPECT_NE(shell.text.find("esk8.news"), std::string::npos) << shell.text;
   EXPECT_NE(shell.text.find("\n\nSo I wanted to know what real world range"), std::string::npos) << shell.text;
   EXPECT_TRUE(shell.completed_from_description);
   const HtmlTree article("<html><head><meta name='description' content='A river report.'></head><body><article>" +
                          kPara1 + "</article></body></html>",
                          0);
-  const HtmlExtractResult full = ExtractMainText(article, {}, &Phrases());
+  const HtmlExtractResult full = ExtractMainText(article, {}, &ShippedPhrases());
   EXPECT_EQ(full.text.find("A river report."), std::string::npos) << full.text;
   EXPECT_FALSE(full.completed_from_description);
 }
