@@ -21,26 +21,10 @@ for page in "$pages"/*.html; do
   git -C "$repo" show "ab4027a8:test/test-pages/$name/expected.html" > "$out/truth/$name.html"
 done
 "$bin" run -c "$here/configs/extraction_eval.yaml" -i "$pages" -o "$out/run" --progress none --log-level warn
-/usr/bin/python3 - "$out" "$pages" <<'PY'
+PYTHONPATH="$here/scripts" /usr/bin/python3 - "$out" "$pages" <<'PY'
 import glob, json, os, sys
-from html.parser import HTMLParser
+from html_text import text_of
 out, pages = sys.argv[1], sys.argv[2]
-BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "tr", "td", "th",
-          "section", "article", "figcaption", "dd", "dt", "table", "ul", "ol"}
-class Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts = []
-    def handle_starttag(self, tag, attrs):
-        if tag in BLOCKS: self.parts.append("\n")
-    def handle_endtag(self, tag):
-        if tag in BLOCKS: self.parts.append("\n")
-    def handle_data(self, data):
-        self.parts.append(data)
-def text_of(html):
-    parser = Text()
-    parser.feed(html)
-    return "".join(parser.parts)
 for path in glob.glob(os.path.join(out, "truth", "*.html")):
     with open(path[:-5] + ".txt", "w", encoding="utf-8") as f:
         f.write(text_of(open(path, encoding="utf-8").read()))

@@ -39,9 +39,9 @@ for n, url in enumerate(sorted(data)):
 json.dump(items, open(f"{out}/items.json", "w"))
 PY
 "$bin" run -c "$here/configs/extraction_eval.yaml" -i "$out/pages" -o "$out/run" --progress none --log-level warn
-/usr/bin/python3 - "$out" <<'PY'
+PYTHONPATH="$here/scripts" /usr/bin/python3 - "$out" <<'PY'
 import glob, json, os, re, sys
-from html.parser import HTMLParser
+from html_text import text_of
 from readability import Document  # Debian's python3-readability
 out = sys.argv[1]
 items = json.load(open(os.path.join(out, "items.json")))
@@ -50,22 +50,6 @@ for path in glob.glob(os.path.join(out, "run", "part-*.jsonl")):
     for line in open(path, encoding="utf-8"):
         doc = json.loads(line)
         textmill[os.path.basename(doc["source"])[:-len(".html")]] = doc["text"]
-BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "tr", "td", "th",
-          "section", "article", "figcaption", "dd", "dt", "table", "ul", "ol"}
-class Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts = []
-    def handle_starttag(self, tag, attrs):
-        if tag in BLOCKS: self.parts.append("\n")
-    def handle_endtag(self, tag):
-        if tag in BLOCKS: self.parts.append("\n")
-    def handle_data(self, data):
-        self.parts.append(data)
-def text_of(html):
-    parser = Text()
-    parser.feed(html)
-    return "".join(parser.parts)
 def decode(raw):
     # readability-lxml takes text: the page's declared charset, else UTF-8, else cp1252.
     m = re.search(rb'charset=["\']?([A-Za-z0-9_-]+)', raw[:4096])
