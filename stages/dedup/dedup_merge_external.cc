@@ -7,8 +7,9 @@
 // (ascending input order: a slice reads its files in listing order, each from
 // its first record). Ids go to temporary files, records carry their offsets.
 //
-// Memory: four sort buffers of BufferBytes(4) at most (two in the components,
-// two here), read buffers, and one entry per input file (which slice holds it).
+// Memory: three sort buffers of BufferBytes(4) at most (while the pairs are
+// read: the components' edges and nodes, the published copies; the components'
+// rounds), read buffers, and one entry per input file (which slice holds it).
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -143,7 +144,7 @@ Json DedupStage::MergeOutOfCore(const PhaseContext& context) const {
   // The members: both ends of every pair and every copy of a published document.
   IdFile published_ids;
   SortedRuns<PublishedRecord> published_runs(sort_bytes);
-  ExternalComponents components(2 * sort_bytes);
+  ExternalComponents components(3 * sort_bytes);
   for (int r = 0; r < context.count; ++r) {
     TaggedFileReader in(Numbered(PhaseFile("published"), 'r', r));
     uint64_t input_order = 0;

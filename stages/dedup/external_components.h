@@ -3,11 +3,12 @@
 // budget; dedup_merge_external.cc).
 //
 // Each round contracts the graph: every node with a smaller neighbour hooks to
-// its smallest one, pointer jumping turns the hook forest into stars (one sort
-// per doubling of the depth), and the edges are relabelled with their ends'
-// roots, self-loops and copies dropped. Hooks only go down, so the last root of
-// a component is its smallest node: what the in-memory union-find of the merge
-// task makes the root (the smaller position wins). Rounds: a root that hooks
+// its smallest one, pointer jumping turns the hook forest into stars (two sorts
+// of the hooks not yet on a root per doubling of the depth), and the edges are
+// relabelled with their ends' roots, self-loops and copies dropped. Hooks only
+// go down, so the last root of a component is its smallest node: what the
+// in-memory union-find of the merge task makes the root (the smaller position
+// wins). Rounds: a root that hooks
 // to nobody and that nobody hooks to has a smaller neighbour in the next
 // round, so the roots of a component at least halve every two rounds
 // (O(log n) rounds; a chain of 4,000 nodes in random order with as many random
@@ -132,7 +133,7 @@ class SortedLookup {
 
 class ExternalComponents {
  public:
-  // `budget_bytes`: memory for sort buffers (two sorts run at once).
+  // `budget_bytes`: memory for sort buffers (three sorts run at once).
   explicit ExternalComponents(size_t budget_bytes, std::string dir = "");
   void AddEdge(uint64_t a, uint64_t b);  // adds both ends as nodes
   void AddNode(uint64_t x);
