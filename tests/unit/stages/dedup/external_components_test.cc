@@ -21,7 +21,7 @@ using testing::TempDir;
 using testing::WriteFile;
 
 // The components by an in-memory union-find: node -> smallest node of its component.
-std::map<uint64_t, uint64_t> Expected(const std::vector<NodePair>& edges, const std::vector<uint64_t>& nodes) {
+std::map<uint64_t, uint64_t> ComponentsByUnionFind(const std::vector<NodePair>& edges, const std::vector<uint64_t>& nodes) {
   std::map<uint64_t, uint64_t> parent;
   const auto find = [&](uint64_t x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
@@ -43,7 +43,7 @@ std::map<uint64_t, uint64_t> Expected(const std::vector<NodePair>& edges, const 
 
 // A chain of `length` nodes numbered at random (each round only halves it), stars,
 // a random sparse graph, self-loops and repeated edges.
-std::vector<NodePair> TestGraph(int length, std::mt19937_64& rng) {
+std::vector<NodePair> ComponentsTestGraph(int length, std::mt19937_64& rng) {
   std::vector<uint64_t> chain(static_cast<size_t>(length));
   std::iota(chain.begin(), chain.end(), uint64_t{1000});
   std::shuffle(chain.begin(), chain.end(), rng);
@@ -62,7 +62,7 @@ std::vector<NodePair> TestGraph(int length, std::mt19937_64& rng) {
 
 TEST(ExternalComponentsTest, RootsAreTheSmallestNodeOfEachComponent) {
   std::mt19937_64 rng(17);
-  const std::vector<NodePair> edges = TestGraph(4000, rng);
+  const std::vector<NodePair> edges = ComponentsTestGraph(4000, rng);
   const std::vector<uint64_t> alone = {3, 99999, 1000};
   for (const size_t budget : {size_t{4096}, size_t{64} << 20}) {  // many spilled runs; all in memory
     ExternalComponents components(budget);
@@ -71,7 +71,7 @@ TEST(ExternalComponentsTest, RootsAreTheSmallestNodeOfEachComponent) {
     std::vector<NodePair> got;
     components.Solve().ForEach([&](const NodePair& p) { got.push_back(p); });
     std::vector<NodePair> want;
-    for (const auto& [x, root] : Expected(edges, alone)) want.push_back({x, root});
+    for (const auto& [x, root] : ComponentsByUnionFind(edges, alone)) want.push_back({x, root});
     EXPECT_EQ(got, want) << "budget " << budget;
     EXPECT_GT(components.rounds(), 2);  // the chain took several rounds
   }
@@ -80,7 +80,7 @@ TEST(ExternalComponentsTest, RootsAreTheSmallestNodeOfEachComponent) {
 // A phased run's work files for the merge task, written by hand: `count`
 // slices whose documents' input orders interleave (files round-robin), the
 // pairs of every hash range, and published copies.
-struct MergeInputs {
+struct MergeTaskInputs {
   int count = 3;
   std::vector<std::vector<MetaRecord>> meta;
   std::vector<std::vector<std::string>> ids;
@@ -88,8 +88,8 @@ struct MergeInputs {
   std::vector<std::string> published;
 };
 
-MergeInputs MakeInputs(std::mt19937_64& rng) {
-  MergeInputs in;
+MergeTaskInputs MakeMergeTaskInputs(std::mt19937_64& rng) {
+  MergeTaskInputs in;
   in.meta.resize(3);
   in.ids.resize(3);
   in.edges.resize(3);
@@ -124,7 +124,7 @@ MergeInputs MakeInputs(std::mt19937_64& rng) {
   return in;
 }
 
-void WriteInputs(const MergeInputs& in, const std::string& dedup_dir) {
+void WriteMergeTaskInputs(const MergeTaskInputs& in, const std::string& dedup_dir) {
   for (int r = 0; r < in.count; ++r) {
     const auto slice = static_cast<size_t>(r);
     WriteFile(Numbered(dedup_dir + "/meta", 'r', r),
@@ -142,7 +142,7 @@ void WriteInputs(const MergeInputs& in, const std::string& dedup_dir) {
 
 // Runs the merge task on `work` with TEXTMILL_MERGE_MEMBER_LIMIT=`limit` (empty: the budget's);
 // returns its outputs, concatenated with their names.
-std::string RunMerge(const std::string& work, const char* limit, Json* stats) {
+std::string RunMergeTask(const std::string& work, const char* limit, Json* stats) {
   if (limit) {
     ::setenv("TEXTMILL_MERGE_MEMBER_LIMIT", limit, 1);
   } else {
@@ -166,10 +166,10 @@ std::string RunMerge(const std::string& work, const char* limit, Json* stats) {
 TEST(DedupMergeTest, OutOfCoreClustersAreByteIdenticalToInMemory) {
   TempDir dir;
   std::mt19937_64 rng(42);
-  WriteInputs(MakeInputs(rng), dir / "work/dedup");
+  WriteMergeTaskInputs(MakeMergeTaskInputs(rng), dir / "work/dedup");
   Json in_memory, out_of_core;
-  const std::string want = RunMerge(dir / "work", nullptr, &in_memory);
-  const std::string got = RunMerge(dir / "work", "0", &out_of_core);
+  const std::string want = RunMergeTask(dir / "work", nullptr, &in_memory);
+  const std::string got = RunMergeTask(dir / "work", "0", &out_of_core);
   EXPECT_EQ(got.size(), want.size());
   EXPECT_TRUE(got == want);
   EXPECT_GT(out_of_core["out_of_core_rounds"].get<int>(), 2);  // the chain
@@ -179,19 +179,19 @@ TEST(DedupMergeTest, OutOfCoreClustersAreByteIdenticalToInMemory) {
   EXPECT_GT(in_memory["dropped_as_published"].get<int64_t>(), 0) << in_memory.dump();
   EXPECT_GE(in_memory["dropped"].get<int64_t>(), 2999) << in_memory.dump();
   // A limit between the two: the same again.
-  EXPECT_TRUE(RunMerge(dir / "work", "1000", &out_of_core) == want);
+  EXPECT_TRUE(RunMergeTask(dir / "work", "1000", &out_of_core) == want);
 }
 
 TEST(DedupMergeTest, OutOfCoreNamesADocumentWithoutMetadata) {
   TempDir dir;
   std::mt19937_64 rng(7);
-  MergeInputs in = MakeInputs(rng);
+  MergeTaskInputs in = MakeMergeTaskInputs(rng);
   in.edges[1].push_back({(uint64_t{40} << 32) | 5, in.meta[0][0].input_order});  // file 40 is in no slice
-  WriteInputs(in, dir / "work/dedup");
+  WriteMergeTaskInputs(in, dir / "work/dedup");
   for (const char* limit : {static_cast<const char*>(nullptr), "0"}) {
     Json stats;
     try {
-      RunMerge(dir / "work", limit, &stats);
+      RunMergeTask(dir / "work", limit, &stats);
       FAIL() << "expected an error";
     } catch (const std::exception& e) {
       EXPECT_NE(std::string(e.what()).find("document " + std::to_string((uint64_t{40} << 32) | 5) + " has no metadata"),
