@@ -174,6 +174,7 @@ class DedupStage : public GlobalStage {
   Json CountPhase(const PhaseContext& context) const;
   Json PairsPhase(const PhaseContext& context) const;
   Json MergePhase(const PhaseContext& context) const;
+  Json MergeOutOfCore(const PhaseContext& context) const;  // dedup_merge_external.cc
   Json LinesPhase(const PhaseContext& context) const;
   Json IndexPhase(const PhaseContext& context) const;
 

@@ -9,9 +9,12 @@
 // keys and ids (one per cluster). Everything else is streamed from the
 // slices' files: their metadata twice, the pairs twice. Hash maps of
 // members with their ids took about 6x that (issue 17: the task's peak RSS
-// grew 1.86x from 200 k to 800 k documents).
+// grew 1.86x from 200 k to 800 k documents). That is bounded by memory_mib:
+// when the members are more than MergeMemberLimit, the same clusters and
+// files come from dedup_merge_external.cc, on disk.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <numeric>
@@ -58,35 +61,6 @@ class Members {
   std::vector<uint32_t> parent_;
 };
 
-// One slice's metadata and ids, read in spool order a buffer at a time.
-class SliceMeta {
- public:
-  SliceMeta(const std::string& meta_path, const std::string& ids_path) : ids_path_(ids_path) {
-    meta_ = std::fopen(meta_path.c_str(), "rb");
-    ids_ = std::fopen(ids_path.c_str(), "rb");
-    if (!meta_ || !ids_) throw RuntimeError("dedup merge: cannot read " + (meta_ ? ids_path : meta_path));
-  }
-  ~SliceMeta() {
-    if (meta_) std::fclose(meta_);
-    if (ids_) std::fclose(ids_);
-  }
-  SliceMeta(const SliceMeta&) = delete;
-  SliceMeta& operator=(const SliceMeta&) = delete;
-  bool Next(MetaRecord& meta, std::string& id) {
-    if (std::fread(&meta, sizeof meta, 1, meta_) != 1) return false;
-    uint32_t length = 0;
-    if (std::fread(&length, sizeof length, 1, ids_) != 1) throw RuntimeError(ids_path_ + ": truncated");
-    id.resize(length);
-    if (length > 0 && std::fread(id.data(), 1, length, ids_) != length) throw RuntimeError(ids_path_ + ": truncated");
-    return true;
-  }
-
- private:
-  std::string ids_path_;
-  std::FILE* meta_ = nullptr;
-  std::FILE* ids_ = nullptr;
-};
-
 // Copies of documents published by earlier runs, from the sign tasks, by
 // input order: the ids in one string.
 struct PublishedMatches {
@@ -106,14 +80,60 @@ struct PublishedMatches {
   std::string_view Id(const Match& m) const { return std::string_view(ids).substr(m.id_offset, m.id_length); }
 };
 
+// The in-memory union-find holds about 32 bytes a member (input order, parent,
+// keeper, keeper's date, seen flag, published match; 29 counted) besides the
+// published copies' and keepers' ids: it gets half the budget, the task holds
+// nothing else. Beyond it the members are clustered out of core (same files,
+// dedup_merge_external.cc). TEXTMILL_MERGE_MEMBER_LIMIT sets the limit, for
+// tests and benchmarks (0: always out of core).
+uint64_t MergeMemberLimit(uint64_t memory_bytes) {
+  constexpr uint64_t kMemberBytes = 32;
+  if (const char* forced = std::getenv("TEXTMILL_MERGE_MEMBER_LIMIT"); forced && *forced) {
+    return std::strtoull(forced, nullptr, 10);
+  }
+  return std::min<uint64_t>(memory_bytes / 2 / kMemberBytes, kNone - 1);  // positions are 32-bit
+}
+
 }  // namespace
 
 Json DedupStage::MergePhase(const PhaseContext& context) const {
   const auto edge_files = [&](const std::function<void(const Edge&)>& fn) {
     for (int b = 0; b < context.count; ++b) {
-      for (const Edge& e : ReadRecords<Edge>(PhaseFile(Numbered("edges", 'b', b)))) fn(e);
+      ForEachRecordIn(PhaseFile(Numbered("edges", 'b', b)), sizeof(Edge), [&fn](const char* bytes) {
+        Edge e;
+        std::memcpy(&e, bytes, sizeof e);
+        fn(e);
+      });
     }
   };
+  // The members: both ends of every pair, and every copy of a published document.
+  SortedRuns<uint64_t> ends(BufferBytes(1));
+  int64_t pairs = 0;
+  edge_files([&](const Edge& e) {
+    ends.Add(e.a);
+    ends.Add(e.b);
+    ++pairs;
+  });
+  for (int r = 0; r < context.count; ++r) {
+    TaggedFileReader in(Numbered(PhaseFile("published"), 'r', r));
+    uint64_t input_order = 0;
+    uint8_t exact = 0;
+    std::string id;
+    while (in.Next(input_order, exact, id)) ends.Add(input_order);
+  }
+  const uint64_t limit = MergeMemberLimit(options_.memory_bytes);
+  std::vector<uint64_t> sorted;
+  bool fits = true;
+  ends.Merge([&](uint64_t order) {
+    if (!fits || (!sorted.empty() && sorted.back() == order)) return;
+    if (sorted.size() >= limit) {
+      fits = false;
+      std::vector<uint64_t>().swap(sorted);
+      return;
+    }
+    sorted.push_back(order);
+  });
+  if (!fits) return MergeOutOfCore(context);
   PublishedMatches published;
   for (int r = 0; r < context.count; ++r) {
     const std::string path = Numbered(PhaseFile("published"), 'r', r);
@@ -129,19 +149,6 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
   }
   std::sort(published.matches.begin(), published.matches.end(),
             [](const auto& a, const auto& b) { return a.input_order < b.input_order; });
-  // The members: both ends of every pair, and every copy of a published document.
-  SortedRuns<uint64_t> ends(BufferBytes(1));
-  int64_t pairs = 0;
-  edge_files([&](const Edge& e) {
-    ends.Add(e.a);
-    ends.Add(e.b);
-    ++pairs;
-  });
-  for (const auto& m : published.matches) ends.Add(m.input_order);
-  std::vector<uint64_t> sorted;
-  ends.Merge([&sorted](uint64_t order) {
-    if (sorted.empty() || sorted.back() != order) sorted.push_back(order);
-  });
   Members members(std::move(sorted));
   edge_files([&](const Edge& e) { members.Union(members.IndexOf(e.a), members.IndexOf(e.b)); });
   const auto n = static_cast<uint32_t>(members.size());

@@ -136,4 +136,63 @@ std::string ReadBytes(const std::string& path) {
   return std::string(bytes.begin(), bytes.end());
 }
 
+SliceMeta::SliceMeta(const std::string& meta_path, const std::string& ids_path) : ids_path_(ids_path) {
+  meta_ = std::fopen(meta_path.c_str(), "rb");
+  ids_ = std::fopen(ids_path.c_str(), "rb");
+  if (!meta_ || !ids_) throw RuntimeError("dedup merge: cannot read " + (meta_ ? ids_path : meta_path));
+}
+
+SliceMeta::~SliceMeta() {
+  if (meta_) std::fclose(meta_);
+  if (ids_) std::fclose(ids_);
+}
+
+bool SliceMeta::Next(MetaRecord& meta, std::string& id) {
+  if (std::fread(&meta, sizeof meta, 1, meta_) != 1) return false;
+  uint32_t length = 0;
+  if (std::fread(&length, sizeof length, 1, ids_) != 1) throw RuntimeError(ids_path_ + ": truncated");
+  id.resize(length);
+  if (length > 0 && std::fread(id.data(), 1, length, ids_) != length) throw RuntimeError(ids_path_ + ": truncated");
+  return true;
+}
+
+TaggedFileReader::TaggedFileReader(const std::string& path) : path_(path) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (!file_) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
+}
+
+TaggedFileReader::~TaggedFileReader() {
+  if (file_) std::fclose(file_);
+}
+
+bool TaggedFileReader::Next(uint64_t& input_order, uint8_t& flags, std::string& id) {
+  char head[sizeof input_order + 1 + sizeof(uint32_t)];
+  const size_t got = std::fread(head, 1, sizeof head, file_);
+  if (got == 0) return false;
+  if (got != sizeof head) throw RuntimeError(path_ + ": truncated");
+  uint32_t length = 0;
+  std::memcpy(&input_order, head, sizeof input_order);
+  flags = static_cast<uint8_t>(head[sizeof input_order]);
+  std::memcpy(&length, head + sizeof input_order + 1, sizeof length);
+  id.resize(length);
+  if (length > 0 && std::fread(id.data(), 1, length, file_) != length) throw RuntimeError(path_ + ": truncated");
+  return true;
+}
+
+void ForEachRecordIn(const std::string& path, size_t record_size, const std::function<void(const char*)>& fn) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) throw RuntimeError("cannot read " + path + ": " + std::strerror(errno));
+  std::vector<char> buffer(record_size * std::max<size_t>(1, (64 << 10) / record_size));
+  size_t got = 0;
+  while ((got = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
+    if (got % record_size != 0) {
+      // fread fills the buffer except at the end of the file: a partial record is a truncated file.
+      std::fclose(file);
+      throw RuntimeError(path + ": truncated record file");
+    }
+    for (size_t offset = 0; offset < got; offset += record_size) fn(buffer.data() + offset);
+  }
+  std::fclose(file);
+}
+
 }  // namespace textmill

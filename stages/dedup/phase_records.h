@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -145,5 +146,39 @@ void AppendTagged(std::string& out, uint64_t input_order, uint8_t flags, std::st
 bool NextTagged(std::string_view& in, uint64_t& input_order, uint8_t& flags, std::string_view& id);
 
 std::string ReadBytes(const std::string& path);
+
+// One slice's metadata and ids (meta-rR, ids-rR), read in spool order a buffer
+// at a time. Throws RuntimeError.
+class SliceMeta {
+ public:
+  SliceMeta(const std::string& meta_path, const std::string& ids_path);
+  ~SliceMeta();
+  SliceMeta(const SliceMeta&) = delete;
+  SliceMeta& operator=(const SliceMeta&) = delete;
+  bool Next(MetaRecord& meta, std::string& id);
+
+ private:
+  std::string ids_path_;
+  std::FILE* meta_ = nullptr;
+  std::FILE* ids_ = nullptr;
+};
+
+// A file of tagged records (AppendTagged), read a buffer at a time: for files
+// that grow with a slice, never held whole. Throws RuntimeError.
+class TaggedFileReader {
+ public:
+  explicit TaggedFileReader(const std::string& path);
+  ~TaggedFileReader();
+  TaggedFileReader(const TaggedFileReader&) = delete;
+  TaggedFileReader& operator=(const TaggedFileReader&) = delete;
+  bool Next(uint64_t& input_order, uint8_t& flags, std::string& id);
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+// Calls fn(record bytes) for each fixed-size record of a file, read a buffer
+// at a time (a range's pairs). Throws RuntimeError ("truncated record file").
+void ForEachRecordIn(const std::string& path, size_t record_size, const std::function<void(const char*)>& fn);
 
 }  // namespace textmill
