@@ -32,6 +32,8 @@ PY
   for f in clusters.bin decisions-r0.bin decisions-r1.bin decisions-r2.bin; do
     cmp "$a/dedup/$f" "$b/dedup/$f" || { echo "FAIL night $night: $f differs"; status=1; }
   done
+  # Two empty sides would compare equal: the night must have written shards.
+  ls "$work/out-memory$night"/part-*.zst >/dev/null || { echo "FAIL night $night: no shard written"; status=1; }
   for dir in "" /rejects; do
     cmp <(zstd -dcq "$work/out-memory$night$dir"/part-*.zst) <(zstd -dcq "$work/out-external$night$dir"/part-*.zst) ||
       { echo "FAIL night $night: shards$dir differ"; status=1; }
