@@ -125,16 +125,6 @@ void KeepWholeGroups(const PageBlocks& blocks, const std::vector<float>& scores,
   }
 }
 
-// Whether keep_comments: false drops the comment sections of a page of this
-// type (empty: not classified). A forum thread's replies, a documentation
-// page's notes, a listing's entries are the page's content, however they are
-// marked up. Grouped cross-validation on the WCXB set, keeping comments vs
-// dropping them on every page: forum +0.013, documentation +0.003, but
-// article -0.004, product -0.004 (reviews) and news articles -0.009.
-bool DropsCommentsOn(const std::string& page_type) {
-  return page_type.empty() || page_type == "article" || page_type == "product";
-}
-
 // A block that is only a whole number ("13", "1,204"): a vote, reply or like
 // count, a pagination link, a cart badge; never a sentence of content.
 bool IsBareCount(std::string_view text) {
@@ -143,9 +133,8 @@ bool IsBareCount(std::string_view text) {
 }
 
 // The text of the blocks the model keeps.
-std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const TreeModel& model, float threshold,
-                      const std::string& page_type, const std::vector<uint8_t>& flags,
-                      const HtmlExtractOptions& options) {
+std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const TreeModel& model, const PageType& page_type,
+                      const std::vector<uint8_t>& flags, const HtmlExtractOptions& options) {
   const size_t width = FeatureNames().size();
   const size_t rows = blocks.owner.size();
   const std::vector<float> scores = model.Predict(blocks.features.data(), rows, width);
@@ -154,7 +143,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
   std::vector<uint8_t> keep_block(rows, 0);
   std::unordered_set<std::string_view> said;
   for (size_t b = 0; b < rows; ++b) {
-    if (scores[b] < threshold) continue;
+    if (scores[b] < page_type.block_threshold) continue;
     const std::string& text = blocks.text[b];
     if (IsBareCount(text)) continue;
     if (text.size() >= kMinRepeatedBlockBytes && !said.insert(text).second) continue;
@@ -238,15 +227,15 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
   HtmlExtractResult best;
   if (model) {
     const PageBlocks blocks = BlocksWithFlags(tree, hints, options, structured);
-    float threshold = model->threshold();
+    // Unclassified: an empty name, and the block model's own threshold.
+    PageType type{"", model->threshold()};
     if (page_model) {
       // The page's own address (its canonical URL), not the record's: a page
       // is typed alike whether it comes from a WARC, a JSONL record or a file.
-      const PageType type = ClassifyPage(*page_model, blocks, PageSignals(tree.meta()), threshold);
+      type = ClassifyPage(*page_model, blocks, PageSignals(tree.meta()), model->threshold());
       best.page_type = type.name;
-      threshold = type.block_threshold;
     }
-    best.text = DropBoilerplateLines(ModelText(tree, blocks, *model, threshold, best.page_type, flags, options), phrases);
+    best.text = DropBoilerplateLines(ModelText(tree, blocks, *model, type, flags, options), phrases);
     best.method = "model";
   }
   if (best.text.empty()) best = RuleChain(tree, flags, options, phrases);

@@ -457,5 +457,24 @@ TEST_F(BlockExtractionTest, PagesWithoutBlocksAreOtherWithTheBlockModelsThreshol
   EXPECT_EQ(page_model()->classes().size(), 7u);
 }
 
+TEST_F(BlockExtractionTest, ForumProbabilityIsThePageModelsShareForForum) {
+  const PageType forum = ClassifyPage(*page_model(), Blocks(ForumThread()), PageSignals(HtmlMeta{}), 0.5F);
+  ASSERT_EQ(forum.name, "forum");
+  EXPECT_GT(forum.forum_probability, 0.5F);
+  EXPECT_LE(forum.forum_probability, 1.0F);
+  EXPECT_FLOAT_EQ(ClassifyPage(*page_model(), PageBlocks{}, PageSignals(HtmlMeta{}), 0.5F).forum_probability, 0.0F);
+}
+
+TEST(PageTypeTest, CommentsAreDroppedOnArticlesAndProductsUnlessTheyMayBeThreads) {
+  EXPECT_TRUE(DropsCommentsOn({"", 0.5F}));
+  EXPECT_TRUE(DropsCommentsOn({"article", 0.5F, 0.1F}));
+  EXPECT_TRUE(DropsCommentsOn({"product", 0.5F, 0.0F}));
+  EXPECT_FALSE(DropsCommentsOn({"article", 0.5F, 0.2F}));
+  EXPECT_FALSE(DropsCommentsOn({"product", 0.5F, 0.3F}));
+  for (const char* kept : {"forum", "documentation", "listing", "collection", "service"}) {
+    EXPECT_FALSE(DropsCommentsOn({kept, 0.5F, 0.0F})) << kept;
+  }
+}
+
 }  // namespace
 }  // namespace textmill
