@@ -10,7 +10,11 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 namespace textmill {
 namespace {
@@ -100,7 +104,37 @@ constexpr ApertiumPair kApertiumPairs[] = {
     {{"ms", "id"}, {"apertium-ind-zlm/zlm-ind.automorf.bin", "apertium-ind-zlm/ind-zlm.automorf.bin"}},
 };
 
+std::atomic<size_t> loads_in_this_process{0};
+
 }  // namespace
+
+struct WordLists::Lexicon {
+  std::string base;      // Hunspell: path without .aff/.dic
+  std::string analyser;  // or an Apertium analyser (.automorf.bin)
+  std::once_flag loaded;
+  std::mutex mutex;
+  std::unique_ptr<Hunspell> hunspell;  // set once, under `loaded`
+  std::unique_ptr<FSTProcessor> fst;   // set once, under `loaded`
+  std::string encoding;                // the dictionary's charset ("UTF-8", "ISO8859-2")
+  std::unique_ptr<UConverter, void (*)(UConverter*)> converter{nullptr, nullptr};  // to `encoding`, if not UTF-8
+  std::unordered_map<std::string, bool> answers;  // words already looked up, under `mutex`
+};
+
+// Never freed: see word_lists.h.
+WordLists::Lexicon* WordLists::SharedLexicon(const std::string& base, const std::string& analyser) {
+  static std::mutex mutex;
+  static auto* lexicons = new std::map<std::string, std::unique_ptr<Lexicon>>();
+  std::lock_guard<std::mutex> lock(mutex);
+  std::unique_ptr<Lexicon>& lexicon = (*lexicons)[base.empty() ? "a:" + analyser : "h:" + base];
+  if (!lexicon) {
+    lexicon = std::make_unique<Lexicon>();
+    lexicon->base = base;
+    lexicon->analyser = analyser;
+  }
+  return lexicon.get();
+}
+
+size_t WordLists::LoadsInThisProcess() { return loads_in_this_process.load(); }
 
 WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertium_dir,
                      const std::vector<std::string>& languages) {
@@ -108,8 +142,7 @@ WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertiu
     return std::find(languages.begin(), languages.end(), lang) != languages.end();
   };
   const auto add = [](std::vector<Dictionary>& to, Dictionary d) {
-    d.loaded = std::make_unique<std::once_flag>();
-    d.mutex = std::make_unique<std::mutex>();
+    d.lexicon = SharedLexicon(d.base, d.analyser);
     to.push_back(std::move(d));
   };
   for (const std::string& lang : languages) {
@@ -137,8 +170,9 @@ WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertiu
 
 WordLists::~WordLists() = default;
 
-void WordLists::Load(Dictionary& d) {
-  std::call_once(*d.loaded, [&d] {
+void WordLists::Load(Lexicon& d) {
+  std::call_once(d.loaded, [&d] {
+    ++loads_in_this_process;
     if (d.analyser.empty()) {
       d.hunspell = std::make_unique<Hunspell>((d.base + ".aff").c_str(), (d.base + ".dic").c_str());
       d.encoding = d.hunspell->get_dict_encoding();
@@ -172,9 +206,10 @@ void WordLists::Load(Dictionary& d) {
 // languages). Bounded: the memory is cleared when it is full.
 constexpr size_t kMaxRememberedWords = 200'000;
 
-bool WordLists::Accepts(Dictionary& d, const std::string& word) {
+bool WordLists::Accepts(const Dictionary& dictionary, const std::string& word) {
+  Lexicon& d = *dictionary.lexicon;
   Load(d);
-  std::lock_guard<std::mutex> lock(*d.mutex);
+  std::lock_guard<std::mutex> lock(d.mutex);
   if (const auto it = d.answers.find(word); it != d.answers.end()) return it->second;
   const bool accepted = LookUp(d, word);
   if (d.answers.size() >= kMaxRememberedWords) d.answers.clear();
@@ -182,7 +217,7 @@ bool WordLists::Accepts(Dictionary& d, const std::string& word) {
   return accepted;
 }
 
-bool WordLists::LookUp(Dictionary& d, const std::string& word) {
+bool WordLists::LookUp(Lexicon& d, const std::string& word) {
   const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
   if (!d.analyser.empty()) {
     if (!d.fst) return false;
@@ -263,7 +298,7 @@ double WordLists::AnalysedShare(const std::string& lang, const std::vector<std::
   return Share(it->second, words);
 }
 
-double WordLists::Share(std::vector<Dictionary>& dictionaries, const std::vector<std::string>& words) {
+double WordLists::Share(const std::vector<Dictionary>& dictionaries, const std::vector<std::string>& words) {
   const int script = WordsScript(words);
   int known = 0;
   for (const std::string& word : words) known += AnyAccepts(dictionaries, script, word);
@@ -275,15 +310,14 @@ bool WordLists::Knows(const std::string& lang, const std::string& word) const {
   return it != dictionaries_.end() && AnyAccepts(it->second, WordScript(word), word);
 }
 
-bool WordLists::AnyAccepts(std::vector<Dictionary>& dictionaries, int script, const std::string& word) {
+bool WordLists::AnyAccepts(const std::vector<Dictionary>& dictionaries, int script, const std::string& word) {
   // A language written in two scripts (Serbian) has a dictionary for each:
   // only the one in the text's script is used, so the other is never loaded
   // (each takes most of a second).
   const bool any_in_script =
       std::any_of(dictionaries.begin(), dictionaries.end(), [&](const Dictionary& d) { return d.script == script; });
-  return std::any_of(dictionaries.begin(), dictionaries.end(), [&](Dictionary& d) {
-    return (!any_in_script || d.script == script) && Accepts(d, word);
-  });
+  return std::any_of(dictionaries.begin(), dictionaries.end(),
+                     [&](const Dictionary& d) { return (!any_in_script || d.script == script) && Accepts(d, word); });
 }
 
 }  // namespace textmill

@@ -40,6 +40,28 @@ TEST(WordListsTest, MalayAndIndonesianAreReadWithTheirApertiumPair) {
   EXPECT_EQ(lists.AnalysedShare("ms", {}), -1);
 }
 
+// A process that builds the stage twice (the Python binding, a test) loads a
+// dictionary once: the second WordLists reads the first one's.
+TEST(WordListsTest, ADictionaryIsLoadedOncePerProcess) {
+  const auto hard = Words("Nejlepší způsob, jak se naučit programovat");
+  const WordLists first(kHunspell, "", {"cs"});
+  ASSERT_TRUE(first.HasDictionary("cs"));
+  const double share = first.KnownShare("cs", hard);
+  EXPECT_GT(share, 0.8);
+  const size_t loads = WordLists::LoadsInThisProcess();
+  EXPECT_GE(loads, 1u);
+  const WordLists second(kHunspell, "", {"cs", "sk"});
+  EXPECT_EQ(second.KnownShare("cs", hard), share);
+  EXPECT_EQ(WordLists::LoadsInThisProcess(), loads);
+  // Another file for the same language is another dictionary.
+  testing::TempDir dir;
+  testing::WriteFile(dir / "cs.aff", "SET UTF-8\n");
+  testing::WriteFile(dir / "cs.dic", "2\nnejlepší\nzpůsob\n");
+  const WordLists own(dir.path(), "", {"cs"});
+  EXPECT_DOUBLE_EQ(own.KnownShare("cs", hard), 2.0 / static_cast<double>(hard.size()));
+  EXPECT_EQ(WordLists::LoadsInThisProcess(), loads + 1);
+}
+
 TEST(WordListsTest, AnApertiumPairIsUsedWholeOrNotAtAll) {
   testing::TempDir dir;
   const std::string pair = dir / kIndZlm;
