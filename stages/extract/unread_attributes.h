@@ -16,6 +16,10 @@
 // is not a comment or doctype, "<?", a raw-text element without its end
 // tag), the rest of the page is copied unchanged.
 //
+// The insides of <svg> elements go too (the tags stay), when libxml2 would
+// read them as a subtree of their own and the builder, which skips svg
+// subtrees, reads nothing in them: see SvgContentEnd in the .cc file.
+//
 // kReadAttributes and kReadElementAttributes must hold every attribute
 // HtmlTree's builder reads (html_tree.cc: Start, ReadMeta, the formulas): one
 // it reads but this drops reads as absent; a test reads html_tree.cc and
@@ -50,8 +54,8 @@ inline constexpr std::pair<std::string_view, std::string_view> kReadElementAttri
     {"img", "alt"},
 };
 
-// Writes the page without unread attributes to `out`; false (and `out`
-// empty) when there was none to drop.
+// Writes the page without unread attributes and svg insides to `out`; false
+// (and `out` empty) when there was nothing to drop.
 bool DropUnreadAttributes(std::string_view html, std::string& out);
 
 }  // namespace textmill
