@@ -117,6 +117,15 @@ std::vector<std::string> ReadShardLines(const std::string& dir) {
 std::string SourceDir() { return TEXTMILL_SOURCE_DIR; }
 std::string SharedDir() { return TEXTMILL_SHARED_DIR; }
 
+std::vector<std::string> ExtractionBenchPages() {
+  std::vector<std::string> paths;
+  for (const char* set : {"/bench/extraction-wcxb/pages", "/bench/extraction/pages"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(SharedDir() + set)) paths.push_back(entry.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
 const BoilerplatePhrases& ShippedPhrases() {
   static const BoilerplatePhrases phrases(SourceDir() + "/configs/boilerplate_phrases.txt");
   return phrases;

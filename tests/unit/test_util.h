@@ -31,6 +31,8 @@ std::string ReadFile(const std::string& path);
 std::string GzipCompress(std::string_view data);
 std::string ZstdCompress(std::string_view data);
 std::string ReadMaybeCompressed(const std::string& path);  // .zst/.gz decoded
+// The paths of every page of both extraction benchmarks (news, WCXB), sorted.
+std::vector<std::string> ExtractionBenchPages();
 
 // Runs the textmill binary with `args` (shell-quoted here); returns the exit
 // code, stderr+stdout in `output`.

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <regex>
 #include <string>
 #include <vector>
@@ -130,12 +129,7 @@ TEST(UnreadAttributesTest, KeepsSvgInsidesThatCouldReachOutside) {
 // Every page of both extraction benchmarks: the same nodes (tags, hints, text,
 // parents, children) and metadata from the slimmed page as from the page.
 TEST(UnreadAttributesTest, RealPagesGiveTheSameTree) {
-  const std::string bench = testing::SharedDir() + "/bench";
-  std::vector<std::string> paths;
-  for (const char* set : {"/extraction-wcxb/pages", "/extraction/pages"}) {
-    for (const auto& entry : std::filesystem::directory_iterator(bench + set)) paths.push_back(entry.path());
-  }
-  std::sort(paths.begin(), paths.end());
+  const std::vector<std::string> paths = testing::ExtractionBenchPages();
   ASSERT_GT(paths.size(), 1600u);
   // All of them (8 differed once, of 1,476), a fifth in a sanitizer build.
   for (size_t p = 0; p < paths.size(); p += testing::kSanitized ? 5 : 1) {
