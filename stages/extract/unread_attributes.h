@@ -10,15 +10,16 @@
 // reads as libxml2 2.9 reads it (a name, then attributes: a name, optionally
 // '=' and a quoted or unquoted value), an attribute not in kReadAttributes
 // whose value holds no '<', '>', "--" or NUL (nothing that could end a tag,
-// a comment or the input), with the blanks before it. Text, comments, end
-// tags and the bodies of raw-text and title elements are copied as they are.
+// a comment or the input), with the blanks before it. Text, end tags and
+// the bodies of raw-text and title elements are copied as they are.
 // At the first markup it does not follow (a malformed start tag, "<!" that
 // is not a comment or doctype, "<?", a raw-text element without its end
 // tag), the rest of the page is copied unchanged.
 //
 // The insides of <svg> elements go too (the tags stay), when libxml2 would
 // read them as a subtree of their own and the builder, which skips svg
-// subtrees, reads nothing in them: see SvgContentEnd in the .cc file.
+// subtrees, reads nothing in them: see SvgContentEnd in the .cc file. So do
+// the bodies of comments ("<!---->" stays).
 //
 // kReadAttributes and kReadElementAttributes must hold every attribute
 // HtmlTree's builder reads (html_tree.cc: Start, ReadMeta, the formulas): one
@@ -54,8 +55,8 @@ inline constexpr std::pair<std::string_view, std::string_view> kReadElementAttri
     {"img", "alt"},
 };
 
-// Writes the page without unread attributes and svg insides to `out`; false
-// (and `out` empty) when there was nothing to drop.
+// Writes the page without unread attributes, svg insides and comment bodies
+// to `out`; false (and `out` empty) when there was nothing to drop.
 bool DropUnreadAttributes(std::string_view html, std::string& out);
 
 }  // namespace textmill
