@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <unordered_set>
+#include <initializer_list>
 
 #include "pipeline/util/strings.h"
 #include "stages/extract/unread_attributes.h"
@@ -19,13 +19,48 @@ namespace {
 // Subtrees that never hold content. <rt>/<rp>: a ruby annotation's reading
 // (Japanese furigana over each kanji), not the sentence; kept, it split every
 // word of an easy-Japanese news page onto lines of its own.
-const std::unordered_set<std::string_view>& DroppedTags() {
-  static const std::unordered_set<std::string_view> tags = {
-      "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "frameset",
-      "object", "embed", "canvas", "input", "select", "option", "textarea", "head",
-      "link", "meta", "audio", "video", "source", "track", "map", "dialog", "title", "base",
-      "rt", "rp", "rtc"};
-  return tags;
+// Switched on the first letter: asked at every element's start, where hashing
+// the name was 1% of the extract stage.
+bool IsDroppedTag(std::string_view tag) {
+  const auto any = [tag](std::initializer_list<std::string_view> names) {
+    return std::find(names.begin(), names.end(), tag) != names.end();
+  };
+  switch (tag.empty() ? '\0' : tag[0]) {
+    case 'a':
+      return tag == "audio";
+    case 'b':
+      return tag == "base";
+    case 'c':
+      return tag == "canvas";
+    case 'd':
+      return tag == "dialog";
+    case 'e':
+      return tag == "embed";
+    case 'f':
+      return any({"frame", "frameset"});
+    case 'h':
+      return tag == "head";
+    case 'i':
+      return any({"iframe", "input"});
+    case 'l':
+      return tag == "link";
+    case 'm':
+      return any({"math", "meta", "map"});
+    case 'n':
+      return tag == "noscript";
+    case 'o':
+      return any({"object", "option"});
+    case 'r':
+      return any({"rt", "rp", "rtc"});
+    case 's':
+      return any({"script", "style", "svg", "select", "source"});
+    case 't':
+      return any({"template", "textarea", "title", "track"});
+    case 'v':
+      return tag == "video";
+    default:
+      return false;
+  }
 }
 
 // Elements of <head> that are metadata; anything else there is content that a
@@ -280,7 +315,7 @@ class HtmlTreeBuilder {
       StartMath(tag, atts);
       return;
     }
-    if (DroppedTags().count(tag) && !(tag == "noscript" && !in_head_)) {
+    if (IsDroppedTag(tag) && !(tag == "noscript" && !in_head_)) {
       skip_depth_ = 1;
       return;
     }
