@@ -3,10 +3,9 @@
 // extended) and the block features' hint families (block_feature_tables.h).
 //
 // Each distinct hints string of a page is matched once (pages repeat class
-// strings: list items, cards), against both kinds at once, by a literal
-// scanner that gives RE2::Set's results (hint_matches.cc tells the pattern
-// forms it reads; RE2 matches the rest). Thread-safe (the scanner and the set
-// are immutable once built).
+// strings: list items, cards), against both kinds at once, by RE2::Set: ASCII
+// strings with a Latin-1 set (a smaller DFA, built faster), others with a
+// UTF-8 one. Thread-safe (the sets are immutable once built).
 #pragma once
 
 #include <cstdint>
@@ -30,10 +29,9 @@ struct HintMatches {
 HintMatches MatchAllHints(const std::vector<HtmlNode>& nodes);
 
 // One hints string: bit h for pattern h (the rule patterns in HintFlag order,
-// then the hint families), by the scanner; and by RE2::Set, for tests.
+// then the hint families); and the same read as UTF-8 whatever its bytes,
+// which MatchHints must equal (tests).
 uint64_t MatchHints(std::string_view hints);
-uint64_t MatchHintsByRe2(std::string_view hints);
-// Whether the scanner reads every pattern (else MatchHints is RE2's).
-bool HintsMatchedWithoutRe2();
+uint64_t MatchHintsAsUtf8(std::string_view hints);
 
 }  // namespace textmill
