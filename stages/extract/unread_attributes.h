@@ -16,10 +16,8 @@
 // is not a comment or doctype, "<?", a raw-text element without its end
 // tag), the rest of the page is copied unchanged.
 //
-// The insides of <svg> elements go too (the tags stay), when libxml2 would
-// read them as a subtree of their own and the builder, which skips svg
-// subtrees, reads nothing in them: see SvgContentEnd in the .cc file. So do
-// the bodies of comments ("<!---->" stays).
+// The bodies of comments go too ("<!---->" stays): libxml2 reads them a
+// character at a time for a handler the builder does not set.
 //
 // kReadAttributes and kReadElementAttributes must hold every attribute
 // HtmlTree's builder reads (html_tree.cc: Start, ReadMeta, the formulas): one
@@ -55,8 +53,7 @@ inline constexpr std::pair<std::string_view, std::string_view> kReadElementAttri
     {"img", "alt"},
 };
 
-// Writes the page without unread attributes, svg insides and comment bodies
-// to `out`; false (and `out` empty) when there was nothing to drop.
+// Writes the page without unread attributes and comment bodies to `out`; false (and `out` empty) when there was nothing to drop.
 bool DropUnreadAttributes(std::string_view html, std::string& out);
 
 }  // namespace textmill

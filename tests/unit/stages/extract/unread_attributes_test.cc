@@ -94,48 +94,6 @@ TEST(UnreadAttributesTest, StopsAtMarkupItDoesNotFollow) {
   EXPECT_TRUE(out.empty());
 }
 
-// The tree builder skips svg subtrees, so what libxml2 would read inside one
-// goes, when it cannot reach outside the svg.
-TEST(UnreadAttributesTest, CutsTheInsidesOfSvg) {
-  EXPECT_EQ(Slim(R"(<p>a<svg class="i" viewBox="0 0 9 9"><g><path d="M0 0"/></g></svg>b</p>)"),
-            R"(<p>a<svg class="i"></svg>b</p>)");
-  // Nested, upper case, end tags in another case, comments (a "</svg>" in one).
-  EXPECT_EQ(Slim(R"(<svg id=x><svg><rect/></svg><!-- </svg> --><circle r=1></circle></svg>x)"), R"(<svg id=x></svg>x)");
-  EXPECT_EQ(Slim(R"(<SVG CLASS="i"><G><PATH D="x"/></g></Svg ><p data-x="1">)"), R"(<SVG CLASS="i"></Svg ><p>)");
-  // Text the builder never reads (svg <title>, <text>), links, cut style bodies.
-  EXPECT_EQ(Slim(R"(<svg><title>Logo</title><a href="/"><text>Hi &amp; bye</text></a><style></style></svg>)"),
-            R"(<svg></svg>)");
-  // An end tag of an element inside closes those inside it, as in libxml2.
-  EXPECT_EQ(Slim(R"(<svg><g><defs><clipPath id="c"></g></svg>)"), R"(<svg></svg>)");
-}
-
-TEST(UnreadAttributesTest, KeepsSvgInsidesThatCouldReachOutside) {
-  // Unclosed: libxml2 reads the rest of the page inside it.
-  EXPECT_EQ(Slim(R"(<svg class="i"><path d="x"/><p data-x="1">text)"), R"(<svg class="i"><path/><p>text)");
-  EXPECT_EQ(Slim(R"(<svg/><p data-x="1">)"), R"(<svg/><p>)");
-  // In an attribute value, a comment or a script, it is no svg.
-  EXPECT_EQ(Slim(R"(<a title="<svg><path/></svg>" data-x="1">)"), R"(<a title="<svg><path/></svg>">)");
-  EXPECT_EQ(Slim(R"(<!-- <svg><path d="x"/></svg> --><p data-x="1">)"), R"(<!----><p>)");
-  EXPECT_EQ(Slim(R"(<script>"<svg><path/></svg>"</script>)"), R"(<script>"<svg><path/></svg>"</script>)");
-  // HTML elements (they close and imply others), an end tag of an element
-  // outside, <a> in <a>, an element in <title>, "--!>" (ends a comment in
-  // libxml2 2.9.14), a style body not cut, "<!" that is not a comment.
-  for (const std::string inside :
-       {"<foreignObject><div>x</div></foreignObject>", "<g></div></g>", "<a><a></a></a>", "<title><b>x</b></title>",
-        "<!-- --!> <path/> -->", "<style>.a{}</style>", "<![CDATA[x]]>", "<?x?>"}) {
-    const std::string html = "<div><svg>" + inside + "</svg></div>";
-    EXPECT_EQ(Slim(html), html) << inside;
-  }
-  // The builder reads the text of skipped subtrees after a <math> (a
-  // formula's tokens) or a style that may hide by visibility: no cut after one.
-  for (const std::string before : {"<math></math>", R"(<p style="visibility:hidden">)", R"(<p style="&#118;">)"}) {
-    const std::string html = before + "<svg><title>Logo</title></svg>";
-    EXPECT_EQ(Slim(html), html) << before;
-  }
-  EXPECT_EQ(Slim(R"(<svg><path/></svg><math></math><svg><path/></svg>)"),
-            R"(<svg></svg><math></math><svg><path/></svg>)");
-}
-
 // Every page of both extraction benchmarks: the same nodes (tags, hints, text,
 // parents, children) and metadata from the slimmed page as from the page.
 TEST(UnreadAttributesTest, RealPagesGiveTheSameTree) {
