@@ -317,6 +317,7 @@ class HtmlTreeBuilder {
     }
     if (IsDroppedTag(tag) && !(tag == "noscript" && !in_head_)) {
       skip_depth_ = 1;
+      skipping_visibility_hidden_ = false;
       return;
     }
     // One pass over the attributes: hidden markers and the class/id/role/itemprop hints.
@@ -471,6 +472,7 @@ class HtmlTreeBuilder {
 
   void StartMath(std::string_view tag, const xmlChar** atts) {
     skip_depth_ = 1;
+    skipping_visibility_hidden_ = false;
     math_ = MathCapture{};
     math_.active = true;
     math_.script = tag == "script";

@@ -134,12 +134,28 @@ TEST(ExtractHtmlTest, AVisibilityHiddenCoverOverTheWholePageIsLifted) {
                                       kPara1 + kPara2 + "</main></div></body></html>");
   EXPECT_NE(covered.find("The river rose"), std::string::npos) << covered;
   EXPECT_NE(covered.find("Officials said"), std::string::npos) << covered;
-  const std::string dialog = Extract(
-      "<html><body><main>" + kPara1 + kPara2 +
-      "</main><div style='visibility:hidden'><p>Subscribe to our newsletter for weekly updates and offers.</p>"
-      "</div></body></html>");
+  const std::string dialog =
+      Extract("<html><body><main>" + kPara1 + kPara2 +
+              "</main><div style='visibility:hidden'><p>Subscribe to our newsletter for weekly updates and offers.</p>"
+              "</div></body></html>");
   EXPECT_NE(dialog.find("The river rose"), std::string::npos) << dialog;
   EXPECT_EQ(dialog.find("Subscribe"), std::string::npos) << dialog;
+  // Text in elements dropped for what they are (a <textarea>'s draft, a
+  // <template>) after such a dialog is no hidden cover: the dialog stays out
+  // of the tree.
+  const HtmlTree drafts("<html><body><main>" + kPara1 + kPara2 +
+                            "</main><div style='visibility:hidden'><p>The drawer holds the lighthouse keys.</p></div>"
+                            "<textarea>" +
+                            std::string(3000, 'x') + "</textarea><template><p>" + std::string(3000, 'y') +
+                            "</p></template></body></html>",
+                        0);
+  bool river = false, lighthouse = false;
+  for (const HtmlNode& node : drafts.nodes()) {
+    river |= node.text.find("The river rose") != std::string::npos;
+    lighthouse |= node.text.find("lighthouse") != std::string::npos;
+  }
+  EXPECT_TRUE(river);
+  EXPECT_FALSE(lighthouse);
 }
 
 TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
