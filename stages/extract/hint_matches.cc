@@ -74,7 +74,8 @@ const RE2::Set& Utf8Set() {
 }
 
 uint64_t MatchWith(const RE2::Set& set, std::string_view hints) {
-  std::vector<int> hits;
+  thread_local std::vector<int> hits;  // reused: one match per distinct string of every page
+  hits.clear();
   uint64_t bits = 0;
   if (set.Match(hints, &hits)) {
     for (const int h : hits) bits |= uint64_t{1} << h;

@@ -141,17 +141,10 @@ WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertiu
   const auto wanted = [&](const char* lang) {
     return std::find(languages.begin(), languages.end(), lang) != languages.end();
   };
-  const auto add = [](std::vector<Dictionary>& to, Dictionary d) {
-    d.lexicon = SharedLexicon(d.base, d.analyser);
-    to.push_back(std::move(d));
-  };
   for (const std::string& lang : languages) {
     if (hunspell_dir.empty()) break;
     for (const std::string& base : DictionaryPaths(hunspell_dir, lang)) {
-      Dictionary d;
-      d.base = base;
-      d.script = DictionaryScript(base);
-      add(dictionaries_[lang], std::move(d));
+      dictionaries_[lang].push_back({SharedLexicon(base, ""), -1, DictionaryScript(base)});
     }
   }
   for (size_t p = 0; p < std::size(kApertiumPairs) && !apertium_dir.empty(); ++p) {
@@ -160,10 +153,7 @@ WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertiu
     const fs::path paths[2] = {fs::path(apertium_dir) / pair.analysers[0], fs::path(apertium_dir) / pair.analysers[1]};
     if (!fs::is_regular_file(paths[0]) || !fs::is_regular_file(paths[1])) continue;  // a pair or nothing
     for (int i = 0; i < 2; ++i) {
-      Dictionary d;
-      d.analyser = paths[i].string();
-      d.pair = static_cast<int>(p);
-      add(analysers_[pair.languages[i]], std::move(d));
+      analysers_[pair.languages[i]].push_back({SharedLexicon("", paths[i].string()), static_cast<int>(p), -1});
     }
   }
 }

@@ -65,11 +65,9 @@ class WordLists {
   // process (word_lists.cc).
   struct Lexicon;
   struct Dictionary {
-    std::string base;            // Hunspell: path without .aff/.dic
-    std::string analyser;        // or an Apertium analyser (.automorf.bin)
+    Lexicon* lexicon = nullptr;  // the process's one copy (its paths), loaded on first use
     int pair = -1;               // its index in the table of Apertium pairs
     int script = -1;             // UScriptCode of its locale (sr_RS: Cyrillic, sr_Latn_RS: Latin)
-    Lexicon* lexicon = nullptr;  // the process's one copy, loaded on first use
   };
   // The process's one Lexicon of a file, created (not loaded) on first request.
   static Lexicon* SharedLexicon(const std::string& base, const std::string& analyser);
