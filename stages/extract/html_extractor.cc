@@ -11,6 +11,7 @@
 #include "stages/extract/page_type.h"
 #include "stages/extract/rule_extractor.h"
 #include "stages/extract/text_renderer.h"
+#include "stages/extract/thread_posts.h"
 
 namespace textmill {
 namespace {
@@ -142,8 +143,9 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
   // renders a post twice (teaser and body), quotes repeat the post they answer.
   std::vector<uint8_t> keep_block(rows, 0);
   std::unordered_set<std::string_view> said;
+  const std::vector<uint8_t> thread_post = ThreadPosts(blocks, scores, page_type);
   for (size_t b = 0; b < rows; ++b) {
-    if (scores[b] < page_type.block_threshold) continue;
+    if (scores[b] < page_type.block_threshold && !thread_post[b]) continue;
     const std::string& text = blocks.text[b];
     if (IsBareCount(text)) continue;
     if (text.size() >= kMinRepeatedBlockBytes && !said.insert(text).second) continue;

@@ -11,13 +11,14 @@
 
 #include "pipeline/errors.h"
 #include "stages/extract/block_features.h"
-#include "stages/extract/tree_model.h"
 #include "stages/extract/extract.h"
 #include "stages/extract/html_extractor.h"
+#include "stages/extract/html_tree.h"
 #include "stages/extract/page_signals.h"
 #include "stages/extract/page_type.h"
-#include "stages/extract/html_tree.h"
 #include "stages/extract/structured_data.h"
+#include "stages/extract/thread_posts.h"
+#include "stages/extract/tree_model.h"
 #include "unit/test_util.h"
 
 namespace textmill {
@@ -463,6 +464,92 @@ TEST_F(BlockExtractionTest, ForumProbabilityIsThePageModelsShareForForum) {
   EXPECT_GT(forum.forum_probability, 0.5F);
   EXPECT_LE(forum.forum_probability, 1.0F);
   EXPECT_FLOAT_EQ(ClassifyPage(*page_model(), PageBlocks{}, PageSignals(HtmlMeta{}), 0.5F).forum_probability, 0.0F);
+}
+
+// A thread of five replies, each with a signature, a similar-threads box
+// whose rows are mostly dates and counts, and a related-threads box whose
+// rows are 40% link text.
+std::string ThreadWithSignaturesAndSimilarThreads() {
+  std::string html = "<html><body><h1>Sourdough starter smells of nail polish</h1><div class='thread'>";
+  const char* bodies[] = {
+      "My starter is three weeks old and since Tuesday it smells sharply of nail polish remover after a feed.",
+      "That smell is acetone from a hungry starter, so feed it twice a day at a higher ratio for a while.",
+      "Keep it somewhere a little warmer as well, because a cold kitchen slows the yeast more than the bacteria.",
+      "I had the same thing last winter and a week of feeding at one to five to five sorted it out for good.",
+      "Thanks everyone, after four days of twice daily feeds the smell is gone and the loaf rose really well."};
+  for (const char* body : bodies) {
+    html += std::string("<div class='message'><div class='message-body'><p>") + body +
+            "</p></div><div class='signature'><p>Baking since 1998 and still learning something new "
+            "every single week in this kitchen</p></div></div>";
+  }
+  html += "</div><div class='similar'><ul>";
+  for (int i = 0; i < 5; ++i) {
+    html += "<li><p>Aug " + std::to_string(i + 1) + ", 2013 · Replies " + std::to_string(3 + i) + " · Views " +
+            std::to_string(1200 + i) + " · Aug " + std::to_string(i + 3) + ", 2013 · 14:0" + std::to_string(i) +
+            "</p></li>";
+  }
+  html += "</ul></div><div class='related'>";
+  for (int i = 0; i < 4; ++i) {
+    html += "<p><a href='/t/" + std::to_string(i) + "'>Starter smells of acetone after feeding, thread " +
+            std::to_string(i) + "</a> was answered by members who bake sourdough bread at home every week</p>";
+  }
+  return html + "</div></body></html>";
+}
+
+size_t BlockStarting(const PageBlocks& blocks, const std::string& prefix) {
+  for (size_t b = 0; b < blocks.text.size(); ++b) {
+    if (blocks.text[b].rfind(prefix, 0) == 0) return b;
+  }
+  ADD_FAILURE() << "no block starts with " << prefix;
+  return 0;
+}
+
+TEST(ThreadPostsTest, EveryReplyOfAForumThreadIsKeptNotSignaturesOrSimilarThreads) {
+  const PageBlocks blocks = Blocks(ThreadWithSignaturesAndSimilarThreads());
+  const size_t opening = BlockStarting(blocks, "My starter is three weeks old");
+  const std::vector<size_t> replies = {BlockStarting(blocks, "That smell is acetone"),
+                                       BlockStarting(blocks, "Keep it somewhere a little warmer"),
+                                       BlockStarting(blocks, "I had the same thing last winter"),
+                                       BlockStarting(blocks, "Thanks everyone, after four days")};
+  const size_t signature = BlockStarting(blocks, "Baking since 1998");
+  const size_t similar = BlockStarting(blocks, "Aug 1, 2013");
+  const size_t related = BlockStarting(blocks, "Starter smells of acetone after feeding, thread 0");
+  // The model keeps the opening post only and scores the replies as an
+  // article's comments.
+  // A signature and a similar and a related thread score as high as a reply may.
+  std::vector<float> scores(blocks.text.size(), 0.1F);
+  scores[opening] = 0.6F;
+  scores[signature] = scores[similar] = scores[related] = 0.45F;
+  const std::vector<uint8_t> posts = ThreadPosts(blocks, scores, PageType{"forum", 0.5F});
+  ASSERT_EQ(posts.size(), blocks.text.size());
+  EXPECT_TRUE(posts[opening]);
+  for (const size_t reply : replies) EXPECT_TRUE(posts[reply]) << blocks.text[reply];
+  EXPECT_FALSE(posts[signature]) << "a signature is not a post";
+  EXPECT_FALSE(posts[similar]) << "dates and counts are not a post";
+  EXPECT_FALSE(posts[related]) << "a list of links with a line each is not a post";
+
+  // Not on other page types: an article's comments stay the model's call.
+  for (const char* type : {"article", "product", "listing", ""}) {
+    const std::vector<uint8_t> none = ThreadPosts(blocks, scores, PageType{type, 0.5F, 0.9F});
+    EXPECT_EQ(std::count(none.begin(), none.end(), 1), 0) << type;
+  }
+  // Nor when no post reaches half the threshold: the group is not content.
+  scores[opening] = scores[signature] = scores[similar] = scores[related] = 0.24F;
+  const std::vector<uint8_t> unsure = ThreadPosts(blocks, scores, PageType{"forum", 0.5F});
+  EXPECT_EQ(std::count(unsure.begin(), unsure.end(), 1), 0);
+}
+
+TEST(ThreadPostsTest, TwoPostsAreNotAThreadAndAPageWithoutBlocksHasNone) {
+  std::string html = ThreadWithSignaturesAndSimilarThreads();
+  // Keep the first two messages only.
+  const size_t third = html.find("<div class='message'>", html.find("That smell is acetone"));
+  html.erase(third, html.find("</div><div class='similar'>") - third);
+  const PageBlocks blocks = Blocks(html);
+  std::vector<float> scores(blocks.text.size(), 0.1F);
+  scores[BlockStarting(blocks, "My starter is three weeks old")] = 0.6F;
+  const std::vector<uint8_t> posts = ThreadPosts(blocks, scores, PageType{"forum", 0.5F});
+  EXPECT_FALSE(posts[BlockStarting(blocks, "That smell is acetone")]);
+  EXPECT_TRUE(ThreadPosts(PageBlocks{}, {}, PageType{"forum", 0.5F}).empty());
 }
 
 TEST(PageTypeTest, CommentsAreDroppedOnArticlesAndProductsUnlessTheyMayBeThreads) {
