@@ -105,7 +105,7 @@ def test_process_schemas():
 def test_run_returns_report(tmp_path):
     pipe = textmill.Pipeline(per_document_config())
     report = pipe.run(str(REPO / "examples"), tmp_path / "out")
-    assert report["exit_code"] == 0 and report["totals"]["documents_read"] == 5
+    assert report["exit_code"] == 0 and report["totals"]["documents_read"] == 6
     with pytest.raises(textmill.ConfigError):
         pipe.run(None, tmp_path / "out2")  # the dict has no inputs
 

@@ -52,7 +52,7 @@ def compare(cli, tmp_path, records, config):
 @pytest.mark.parametrize("schema", ["textmill", "dolma", "datatrove"])
 def test_examples_match_cli(cli, tmp_path, schema):
     docs, rejects = compare(cli, tmp_path, example_records(), per_document_config(schema=schema))
-    assert len(docs) + len(rejects) == 5 and len(docs) >= 3
+    assert len(docs) + len(rejects) == 6 and len(docs) >= 4
 
 
 def test_50_bench_pages_match_cli(cli, tmp_path, bench_pages):

@@ -133,6 +133,13 @@ bool IsBareCount(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == ','; });
 }
 
+// "#12" alone on a forum page: a post's permalink number. On a listing it is
+// an item's rank, which stays (WCXB's ranked lists keep theirs).
+bool IsPostNumber(std::string_view text, const PageType& page_type) {
+  if (page_type.name != "forum" || text.size() < 2 || text.size() > 8 || text[0] != '#') return false;
+  return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // The text of the blocks the model keeps.
 std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const TreeModel& model, const PageType& page_type,
                       const std::vector<uint8_t>& flags, const HtmlExtractOptions& options) {
@@ -147,7 +154,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
   for (size_t b = 0; b < rows; ++b) {
     if (scores[b] < page_type.block_threshold && !thread_post[b]) continue;
     const std::string& text = blocks.text[b];
-    if (IsBareCount(text)) continue;
+    if (IsBareCount(text) || IsPostNumber(text, page_type)) continue;
     if (text.size() >= kMinRepeatedBlockBytes && !said.insert(text).second) continue;
     keep_block[b] = 1;
   }

@@ -208,7 +208,7 @@ progress() {  # progress MODE [tty]: the run's stderr (through a pseudo-terminal
     "$bin" run -c $config -i examples -o "$work/p" --progress "$1" 2>&1 >/dev/null
   fi
 }
-final="done: files 5/5  docs read 5, written 4"
+final="done: files 6/6  docs read 6, written 5"
 out=$(progress none); ! grep -q "$final" <<<"$out" || fail "--progress none printed progress: $out"
 for mode in log auto; do
   out=$(progress $mode)

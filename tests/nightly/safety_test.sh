@@ -35,7 +35,7 @@ written() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tot
 
 # --- 1. reruns -----------------------------------------------------------
 run first 0 run -c $config -i examples -o "$work/o" --state "$work/s"
-[ "$(docs "$work/o")" = 4 ] || fail "first run: $(docs "$work/o") documents, expected 4"
+[ "$(docs "$work/o")" = 5 ] || fail "first run: $(docs "$work/o") documents, expected 5"
 cp -r "$work/o" "$work/o.copy"
 run rerun 0 run -c $config -i examples -o "$work/o" --state "$work/s"
 grep -q "nothing to do" "$work/rerun.err" || fail "the rerun did not say it had nothing to do"
@@ -51,7 +51,7 @@ TEXTMILL_FAULT=after_manifest_commit "$bin" run -c $config -i "$work/in1" -o "$w
 cp -r "$work/k" "$work/k.copy"
 run killed_rerun 0 run -c $config -i "$work/in1" -o "$work/k" --state "$work/sk"
 diff -r "$work/k" "$work/k.copy" > /dev/null || fail "the rerun after a kill changed the finished output"
-[ "$(docs "$work/k")" = 4 ] || fail "after a kill and rerun: $(docs "$work/k") documents, expected 4"
+[ "$(docs "$work/k")" = 5 ] || fail "after a kill and rerun: $(docs "$work/k") documents, expected 5"
 echo "killed after the manifest commit, rerun: no-op, output kept"
 
 # New inputs into a finished night's folder: refused, the output untouched.
@@ -93,7 +93,7 @@ TEXTMILL="$bin" TEXTMILL_NIGHT=2026-01-02 scripts/nightly.sh "$work/nin" "$work/
 cp "$work/in1/new.html" "$work/nin/"
 TEXTMILL="$bin" TEXTMILL_NIGHT=2026-01-02 scripts/nightly.sh "$work/nin" "$work/nights" "$work/ns" > /dev/null 2>&1 ||
   fail "nightly.sh: second run failed"
-[ "$(docs "$work/nights/2026-01-02")" = 4 ] || fail "nightly.sh: the first folder changed"
+[ "$(docs "$work/nights/2026-01-02")" = 5 ] || fail "nightly.sh: the first folder changed"
 [ "$(docs "$work/nights/2026-01-02.2")" = 1 ] || fail "nightly.sh: the second run did not get its own folder"
 code=0
 TEXTMILL="$bin" TEXTMILL_NIGHT=2026-01-03 scripts/nightly.sh "$work/nin" "$work/nights" "$work/ns" \
@@ -188,7 +188,7 @@ rm "$work/ls/lock"
 run locked 4 run -c $config -i "$work/lin" -o "$work/l1" --state "$work/ls"
 kill -CONT $first
 wait $first || fail "the first run failed"
-[ "$(docs "$work/l1")" = 4 ] || fail "the locked run's output: $(docs "$work/l1") documents"
+[ "$(docs "$work/l1")" = 5 ] || fail "the locked run's output: $(docs "$work/l1") documents"
 echo "rm STATE/lock under a live run: the second run exits 4"
 
 # --- 6. WARC and Dolma folders; no input at all --------------------------------
@@ -226,7 +226,7 @@ run nest1 0 run -c $config -i "$work/nest" -o "$work/nest/out" --state "$work/ne
 run nest2 0 run -c $config -i "$work/nest" -o "$work/nest/out2"
 read_docs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["totals"]["documents_read"])' \
   "$work/nest/out2/report.json")
-[ "$read_docs" = 5 ] || fail "output inside the input read back: $read_docs documents read, the input has 5"
+[ "$read_docs" = 6 ] || fail "output inside the input read back: $read_docs documents read, the input has 6"
 grep -q '"skipped_dirs"' "$work/nest/out2/report.json" || fail "report.json does not list the skipped dirs"
 echo "output and state dirs inside the input folder: never read"
 
@@ -248,7 +248,7 @@ echo "( unbalanced" > "$work/decoy/boilerplate_phrases.txt"  # the working direc
 code=0
 (cd "$work/decoy" && "$bin" run -c ../job/job.yaml --progress none 2> "$work/relative.err") || code=$?
 [ "$code" = 0 ] || { cat "$work/relative.err" >&2; fail "config with relative paths run from elsewhere: exit $code"; }
-[ "$(written "$work/job/out")" = 4 ] || fail "relative inputs/output.dir: not resolved against the config file"
+[ "$(written "$work/job/out")" = 5 ] || fail "relative inputs/output.dir: not resolved against the config file"
 echo "relative paths in a config: resolved against the config file's directory"
 # --- 12. JSONL with lone surrogates or NUL; a file name that is not UTF-8 ----------
 mkdir -p "$work/j"
@@ -276,7 +276,7 @@ echo "JSONL lone surrogate repaired (U+FFFD, counted); a non-UTF-8 file name sta
 # --- 13. progress: a short run logs a line naming the pass, documents read and written --------
 "$bin" run -c $config -i examples -o "$work/prog" --progress log --progress-interval 60 2> "$work/prog.err" ||
   fail "progress run failed"
-grep -q "progress: done: files 5/5  docs read 5, written 4" "$work/prog.err" ||
+grep -q "progress: done: files 6/6  docs read 6, written 5" "$work/prog.err" ||
   { grep progress "$work/prog.err" >&2; fail "a short run logged no final progress line"; }
 echo "progress: a short run logs its final line (pass, documents read and written)"
 echo "safety test: all checks passed"

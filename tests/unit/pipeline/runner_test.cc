@@ -31,15 +31,15 @@ TEST(RunnerTest, ExamplesProduceShardsAndReport) {
             0)
       << log;
   const auto lines = testing::ReadShardLines(out.path());
-  ASSERT_EQ(lines.size(), 4u);  // the mirrored article is a near duplicate of the original
+  ASSERT_EQ(lines.size(), 5u);  // six pages; the mirrored article is a near duplicate of the original
   for (const std::string& line : lines) {
     const auto doc = nlohmann::json::parse(line);
     EXPECT_TRUE(doc.contains("id") && doc.contains("text") && doc.contains("source") && doc.contains("metadata"));
     EXPECT_FALSE(doc["text"].get<std::string>().empty());
   }
   const auto report = ReadReport(out.path());
-  EXPECT_EQ(report["output"]["documents"], 4);
-  EXPECT_EQ(report["inputs"]["files"], 5);
+  EXPECT_EQ(report["output"]["documents"], 5);
+  EXPECT_EQ(report["inputs"]["files"], 6);
   EXPECT_EQ(report["totals"]["rejects_by_reason"]["duplicate_near"], 1);
   EXPECT_EQ(report["stages"][0]["name"], "ingest");
   EXPECT_TRUE(fs::exists(out / "config.yaml"));
@@ -153,7 +153,7 @@ TEST(RunnerTest, ShardsSplitInputsAndNeverCollide) {
   EXPECT_TRUE(fs::exists(out / "part-00001-00000.jsonl.zst"));
   EXPECT_TRUE(fs::exists(out / "part-00000.report.json"));
   total = testing::ReadShardLines(out.path()).size();
-  EXPECT_EQ(total, 5u);
+  EXPECT_EQ(total, 6u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "pipeline/errors.h"
@@ -550,6 +551,42 @@ TEST(ThreadPostsTest, TwoPostsAreNotAThreadAndAPageWithoutBlocksHasNone) {
   const std::vector<uint8_t> posts = ThreadPosts(blocks, scores, PageType{"forum", 0.5F});
   EXPECT_FALSE(posts[BlockStarting(blocks, "That smell is acetone")]);
   EXPECT_TRUE(ThreadPosts(PageBlocks{}, {}, PageType{"forum", 0.5F}).empty());
+}
+
+std::string ReadPage(const std::string& path) {
+  std::ifstream in(testing::SourceDir() + path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// Threads as XenForo (examples/forum/) and phpBB lay them out, written for
+// these tests: every post in order; the user panels, post numbers, reaction
+// and reply bars, signatures, similar threads and who-is-online boxes out.
+TEST_F(BlockExtractionTest, ForumSoftwareThreadsKeepEveryPostWithoutTheirWidgets) {
+  const char* posts[] = {"I have a 2014 Golf TDI with 180k km",         "Cleaning works if the valve is only sooted up",
+                         "Before you take anything apart, log the EGR", "Logged it this morning: the actual position",
+                         "One more tip from someone who has done this", "Update for anyone finding this thread later"};
+  for (const char* page :
+       {"/examples/forum/egr-valve-thread.html", "/tests/unit/stages/extract/pages/phpbb-thread.html"}) {
+    const std::string html = ReadPage(page);
+    ASSERT_FALSE(html.empty()) << page;
+    const HtmlExtractResult result = ExtractWithModel(html);
+    const std::string& text = result.text;
+    EXPECT_EQ(result.page_type, "forum") << page;
+    size_t last = 0;
+    for (const char* post : posts) {
+      const size_t at = Find(text, post);
+      ASSERT_NE(at, std::string::npos) << page << " lost: " << post << "\n" << text;
+      EXPECT_GE(at, last) << page << ": out of order: " << post;
+      last = at;
+    }
+    for (const char* widget : {"Well-known member", "Reaction score", "#2", "and 3 others", "lawnmower that never",
+                               "Similar threads", "Replies 14", "Who is online", "guests",
+                               "Posts:", "Joined:", "Post Reply", "Terms and rules", "phpBB Limited", "XenForo Ltd"}) {
+      EXPECT_EQ(Find(text, widget), std::string::npos) << page << " kept: " << widget << "\n" << text;
+    }
+  }
 }
 
 TEST(PageTypeTest, CommentsAreDroppedOnArticlesAndProductsUnlessTheyMayBeThreads) {
