@@ -76,11 +76,12 @@ void TextRenderer::Break(int level) { pending_break_ = std::max(pending_break_, 
 // Tags as std::string_view: its == compares the length before calling memcmp.
 void TextRenderer::Open(std::string_view tag, std::string& out) {
   if (tag == "br") {
-    if (pre_depth_ == 0) {
-      out.push_back('\n');
-      line_empty_ = true;
-      need_space_ = false;
-    }
+    // In <pre> too: highlighters such as Prism (Docusaurus) end each code
+    // line with <br> and no newline, and a browser breaks the line there.
+    if (pre_depth_ > 0) StartText(out);
+    out.push_back('\n');
+    line_empty_ = true;
+    need_space_ = false;
     return;
   }
   if (tag == "pre") ++pre_depth_;

@@ -111,8 +111,10 @@ std::string FoldPunctuation(std::string_view in) {
 }
 
 // Step 5: collapse spaces, trim lines, limit blank lines. Only ' ' and '\n'
-// remain as whitespace after step 2.
-std::string TidyLines(std::string_view in, int max_blank_lines) {
+// remain as whitespace after step 2. With `keep_indentation`, the spaces that
+// start a line stay: extraction writes none outside <pre>, so they are a code
+// block's indentation (Python that loses it is another program).
+std::string TidyLines(std::string_view in, int max_blank_lines, bool keep_indentation) {
   std::string out;
   out.reserve(in.size());
   int pending_blank = 0;
@@ -132,6 +134,7 @@ std::string TidyLines(std::string_view in, int max_blank_lines) {
     if (any_line) out.append(1 + static_cast<size_t>(std::min(pending_blank, max_blank_lines)), '\n');
     pending_blank = 0;
     any_line = true;
+    if (keep_indentation) out.append(first, ' ');
     // Copy the line in runs, dropping the extra spaces of each run of spaces.
     size_t run = 0;
     for (size_t k = line.find("  "); k != std::string_view::npos; k = line.find("  ", k)) {
@@ -185,6 +188,7 @@ NormalizeOptions NormalizeOptions::Parse(OptionReader& reader) {
   reader.Get("fix_mojibake", options.fix_mojibake);
   reader.Get("fold_punctuation", options.fold_punctuation);
   reader.Get("max_blank_lines", options.max_blank_lines, 0, 100);
+  reader.Get("keep_indentation", options.keep_indentation);
   return options;
 }
 
@@ -208,7 +212,7 @@ std::string NormalizeText(std::string_view text, const NormalizeOptions& options
     current = CleanCharacters(current, removed, unicode_edits);
     current = NormalizeUnicode(std::move(current), normalizer, composed);
     if (options.fold_punctuation) current = FoldPunctuation(current);
-    current = TidyLines(current, options.max_blank_lines);
+    current = TidyLines(current, options.max_blank_lines, options.keep_indentation);
     // Looking for mojibake again costs a second scan (the benchmark's text
     // dumps: 236 -> 143 MB/s with it always done), so it is done only when
     // steps 2-5 could have made some: a repair (its result is checked

@@ -9,8 +9,9 @@
 // removed (ZWJ/ZWNJ are kept: Persian and Indic scripts and emoji need them);
 // (3) ICU normalization to NFC (default) or NFKC; (4) optional folding of
 // typographic quotes, dashes and the ellipsis to ASCII; (5) runs of spaces
-// collapsed, lines trimmed, at most `max_blank_lines` blank lines in a row,
-// none at the start or end. The result is idempotent: normalizing it again
+// collapsed, lines trimmed (their indentation kept unless keep_indentation
+// is false), at most `max_blank_lines` blank lines in a row, none at the start
+// or end. The result is idempotent: normalizing it again
 // changes nothing (a property test checks this).
 //
 // Reads and writes: text. Rejects: none (an all-whitespace text becomes empty
@@ -34,6 +35,7 @@ struct NormalizeOptions {
   bool fix_mojibake = true;        // undo UTF-8 read as a single-byte charset (mojibake.h)
   bool fold_punctuation = false;   // ‘’“” -> '" , –— -> -, … -> ...
   int max_blank_lines = 1;         // blank lines allowed in a row (paragraph breaks)
+  bool keep_indentation = true;    // keep the spaces that start a line (code blocks); false trims them
 
   static NormalizeOptions Parse(OptionReader& reader);
 };

@@ -71,6 +71,16 @@ TEST(ExtractHtmlTest, KeepsStructure) {
   EXPECT_NE(text.find("First line\nsecond line"), std::string::npos) << text;
 }
 
+TEST(ExtractHtmlTest, CodeLinesEndedByBrKeepTheirBreaksAndIndentation) {
+  // Prism (Docusaurus) writes each code line as a span ending in <br>, with
+  // no newline in the page; the indentation is a span of spaces.
+  const std::string code =
+      "<pre class='prism-code'><code><span class='token-line'><span>def area(r):</span><br></span>"
+      "<span class='token-line'><span>    </span><span>return 3.14 * r * r</span><br></span></code></pre>";
+  const std::string text = Extract(Article(kPara1 + code + kPara2));
+  EXPECT_NE(text.find("def area(r):\n    return 3.14 * r * r"), std::string::npos) << text;
+}
+
 TEST(ExtractHtmlTest, DropsCommentsUnlessAsked) {
   const std::string html = Article(kPara1 + kPara2) +
                            "<div id='comments' class='comments-area'><p>Great article, thank you so much for "

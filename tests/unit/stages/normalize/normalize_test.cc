@@ -12,11 +12,27 @@ namespace {
 std::string Norm(std::string_view text, NormalizeOptions options = {}) { return NormalizeText(text, options); }
 
 TEST(NormalizeTest, WhitespaceAndLines) {
-  EXPECT_EQ(Norm("  a \t  b  \r\n\r\n\r\n\r\nc\rd  "), "a b\n\nc\nd");
+  NormalizeOptions trim;
+  trim.keep_indentation = false;
+  EXPECT_EQ(Norm("  a \t  b  \r\n\r\n\r\n\r\nc\rd  ", trim), "a b\n\nc\nd");
   EXPECT_EQ(Norm("\n\n\nfirst\n\n\n"), "first");
   NormalizeOptions two;
   two.max_blank_lines = 2;
   EXPECT_EQ(Norm("a\n\n\n\n\nb", two), "a\n\n\nb");
+}
+
+TEST(NormalizeTest, CodeKeepsItsIndentationUnlessTrimmingIsAsked) {
+  // A <pre> block as extraction writes it: Python without its indentation is
+  // another program. Spaces inside a line are still collapsed, and a tab is
+  // one space, as everywhere.
+  const std::string code = "def area(r):\n    if r < 0:\n        raise ValueError(r)\n\treturn 3.14  *  r * r  \n";
+  EXPECT_EQ(Norm(code), "def area(r):\n    if r < 0:\n        raise ValueError(r)\n return 3.14 * r * r");
+  EXPECT_EQ(Norm(Norm(code)), Norm(code));
+  NormalizeOptions trim;
+  trim.keep_indentation = false;
+  EXPECT_EQ(Norm(code, trim), "def area(r):\nif r < 0:\nraise ValueError(r)\nreturn 3.14 * r * r");
+  // Blank lines made of spaces are still blank lines.
+  EXPECT_EQ(Norm("a\n    \n   \n  b"), "a\n\n  b");
 }
 
 TEST(NormalizeTest, UnicodeSpacesControlsAndZeroWidth) {
