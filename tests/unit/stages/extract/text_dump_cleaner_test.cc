@@ -53,12 +53,19 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
                            "Filters", "Clear all", "Add to cart", "Quick view", "Page 2 of 9", "11 Likes",
                            "Replies: 4", "Reply with quote", "Report post",
                            "Last edited by Outer Armatonisdaristan on Sun Feb 22, 2026 2:08 am, edited 108 times in total.",
-                           "- Home", "* Careers", "- Blog", "Loading..."}) {
+                           "- Home", "* Careers", "- Blog", "Loading...",
+                           "Decrease quantity for Cascade Kettle 1.0 L Increase quantity for Cascade Kettle 1.0 L",
+                           "Post #12", "Who is online", "Users browsing this forum: No registered users and 4 guests",
+                           "Thread starter dieselfan", "Start date Mar 3, 2024",
+                           "Not the answer you're looking for? Browse other questions tagged bash cron."}) {
     EXPECT_TRUE(ShippedPhrases().Matches(line)) << line;
   }
   for (const char* line : {"Sort the beans by size before roasting them.", "The study had 70 results worth noting.",
                            "Add to cart only what you need for this week.", "11 likes are not a reason to post.",
-                           "- Home is where the heart is, they say.", "-Home"}) {
+                           "- Home is where the heart is, they say.", "-Home",
+                           "Decrease the quantity of salt if the stock is already seasoned.",
+                           "Who is online matters less than who reads the thread later.",
+                           "Start the engine and let it idle for a minute."}) {
     EXPECT_FALSE(ShippedPhrases().Matches(line)) << line;
   }
 }
