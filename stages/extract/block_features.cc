@@ -509,4 +509,9 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
   return page;
 }
 
+size_t FeatureIndex(std::string_view name) {
+  const std::vector<std::string>& names = FeatureNames();
+  return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
 }  // namespace textmill

@@ -55,4 +55,8 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
 
 const std::vector<std::string>& FeatureNames();
 
+// The position of a feature in a block's row, FeatureNames().size() if none
+// has that name.
+size_t FeatureIndex(std::string_view name);
+
 }  // namespace textmill

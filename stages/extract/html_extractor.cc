@@ -7,6 +7,7 @@
 #include "pipeline/util/strings.h"
 #include "pipeline/util/utf8.h"
 #include "stages/extract/hint_matches.h"
+#include "stages/extract/link_copies.h"
 #include "stages/extract/page_signals.h"
 #include "stages/extract/page_type.h"
 #include "stages/extract/rule_extractor.h"
@@ -159,6 +160,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
     keep_block[b] = 1;
   }
   KeepWholeGroups(blocks, scores, keep_block);
+  DropLinkCopiesOfKeptText(blocks, keep_block);
   if (!options.keep_comments && DropsCommentsOn(page_type)) DropCommentSections(tree, blocks, flags, keep_block);
   std::vector<uint8_t> keep_text(tree.nodes().size(), 0);
   bool any = false;

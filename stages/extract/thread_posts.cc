@@ -27,11 +27,6 @@ constexpr double kMaxPostDigitRatio = 0.2;
 constexpr double kSignatureReach = 4;
 constexpr double kMaxLinkRatioOfAPost = 0.5;
 
-size_t FeatureIndex(std::string_view name) {
-  const std::vector<std::string>& names = FeatureNames();
-  return static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
-}
-
 }  // namespace
 
 std::vector<uint8_t> ThreadPosts(const PageBlocks& blocks, const std::vector<float>& scores,
