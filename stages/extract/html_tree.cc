@@ -122,14 +122,16 @@ Hiding HidingByAttributes(const char* aria, const char* style_attr) {
 // of the page's content as its authors and readers see it (FAQ answers,
 // product descriptions and specifications, service details). Recognised by
 // the WAI-ARIA roles of such panels or the class names of the common widget
-// libraries (Bootstrap's collapse and tab-pane, Chakra's chakra-collapse...),
+// libraries (Bootstrap's collapse and tab-pane, Chakra's chakra-collapse,
+// Headless UI's disclosure panels...),
 // or by aria-labelledby without a role (a panel named by its header);
 // dialogs, menus and tooltips are not panels whatever their class.
 bool IsDisclosurePanel(std::string_view role, bool labelled, std::string_view hints) {
   if (role == "region" || role == "tabpanel") return true;
   if (!role.empty()) return false;
   if (labelled) return true;
-  for (const std::string_view marker : {"accordion", "collapse", "tab-pane", "tabpanel", "tab-content", "faq", "answer"}) {
+  for (const std::string_view marker :
+       {"accordion", "collapse", "disclosure", "tab-pane", "tabpanel", "tab-content", "faq", "answer"}) {
     if (hints.find(marker) != std::string_view::npos) return true;
   }
   return false;

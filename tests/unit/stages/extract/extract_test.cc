@@ -176,6 +176,8 @@ TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
       "<div class='tab-pane' hidden><p>Made of recycled aluminium, 340 grams.</p></div>"
       "<div class='chakra-collapse' style='overflow:hidden;display:none'><p>Ships within two days.</p></div>"
       "<div aria-labelledby='h3' style='display: none'><p>Warranty of five years.</p></div>"
+      "<dl><dt><button aria-expanded='false'>Which regions?</button></dt>"
+      "<dd id='headlessui-disclosure-panel-:R2rm:' hidden><p>Fourteen regions on four continents.</p></dd></dl>"
       "<div role='dialog' class='accordion' aria-labelledby='t' hidden><p>Sign up for our newsletter.</p></div>"
       "<div style='display:none'><p>Your cart is empty.</p></div>"
       "</main></body></html>",
@@ -185,6 +187,7 @@ TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
   EXPECT_NE(text.find("recycled aluminium"), std::string::npos) << text;
   EXPECT_NE(text.find("Ships within two days"), std::string::npos) << text;
   EXPECT_NE(text.find("Warranty of five years"), std::string::npos) << text;
+  EXPECT_NE(text.find("Fourteen regions"), std::string::npos) << text;  // Headless UI (Tailwind)
   EXPECT_EQ(text.find("newsletter"), std::string::npos) << text;
   EXPECT_EQ(text.find("cart is empty"), std::string::npos) << text;
 }
