@@ -137,6 +137,20 @@ bool IsDisclosurePanel(std::string_view role, bool labelled, std::string_view hi
   return false;
 }
 
+// MediaWiki's marks inside the text: "[edit]" beside every heading and the
+// footnote markers ("[3]") after sentences. A reader skips them, and the
+// human-made truths of WCXB's Wikipedia pages leave them out.
+bool IsWikiMark(std::string_view tag, std::string_view hints) {
+  if (hints.find("mw-editsection") != std::string_view::npos) return true;
+  if (tag != "sup") return false;
+  for (size_t at = hints.find("reference"); at != std::string_view::npos; at = hints.find("reference", at + 1)) {
+    const bool starts = at == 0 || hints[at - 1] == ' ';
+    const bool ends = at + 9 == hints.size() || hints[at + 9] == ' ';
+    if (starts && ends) return true;  // class="reference", not "references-small"
+  }
+  return false;
+}
+
 // The position of `needle` (lower-case ASCII) in `text` from `from`, ignoring
 // ASCII case; npos if absent.
 size_t FindNoCase(std::string_view text, std::string_view needle, size_t from) {
@@ -378,6 +392,11 @@ class HtmlTreeBuilder {
         !IsDisclosurePanel(role, labelled, hints)) {
       skip_depth_ = 1;
       skipping_visibility_hidden_ = !hidden && hiding == Hiding::kVisibilityHidden;
+      return;
+    }
+    if (IsWikiMark(tag, hints)) {
+      skip_depth_ = 1;
+      skipping_visibility_hidden_ = false;
       return;
     }
     const int parent = (in_head_ && !IsHeadOnly(tag)) ? 0 : stack_.back();
