@@ -169,13 +169,14 @@ TEST(ExtractHtmlTest, AVisibilityHiddenCoverOverTheWholePageIsLifted) {
 }
 
 TEST(ExtractHtmlTest, MediaWikiEditLinksAndFootnoteMarkersAreNotText) {
-  const std::string text = Extract(Article(
-      kPara1 + "<h2><span class='mw-headline' id='History'>History</span><span class='mw-editsection'>"
-               "<span class='mw-editsection-bracket'>[</span><a href='/w/index.php?action=edit'>edit</a>"
-               "<span class='mw-editsection-bracket'>]</span></span></h2>"
-               "<p>The lock reopened in 1998 after seventy years.<sup id='cite_ref-3' class='reference'>"
-               "<a href='#cite_note-3'>[3]</a></sup> It covers 40 m<sup>2</sup> of water.</p>" +
-      kPara2));
+  const std::string text =
+      Extract(Article(kPara1 +
+                      "<h2><span class='mw-headline' id='History'>History</span><span class='mw-editsection'>"
+                      "<span class='mw-editsection-bracket'>[</span><a href='/w/index.php?action=edit'>edit</a>"
+                      "<span class='mw-editsection-bracket'>]</span></span></h2>"
+                      "<p>The lock reopened in 1998 after seventy years.<sup id='cite_ref-3' class='reference'>"
+                      "<a href='#cite_note-3'>[3]</a></sup> It covers 40 m<sup>2</sup> of water.</p>" +
+                      kPara2));
   EXPECT_NE(text.find("\n\nHistory\n\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("edit"), std::string::npos) << text;
   EXPECT_NE(text.find("after seventy years. It covers 40 m2 of water."), std::string::npos) << text;
