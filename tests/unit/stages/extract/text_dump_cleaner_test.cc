@@ -57,7 +57,9 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
                            "Decrease quantity for Cascade Kettle 1.0 L Increase quantity for Cascade Kettle 1.0 L",
                            "Post #12", "Who is online", "Users browsing this forum: No registered users and 4 guests",
                            "Thread starter dieselfan", "Start date Mar 3, 2024",
-                           "Not the answer you're looking for? Browse other questions tagged bash cron."}) {
+                           "Not the answer you're looking for? Browse other questions tagged bash cron.",
+                           "Posts: 8,904", "1,204 views", "« Reply #1 on: June 17, 2008, 01:14:55 AM »",
+                           "« on: June 16, 2008, 11:52:07 PM »", "Logged"}) {
     EXPECT_TRUE(ShippedPhrases().Matches(line)) << line;
   }
   for (const char* line : {"Sort the beans by size before roasting them.", "The study had 70 results worth noting.",
@@ -65,7 +67,8 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
                            "- Home is where the heart is, they say.", "-Home",
                            "Decrease the quantity of salt if the stock is already seasoned.",
                            "Who is online matters less than who reads the thread later.",
-                           "Start the engine and let it idle for a minute."}) {
+                           "Start the engine and let it idle for a minute.", "Logged in users see the prices.",
+                           "Posts: more on this later"}) {
     EXPECT_FALSE(ShippedPhrases().Matches(line)) << line;
   }
 }
