@@ -1,7 +1,7 @@
 #include "stages/extract/link_copies.h"
 
 #include <algorithm>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace textmill {
 namespace {
@@ -24,7 +24,9 @@ size_t AnchorMarkLength(std::string_view text, size_t i) {
 
 }  // namespace
 
-std::string LooseText(std::string_view text) {
+std::string LooseText(std::string_view text) { return LooseTextUpTo(text, text.size()); }
+
+std::string LooseTextUpTo(std::string_view text, size_t limit) {
   std::string out;
   bool gap = false;
   for (size_t i = 0; i < text.size();) {
@@ -42,6 +44,7 @@ std::string LooseText(std::string_view text) {
     if (gap && !out.empty()) out.push_back(' ');
     gap = false;
     out.push_back(c < 0x80 ? static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c) : static_cast<char>(c));
+    if (out.size() > limit) return out;
     ++i;
   }
   return out;
@@ -52,14 +55,27 @@ void DropLinkCopiesOfKeptText(const PageBlocks& blocks, std::vector<uint8_t>& ke
   const size_t width = FeatureNames().size();
   if (links_at >= width) return;
   const auto is_link = [&](size_t b) { return blocks.features[b * width + links_at] >= kLinkBlockRatio; };
-  std::unordered_set<std::string> kept_text;
+  // The kept links' texts first (a few a page): only text that short can
+  // equal one, so the page's prose is read no further than the longest.
+  std::unordered_map<std::string, bool> link_text;  // -> a kept block says it
+  size_t longest = 0;
   for (size_t b = 0; b < keep_block.size(); ++b) {
-    if (keep_block[b] && !is_link(b)) kept_text.insert(LooseText(blocks.text[b]));
+    if (!keep_block[b] || !is_link(b)) continue;
+    std::string key = LooseText(blocks.text[b]);
+    if (key.empty()) continue;
+    longest = std::max(longest, key.size());
+    link_text.emplace(std::move(key), false);
   }
-  kept_text.erase("");
-  if (kept_text.empty()) return;
+  if (link_text.empty()) return;
   for (size_t b = 0; b < keep_block.size(); ++b) {
-    if (keep_block[b] && is_link(b) && kept_text.count(LooseText(blocks.text[b]))) keep_block[b] = 0;
+    if (!keep_block[b] || is_link(b)) continue;
+    const auto it = link_text.find(LooseTextUpTo(blocks.text[b], longest));
+    if (it != link_text.end()) it->second = true;
+  }
+  for (size_t b = 0; b < keep_block.size(); ++b) {
+    if (!keep_block[b] || !is_link(b)) continue;
+    const auto it = link_text.find(LooseText(blocks.text[b]));
+    if (it != link_text.end() && it->second) keep_block[b] = 0;
   }
 }
 

@@ -21,6 +21,10 @@ namespace textmill {
 // zero-width space) and other punctuation dropped.
 std::string LooseText(std::string_view text);
 
+// LooseText, stopped once it is longer than `limit` bytes (then longer than
+// any text of `limit` bytes, which is all its callers ask).
+std::string LooseTextUpTo(std::string_view text, size_t limit);
+
 // Clears keep_block[b] for every kept block that is all link text and whose
 // LooseText equals that of a kept block that is not a link.
 void DropLinkCopiesOfKeptText(const PageBlocks& blocks, std::vector<uint8_t>& keep_block);

@@ -17,6 +17,10 @@ TEST(LinkCopiesTest, LooseTextDropsAnchorsCaseAndPunctuation) {
   EXPECT_EQ(LooseText("  Step 2: Install the CLI! "), "step 2 install the cli");
   EXPECT_EQ(LooseText("Café au lait"), "café au lait");  // letters beyond ASCII stay as they are
   EXPECT_EQ(LooseText("# ¶ §"), "");
+  // Stopped past the limit: longer than it, so never equal to a text that short.
+  EXPECT_GT(LooseTextUpTo("Compute the HMAC over the raw body", 7).size(), 7u);
+  EXPECT_LT(LooseTextUpTo("Compute the HMAC over the raw body", 7).size(), 12u);
+  EXPECT_EQ(LooseTextUpTo("Use the raw body\xE2\x80\x8B", 16), "use the raw body");
 }
 
 size_t BlockWithText(const PageBlocks& blocks, const std::string& text, size_t from = 0) {
