@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string>
-#include <string_view>
 
 namespace textmill {
 namespace {
@@ -26,6 +24,8 @@ constexpr double kMaxPostDigitRatio = 0.2;
 // A signature under a post (hint_signature: levels up to a "signature" class).
 constexpr double kSignatureReach = 4;
 constexpr double kMaxLinkRatioOfAPost = 0.5;
+// One post the model half believes makes the group a thread's.
+constexpr float kBestPostShareOfThreshold = 0.5F;
 
 }  // namespace
 
@@ -57,7 +57,7 @@ std::vector<uint8_t> ThreadPosts(const PageBlocks& blocks, const std::vector<flo
     const size_t g = static_cast<size_t>(blocks.group[b]);
     const double n = members[g];
     post[b] = members[g] >= kMinThreadPosts && words[g] >= kMinPostWords * n && links[g] <= kMaxPostLinkRatio * n &&
-              digits[g] <= kMaxPostDigitRatio * n && best[g] >= 0.5F * page_type.block_threshold &&
+              digits[g] <= kMaxPostDigitRatio * n && best[g] >= kBestPostShareOfThreshold * page_type.block_threshold &&
               feature(b, links_at) <= kMaxLinkRatioOfAPost && feature(b, signature_at) > kSignatureReach;
   }
   return post;
