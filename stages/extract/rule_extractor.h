@@ -35,7 +35,7 @@ enum class RuleMode { kStrict, kRelaxed, kBody };
 std::vector<uint8_t> RuleHintFlags(const std::vector<HtmlNode>& nodes);
 
 // Per node: inside a comment section (an element, not a link, whose hints say
-// comment, disqus, replies, respond...).
+// comment, disqus, replies, respond...; not inside <pre> or <code>).
 std::vector<uint8_t> InCommentSection(const std::vector<HtmlNode>& nodes, const std::vector<uint8_t>& hint_flags);
 
 // The text the rules choose in `mode`, rendered (before phrase filtering).

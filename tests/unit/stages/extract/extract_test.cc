@@ -4,6 +4,7 @@
 
 #include "stages/extract/html_extractor.h"
 #include "stages/extract/html_tree.h"
+#include "stages/extract/rule_extractor.h"
 #include "unit/test_util.h"
 
 namespace textmill {
@@ -180,6 +181,29 @@ TEST(ExtractHtmlTest, MediaWikiEditLinksAndFootnoteMarkersAreNotText) {
   EXPECT_NE(text.find("\n\nHistory\n\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("edit"), std::string::npos) << text;
   EXPECT_NE(text.find("after seventy years. It covers 40 m2 of water."), std::string::npos) << text;
+}
+
+TEST(ExtractHtmlTest, AHighlightedCodeCommentIsNotACommentSection) {
+  // highlight.js marks a code comment "hljs-comment"; keep_comments: false
+  // dropped the whole code block as if it were the reader comments.
+  const HtmlTree tree(
+      "<html><body><article><pre><code><span class='hljs-comment'># list the pods</span>\n"
+      "kubectl get pods</code></pre></article><div id='comments' class='comments-area'>"
+      "<p>Great post, thanks!</p></div></body></html>",
+      0);
+  const std::vector<uint8_t> in_comments = InCommentSection(tree.nodes(), RuleHintFlags(tree.nodes()));
+  bool code_inside = false, code_seen = false, reader_inside = false;
+  for (size_t k = 0; k < tree.nodes().size(); ++k) {
+    const std::string& text = tree.nodes()[k].text;
+    if (text.find("list the pods") != std::string::npos || text.find("kubectl") != std::string::npos) {
+      code_seen = true;
+      code_inside |= in_comments[k] != 0;
+    }
+    if (text.find("Great post") != std::string::npos) reader_inside = in_comments[k] != 0;
+  }
+  EXPECT_TRUE(code_seen);
+  EXPECT_FALSE(code_inside);
+  EXPECT_TRUE(reader_inside);
 }
 
 TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
