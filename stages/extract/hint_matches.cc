@@ -97,6 +97,23 @@ std::vector<uint64_t> Match(const std::vector<HtmlNode>& nodes) {
   return bits;
 }
 
+// The HintFlag bits of each node. Inside <pre> or <code>, "comment" is a
+// highlighter's class for a code comment (highlight.js's hljs-comment, Prism's
+// "token comment"), not a comment section: no kComment there, or the rule
+// path and keep_comments: false dropped code.
+std::vector<uint8_t> RuleFlags(const std::vector<HtmlNode>& nodes, const std::vector<uint64_t>& bits) {
+  std::vector<uint8_t> flags(bits.size());
+  std::vector<uint8_t> in_code(nodes.size(), 0);
+  for (size_t i = 0; i < bits.size(); ++i) {
+    const std::string_view tag(nodes[i].tag);
+    const bool parent_in_code = i > 0 && nodes[i].parent >= 0 && in_code[static_cast<size_t>(nodes[i].parent)];
+    in_code[i] = parent_in_code || tag == "pre" || tag == "code";
+    flags[i] = static_cast<uint8_t>(bits[i] & kRuleMask);
+    if (in_code[i]) flags[i] &= static_cast<uint8_t>(~kComment);
+  }
+  return flags;
+}
+
 }  // namespace
 
 uint64_t MatchHintsAsUtf8(std::string_view hints) { return MatchWith(Utf8Set(), hints); }
@@ -107,22 +124,14 @@ uint64_t MatchHints(std::string_view hints) {
   return MatchWith(ascii ? AsciiSet() : Utf8Set(), hints);
 }
 
-std::vector<uint8_t> MatchRuleHints(const std::vector<HtmlNode>& nodes) {
-  const std::vector<uint64_t> bits = Match(nodes);
-  std::vector<uint8_t> flags(bits.size());
-  for (size_t i = 0; i < bits.size(); ++i) flags[i] = static_cast<uint8_t>(bits[i] & kRuleMask);
-  return flags;
-}
+std::vector<uint8_t> MatchRuleHints(const std::vector<HtmlNode>& nodes) { return RuleFlags(nodes, Match(nodes)); }
 
 HintMatches MatchAllHints(const std::vector<HtmlNode>& nodes) {
   const std::vector<uint64_t> bits = Match(nodes);
   HintMatches out;
-  out.rule_flags.resize(bits.size());
+  out.rule_flags = RuleFlags(nodes, bits);
   out.families.resize(bits.size());
-  for (size_t i = 0; i < bits.size(); ++i) {
-    out.rule_flags[i] = static_cast<uint8_t>(bits[i] & kRuleMask);
-    out.families[i] = bits[i] >> kNumRulePatterns;
-  }
+  for (size_t i = 0; i < bits.size(); ++i) out.families[i] = bits[i] >> kNumRulePatterns;
   return out;
 }
 

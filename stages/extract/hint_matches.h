@@ -18,7 +18,8 @@ namespace textmill {
 
 enum HintFlag : uint8_t { kUnlikely = 1, kMaybe = 2, kComment = 4, kNegative = 8, kPositive = 16 };
 
-// Per node: its HintFlag bits.
+// Per node: its HintFlag bits (no kComment inside <pre> or <code>, where it is
+// a highlighted code comment).
 std::vector<uint8_t> MatchRuleHints(const std::vector<HtmlNode>& nodes);
 
 struct HintMatches {

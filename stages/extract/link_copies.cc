@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 namespace textmill {
 namespace {
@@ -57,25 +58,25 @@ void DropLinkCopiesOfKeptText(const PageBlocks& blocks, std::vector<uint8_t>& ke
   const auto is_link = [&](size_t b) { return blocks.features[b * width + links_at] >= kLinkBlockRatio; };
   // The kept links' texts first (a few a page): only text that short can
   // equal one, so the page's prose is read no further than the longest.
-  std::unordered_map<std::string, bool> link_text;  // -> a kept block says it
+  std::vector<std::pair<size_t, std::string>> links;  // (block, LooseText)
+  std::unordered_map<std::string_view, bool> said;    // a link's text -> a kept block says it
   size_t longest = 0;
   for (size_t b = 0; b < keep_block.size(); ++b) {
     if (!keep_block[b] || !is_link(b)) continue;
     std::string key = LooseText(blocks.text[b]);
     if (key.empty()) continue;
     longest = std::max(longest, key.size());
-    link_text.emplace(std::move(key), false);
+    links.emplace_back(b, std::move(key));
   }
-  if (link_text.empty()) return;
+  if (links.empty()) return;
+  for (const auto& [b, key] : links) said.emplace(key, false);
   for (size_t b = 0; b < keep_block.size(); ++b) {
     if (!keep_block[b] || is_link(b)) continue;
-    const auto it = link_text.find(LooseTextUpTo(blocks.text[b], longest));
-    if (it != link_text.end()) it->second = true;
+    const auto it = said.find(LooseTextUpTo(blocks.text[b], longest));
+    if (it != said.end()) it->second = true;
   }
-  for (size_t b = 0; b < keep_block.size(); ++b) {
-    if (!keep_block[b] || !is_link(b)) continue;
-    const auto it = link_text.find(LooseText(blocks.text[b]));
-    if (it != link_text.end() && it->second) keep_block[b] = 0;
+  for (const auto& [b, key] : links) {
+    if (said.at(key)) keep_block[b] = 0;
   }
 }
 

@@ -392,15 +392,10 @@ std::vector<uint8_t> RuleHintFlags(const std::vector<HtmlNode>& nodes) { return 
 
 std::vector<uint8_t> InCommentSection(const std::vector<HtmlNode>& nodes, const std::vector<uint8_t>& hint_flags) {
   std::vector<uint8_t> inside(nodes.size(), 0);
-  // Inside code, "comment" is a highlighter's class for a code comment
-  // (highlight.js's hljs-comment, Prism's "token comment"), not a section.
-  std::vector<uint8_t> in_code(nodes.size(), 0);
   for (size_t k = 1; k < nodes.size(); ++k) {
     const HtmlNode& n = nodes[k];
-    const auto parent = static_cast<size_t>(n.parent);
-    const std::string_view tag(n.tag);
-    in_code[k] = in_code[parent] || tag == "pre" || tag == "code";
-    inside[k] = inside[parent] || (!tag.empty() && tag != "a" && !in_code[k] && (hint_flags[k] & kComment) != 0);
+    inside[k] = inside[static_cast<size_t>(n.parent)] ||
+                (!n.tag.empty() && std::string_view(n.tag) != "a" && (hint_flags[k] & kComment) != 0);
   }
   return inside;
 }

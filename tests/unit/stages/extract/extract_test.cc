@@ -204,6 +204,11 @@ TEST(ExtractHtmlTest, AHighlightedCodeCommentIsNotACommentSection) {
   EXPECT_TRUE(code_seen);
   EXPECT_FALSE(code_inside);
   EXPECT_TRUE(reader_inside);
+  // The rule path too: its pruning of comment-flagged elements left the code
+  // comment's line out.
+  const std::string text = Extract(Article(
+      kPara1 + "<pre><code><span class='hljs-comment'># list the pods</span>\nkubectl get pods</code></pre>" + kPara2));
+  EXPECT_NE(text.find("# list the pods\nkubectl get pods"), std::string::npos) << text;
 }
 
 TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
