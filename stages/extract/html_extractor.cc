@@ -236,6 +236,7 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
   const std::vector<uint8_t>& flags = hints.rule_flags;
   StructuredData structured = ReadStructuredData(tree.meta());
   HtmlExtractResult best;
+  std::string page_type;
   if (model) {
     const PageBlocks blocks = BlocksWithFlags(tree, hints, options, structured);
     // Unclassified: an empty name, and the block model's own threshold.
@@ -244,7 +245,7 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
       // The page's own address (its canonical URL), not the record's: a page
       // is typed alike whether it comes from a WARC, a JSONL record or a file.
       type = ClassifyPage(*page_model, blocks, PageSignals(tree.meta()), model->threshold());
-      best.page_type = type.name;
+      page_type = type.name;
     }
     best.text = DropBoilerplateLines(ModelText(tree, blocks, *model, type, flags, options), phrases);
     best.method = "model";
@@ -260,6 +261,8 @@ HtmlExtractResult ExtractMainText(const HtmlTree& tree, const HtmlExtractOptions
     best.text = DropBoilerplateLines(renderer.Take(), phrases);
     best.method = "visible";
   }
+  // The page's type stays whichever step found its text: users filter by it.
+  best.page_type = std::move(page_type);
   AddDescriptionWhenLonger(tree.meta(), options, best);
   AddStructuredText(structured, options, best);
   best.structured = std::move(structured);

@@ -203,6 +203,16 @@ std::string ForumThread() {
          "<footer>Car Forum is run by volunteers. Terms. Privacy.</footer></body></html>";
 }
 
+// A page whose blocks the model keeps none of falls back to the rules or
+// the visible text; it keeps the type the page model gave it.
+TEST_F(BlockExtractionTest, APageTheModelKeepsNothingOfKeepsItsPageType) {
+  const HtmlExtractResult result = ExtractWithModel(
+      "<html><head><title>Links</title></head><body><nav class='menu'><ul><li><a href='/a'>Home</a></li>"
+      "<li><a href='/b'>About us</a></li><li><a href='/c'>Contact</a></li></ul></nav></body></html>");
+  EXPECT_NE(result.method, "model") << result.text;
+  EXPECT_FALSE(result.page_type.empty()) << result.method;
+}
+
 TEST_F(BlockExtractionTest, ForumThreadKeepsEveryPostInOrder) {
   const HtmlExtractResult result = ExtractWithModel(ForumThread());
   const std::string& text = result.text;
