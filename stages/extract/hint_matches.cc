@@ -33,6 +33,13 @@ constexpr const char* kRulePatterns[] = {
     "sponsor|shopping|tags|tool|widget|byline|author|dateline|caption|credit",
     // kPositive
     "article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story",
+    // kConsent: the banners' own names, not "cookie" alone (a recipe card,
+    // a cookie policy page); the vendors' names at the start of a word (MSN's
+    // body class "fltonetrustpoplive" is a feature flag). On WCXB none of the
+    // text inside is in a truth.
+    "cookie[-_]?(banner|consent|bar|popup|modal|wall)|gdpr[-_]?(banner|consent|popup|modal)|"
+    "consent[-_]?(banner|manager|popup|modal|dialog)|"
+    "(^|[ _-])(cookieconsent|onetrust|cookiebot|usercentrics|didomi|qc-cmp|iubenda-cs|cc-window)",
 };
 constexpr size_t kNumRulePatterns = std::size(kRulePatterns);
 static_assert(kNumRulePatterns + block_feature_tables::kNumHintFamilies <= 64, "a match is a 64-bit set");

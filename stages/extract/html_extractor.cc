@@ -97,6 +97,23 @@ void DropCommentSections(const HtmlTree& tree, const PageBlocks& blocks, const s
   }
 }
 
+// A cookie or consent banner's blocks go whatever the model says: its long
+// paragraphs ("... use cookies and similar technologies to provide you with a
+// better experience ...") read like prose. A page's body or main element is
+// never a banner, whatever its classes say ("cookie-banner-open").
+void DropConsentBanners(const HtmlTree& tree, const PageBlocks& blocks, const std::vector<uint8_t>& flags,
+                        std::vector<uint8_t>& keep_block) {
+  const std::vector<HtmlNode>& nodes = tree.nodes();
+  std::vector<uint8_t> inside(nodes.size(), 0);
+  for (size_t k = 1; k < nodes.size(); ++k) {
+    const std::string_view tag(nodes[k].tag);
+    const bool banner = (flags[k] & kConsent) != 0 && tag != "body" && tag != "html" && tag != "main";
+    inside[k] = inside[static_cast<size_t>(nodes[k].parent)] || banner;
+    const int b = blocks.block_of_text[k];
+    if (inside[k] && b >= 0) keep_block[static_cast<size_t>(b)] = 0;
+  }
+}
+
 // Blocks laid out alike (posts, cards, list items) are one kind of thing: when
 // the model keeps most of a group's text (kGroupMajority, of at least
 // kMinGroupBlocks blocks), the group's other blocks are kept too unless the
@@ -160,6 +177,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
     keep_block[b] = 1;
   }
   KeepWholeGroups(blocks, scores, keep_block);
+  DropConsentBanners(tree, blocks, flags, keep_block);
   DropLinkCopiesOfKeptText(blocks, keep_block);
   if (!options.keep_comments && DropsCommentsOn(page_type)) DropCommentSections(tree, blocks, flags, keep_block);
   std::vector<uint8_t> keep_text(tree.nodes().size(), 0);

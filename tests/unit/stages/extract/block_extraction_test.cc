@@ -203,6 +203,51 @@ std::string ForumThread() {
          "<footer>Car Forum is run by volunteers. Terms. Privacy.</footer></body></html>";
 }
 
+// A cookie or consent banner's paragraphs read like prose: they go whatever
+// the model says (on this thread, laid out as new Reddit serves one, the
+// model alone keeps them). The class a site sets on <body> while its banner
+// shows ("cookie-banner-open") does not make the whole page a banner.
+std::string ThreadUnderACookieBanner(const std::string& body_class) {
+  const char* replies[] = {"Feed it twice a day at the same hours and keep the jar warm.",
+                           "Rye flour wakes a sluggish starter faster than white flour does.",
+                           "Mine took nine days before it doubled reliably, so be patient.",
+                           "Put it in the oven with only the light on, it stays around 26 degrees.",
+                           "Discard before feeding or the jar fills up in three days."};
+  std::string comments;
+  for (const char* reply : replies) {
+    comments +=
+        "<shreddit-comment depth='0'><div slot='commentMeta'><a href='/user/u'>u</a> <time>5h ago</time></div>"
+        "<div slot='comment'><div class='md'><p>" +
+        std::string(reply) + "</p></div></div></shreddit-comment>";
+  }
+  return "<html><head><title>Starter not rising : r/Sourdough</title></head><body class='" + body_class +
+         "'><shreddit-app><div id='global-cookie-banner'><shreddit-async-loader bundlename='cookie_banner'>"
+         "<reddit-cookie-banner class='fixed bottom-0 z-[100] w-full'><div class='flex flex-col gap-md p-md'>"
+         "<p class='text-14'>Reddit and its partners use cookies and similar technologies to provide you with a "
+         "better experience. By accepting all cookies, you agree to our use of cookies to deliver and maintain our "
+         "services and site, improve the quality of Reddit, personalize Reddit content and advertising, and measure "
+         "the effectiveness of advertising.</p><p class='text-14'>By rejecting non-essential cookies, Reddit may "
+         "still use certain cookies to ensure the proper functionality of our platform.</p><p class='text-14'>For "
+         "more information, please see our <a href='/policies/cookies'>Cookie Notice</a> and our <a "
+         "href='/policies/privacy-policy'>Privacy Policy</a>.</p></div></reddit-cookie-banner></shreddit-async-loader>"
+         "</div>"
+         "<div class='grid-container grid'><main class='main w-full'><shreddit-post><h1 slot='title'>Starter not "
+         "rising after a week</h1><div slot='text-body'><div class='md'><p>My starter bubbled on day two and has done "
+         "nothing since. I feed it flour and water every morning.</p></div></div></shreddit-post>"
+         "<shreddit-comment-tree>" +
+         comments + "</shreddit-comment-tree></main></div></shreddit-app></body></html>";
+}
+
+TEST_F(BlockExtractionTest, ConsentBannersGoTheirPageStays) {
+  for (const std::string body_class : {"v2", "v2 cookie-banner-open"}) {
+    const HtmlExtractResult result = ExtractWithModel(ThreadUnderACookieBanner(body_class));
+    EXPECT_EQ(result.method, "model") << body_class;
+    EXPECT_NE(result.text.find("My starter bubbled on day two"), std::string::npos) << body_class << result.text;
+    EXPECT_NE(result.text.find("Discard before feeding"), std::string::npos) << body_class << result.text;
+    EXPECT_EQ(result.text.find("cookies"), std::string::npos) << body_class << result.text;
+  }
+}
+
 // A page whose blocks the model keeps none of falls back to the rules or
 // the visible text; it keeps the type the page model gave it.
 TEST_F(BlockExtractionTest, APageTheModelKeepsNothingOfKeepsItsPageType) {

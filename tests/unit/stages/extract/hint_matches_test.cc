@@ -31,6 +31,19 @@ TEST(HintMatchesTest, SameAsTheUtf8SetAtThePatternsEdges) {
   }
 }
 
+TEST(HintMatchesTest, ConsentBannersByTheirOwnNamesNotByCookieAlone) {
+  const auto consent = [](std::string_view hints) { return (MatchHints(hints) & kConsent) != 0; };
+  for (const char* hints : {"global-cookie-banner ", "onetrust-banner-sdk ", "ot-sdk-container onetrust-consent-sdk ",
+                            "cmplz-cookiebanner-container ", "cookieconsent ", "cc-window cc-banner ",
+                            "qc-cmp2-container ", "consent-manager ", "gdpr-banner "}) {
+    EXPECT_TRUE(consent(hints)) << hints;
+  }
+  for (const char* hints : {"cookie-recipes ", "fltonetrustpoplive ", "cookie-policy-page ", "privacy-content ",
+                            "cmp-container container-cb1af09fdd ", "trusted-people "}) {
+    EXPECT_FALSE(consent(hints)) << hints;
+  }
+}
+
 TEST(HintMatchesTest, SameAsTheUtf8SetOnRandomStrings) {
   // Pieces of the patterns, their boundaries and bytes outside them.
   const std::vector<std::string> pieces = {"ad",  "s",    "hid",  " ",    "-",  "x",  "repl", "y",      "ies",

@@ -59,7 +59,10 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
                            "Thread starter dieselfan", "Start date Mar 3, 2024",
                            "Not the answer you're looking for? Browse other questions tagged bash cron.",
                            "Posts: 8,904", "1,204 views", "« Reply #1 on: June 17, 2008, 01:14:55 AM »",
-                           "« on: June 16, 2008, 11:52:07 PM »", "Logged", "votes", "Helpful", "Report abuse"}) {
+                           "« on: June 16, 2008, 11:52:07 PM »", "Logged", "votes", "Helpful", "Report abuse",
+                           "Add to Wish List Add to Compare", "Rating:", "41 Reviews", "Items 1-12 of 38",
+                           "View as Grid List", "Show 12 per page", "per page", "You're currently reading page 1",
+                           "- Page 2", "Page Next"}) {
     EXPECT_TRUE(ShippedPhrases().Matches(line)) << line;
   }
   for (const char* line : {"Sort the beans by size before roasting them.", "The study had 70 results worth noting.",
@@ -68,7 +71,9 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
                            "Decrease the quantity of salt if the stock is already seasoned.",
                            "Who is online matters less than who reads the thread later.",
                            "Start the engine and let it idle for a minute.", "Logged in users see the prices.",
-                           "Posts: more on this later", "Helpful staff made our stay easy."}) {
+                           "Posts: more on this later", "Helpful staff made our stay easy.",
+                           "Rating: four stars from the jury.", "41 reviews later, the café is still full.",
+                           "View as a guest what the page shows.", "Page 2 explains the setup."}) {
     EXPECT_FALSE(ShippedPhrases().Matches(line)) << line;
   }
 }
