@@ -1,6 +1,7 @@
 #include "stages/extract/html_extractor.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string_view>
 #include <unordered_set>
 
@@ -194,12 +195,53 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
   return renderer.Take();
 }
 
+// Letters and digits only, lowercased for ASCII: a description found in the
+// text whatever its spacing, punctuation or case.
+std::string LettersAndDigits(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c))) {
+      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  return out;
+}
+
+// A product's own description, which the page's visible text does not hold:
+// the container a script fills is empty in the HTML, while the related
+// products around it are not. Plain text only (some sites put HTML in it).
+constexpr size_t kMinProductDescriptionChars = 80;
+
+bool LacksProductDescription(const StructuredData& structured, const std::string& text) {
+  const std::string_view description = TrimBlanks(structured.description);
+  if (structured.main_type != "product" || CountCodePoints(description) < kMinProductDescriptionChars ||
+      description.find('<') != std::string_view::npos) {
+    return false;
+  }
+  // A page that shows a paragraph of its own shows its description, maybe in
+  // other words than the structured data's (WCXB's truths keep those).
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    if (CountCodePoints(std::string_view(text).substr(start, end - start)) >= kMinProductDescriptionChars) return false;
+    start = end + 1;
+  }
+  const std::string wanted = LettersAndDigits(description.substr(0, 200));
+  return LettersAndDigits(text).find(wanted.substr(0, 60)) == std::string::npos;
+}
+
 // Where the visible page says little (script-built product pages), the
 // description and body its structured data gives are added, unless the text
-// already holds them.
+// already holds them; on any page, a product description it lacks.
 void AddStructuredText(const StructuredData& structured, const HtmlExtractOptions& options,
                        HtmlExtractResult& result) {
-  if (CountCodePoints(result.text) >= static_cast<size_t>(options.min_text_chars)) return;
+  if (CountCodePoints(result.text) >= static_cast<size_t>(options.min_text_chars)) {
+    if (!LacksProductDescription(structured, result.text)) return;
+    result.text.append("\n\n").append(TrimBlanks(structured.description));
+    result.completed_from_structured_data = true;
+    return;
+  }
   bool added = false;
   for (const std::string* part : {&structured.description, &structured.body}) {
     const std::string_view trimmed = TrimBlanks(*part);

@@ -28,7 +28,8 @@ namespace textmill {
 struct HtmlExtractResult {
   std::string text;
   std::string method;  // "model" | "article" | "relaxed" | "body" | "visible" | "description"
-  bool completed_from_structured_data = false;  // a short text got its JSON-LD description/body
+  // JSON-LD text added: a short text's description/body, or a product description the text lacks.
+  bool completed_from_structured_data = false;
   bool completed_from_description = false;      // a text shorter than the meta description got it
   std::string page_type;  // with a page-type model (page_type.h): its class, "other" without blocks
   StructuredData structured;

@@ -248,6 +248,48 @@ TEST_F(BlockExtractionTest, ConsentBannersGoTheirPageStays) {
   }
 }
 
+// A product page whose description container a script fills: the HTML
+// shows the name, the price and related products; the description is in the
+// Product JSON-LD only. It is added. A page that shows a paragraph of its
+// own does not get the JSON-LD's other wording of it.
+std::string ProductPage(const std::string& visible_description) {
+  std::string related;
+  // Enough of them that the page's text is not short (min_text_chars).
+  for (const char* name : {"Oatmeal Lambswool Cushion Cover", "Undyed Alpaca Scarf", "Linen Waffle Bath Towel",
+                           "Cedar Wool Storage Bag", "Herringbone Lap Blanket", "Fisherman Rib Hot Water Bottle",
+                           "Shetland Tweed Footstool Cover", "Moss Stitch Baby Blanket", "Borders Check Picnic Rug"}) {
+    related += "<li class='product-miniature'><h3 class='product-title'><a href='/p'>" + std::string(name) +
+               "</a></h3><span class='price'>£34.00</span></li>";
+  }
+  return "<html><head><title>Charcoal Merino Throw</title><script type='application/ld+json'>{\"@context\": "
+         "\"https://schema.org\", \"@type\": \"Product\", \"name\": \"Charcoal Merino Throw\", \"description\": "
+         "\"Woven on a century-old shuttle loom in the Scottish Borders, this throw is made from extra-fine merino "
+         "that is soft enough for bare shoulders and warm enough for a cold stone cottage.\"}</script></head><body>"
+         "<nav class='breadcrumb'><a href='/'>Home</a> <a href='/living'>Living Room</a></nav>"
+         "<div class='product-container'><h1 class='h1'>Charcoal Merino Throw</h1><span class='current-price'>£89.00"
+         "</span><div class='product-description' id='product-description'>" +
+         visible_description +
+         "</div><table class='data-sheet'><tr><th>Composition</th><td>100% extra-fine merino wool</td></tr>"
+         "<tr><th>Size</th><td>130 x 180 cm, fringed on both short ends</td></tr><tr><th>Weight</th><td>1.1 kg"
+         "</td></tr><tr><th>Weave</th><td>Herringbone twill on a shuttle loom</td></tr><tr><th>Care</th><td>Hand "
+         "wash cold, dry flat in the shade</td></tr><tr><th>Origin</th><td>Woven and finished in the Scottish "
+         "Borders</td></tr></table></div><section class='featured-products'><h2>You might also like</h2><ul>" +
+         related + "</ul></section><footer>Copyright Borders Wool Co.</footer></body></html>";
+}
+
+TEST_F(BlockExtractionTest, AProductDescriptionOnlyItsStructuredDataHoldsIsAdded) {
+  const HtmlExtractResult empty = ExtractWithModel(ProductPage(""));
+  EXPECT_NE(empty.text.find("Woven on a century-old shuttle loom"), std::string::npos) << empty.text;
+  EXPECT_TRUE(empty.completed_from_structured_data);
+
+  const HtmlExtractResult shown = ExtractWithModel(ProductPage(
+      "<p>Our heaviest throw, loomed slowly from fine merino in the Borders and finished by hand with a twisted "
+      "fringe, for the sofa or the foot of the bed.</p><p>Each one takes a weaver most of a day; the wool is washed in "
+      "soft Tweed water and left undyed where the fleece allows, so no two throws are quite the same shade.</p>"));
+  EXPECT_NE(shown.text.find("Our heaviest throw"), std::string::npos) << shown.text;
+  EXPECT_EQ(shown.text.find("Woven on a century-old shuttle loom"), std::string::npos) << shown.text;
+}
+
 // A page whose blocks the model keeps none of falls back to the rules or
 // the visible text; it keeps the type the page model gave it.
 TEST_F(BlockExtractionTest, APageTheModelKeepsNothingOfKeepsItsPageType) {
