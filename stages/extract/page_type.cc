@@ -1,6 +1,8 @@
 #include "stages/extract/page_type.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string_view>
 
 #include "stages/extract/page_signals.h"
 
@@ -43,15 +45,36 @@ std::vector<float> PageFeatures(const PageBlocks& blocks, const std::vector<floa
   return out;
 }
 
+size_t LikeliestClass(const std::vector<float>& probabilities, const std::vector<std::string>& classes) {
+  size_t best = 0;
+  for (size_t k = 1; k < probabilities.size(); ++k) {
+    if (probabilities[k] > probabilities[best]) best = k;
+  }
+  // Listings and collections are both pages of repeated items, kept alike:
+  // when together they are likelier than the article the model names, the
+  // page is the likelier of the two (a real-estate search or a blog archive
+  // the model splits between them lost its item titles as an article). On
+  // the WCXB set's grouped CV it never happens; on pages of ours it does.
+  const auto index_of = [&](std::string_view name) {
+    const auto it = std::find(classes.begin(), classes.end(), name);
+    return it == classes.end() || static_cast<size_t>(it - classes.begin()) >= probabilities.size()
+               ? probabilities.size()
+               : static_cast<size_t>(it - classes.begin());
+  };
+  const size_t article = index_of("article"), listing = index_of("listing"), collection = index_of("collection");
+  if (best == article && listing < probabilities.size() && collection < probabilities.size() &&
+      probabilities[listing] + probabilities[collection] > probabilities[article]) {
+    best = probabilities[listing] >= probabilities[collection] ? listing : collection;
+  }
+  return best;
+}
+
 PageType ClassifyPage(const TreeModel& model, const PageBlocks& blocks, const std::vector<float>& signals,
                       float default_threshold) {
   if (blocks.text.empty() || model.classes().empty()) return {"other", default_threshold};
   const std::vector<float> features = PageFeatures(blocks, signals);
   const std::vector<float> scores = model.Predict(features.data(), 1, features.size());
-  size_t best = 0;
-  for (size_t k = 1; k < scores.size(); ++k) {
-    if (scores[k] > scores[best]) best = k;
-  }
+  const size_t best = LikeliestClass(scores, model.classes());
   PageType type{model.classes()[best], model.class_thresholds()[best]};
   for (size_t k = 0; k < scores.size(); ++k) {
     if (model.classes()[k] == "forum") type.forum_probability = scores[k];

@@ -33,6 +33,10 @@ struct PageType {
   float forum_probability = 0;
 };
 
+// The index of the class a page is typed as, from the page model's
+// probabilities (`classes`: its class names, in the same order).
+size_t LikeliestClass(const std::vector<float>& probabilities, const std::vector<std::string>& classes);
+
 // `default_threshold`: the block model's own, used for "other".
 PageType ClassifyPage(const TreeModel& model, const PageBlocks& blocks, const std::vector<float>& signals,
                       float default_threshold);

@@ -686,6 +686,22 @@ TEST_F(BlockExtractionTest, ForumSoftwareThreadsKeepEveryPostWithoutTheirWidgets
   }
 }
 
+TEST(PageTypeTest, ListingsAndCollectionsTogetherOutweighAnArticle) {
+  const std::vector<std::string> classes = {"article", "collection", "documentation", "forum",
+                                            "listing", "product",    "service"};
+  // The likeliest class, as a rule.
+  EXPECT_EQ(classes[LikeliestClass({0.6F, 0.1F, 0.0F, 0.1F, 0.1F, 0.05F, 0.05F}, classes)], "article");
+  EXPECT_EQ(classes[LikeliestClass({0.1F, 0.1F, 0.1F, 0.5F, 0.1F, 0.05F, 0.05F}, classes)], "forum");
+  // An article the model splits listing and collection against: the likelier of the two.
+  EXPECT_EQ(classes[LikeliestClass({0.36F, 0.23F, 0.0F, 0.0F, 0.24F, 0.1F, 0.07F}, classes)], "listing");
+  EXPECT_EQ(classes[LikeliestClass({0.40F, 0.25F, 0.0F, 0.0F, 0.20F, 0.1F, 0.05F}, classes)], "collection");
+  // Not when the article still outweighs them, nor for another class.
+  EXPECT_EQ(classes[LikeliestClass({0.45F, 0.2F, 0.0F, 0.0F, 0.2F, 0.1F, 0.05F}, classes)], "article");
+  EXPECT_EQ(classes[LikeliestClass({0.1F, 0.2F, 0.0F, 0.0F, 0.2F, 0.45F, 0.05F}, classes)], "product");
+  // A model without those classes: the likeliest.
+  EXPECT_EQ(LikeliestClass({0.4F, 0.35F, 0.25F}, {"article", "collection", "forum"}), 0U);
+}
+
 TEST(PageTypeTest, CommentsAreDroppedOnArticlesAndProductsUnlessTheyMayBeThreads) {
   EXPECT_TRUE(DropsCommentsOn({"", 0.5F}));
   EXPECT_TRUE(DropsCommentsOn({"article", 0.5F, 0.1F}));
