@@ -115,6 +115,41 @@ void DropConsentBanners(const HtmlTree& tree, const PageBlocks& blocks, const st
   }
 }
 
+// A block whose text is all inside <button>s and is a short label ("Save
+// search", "Beds & Baths", "Add to bag") is a control, not content. A
+// question is kept: an accordion's FAQ question is often a button. Grouped
+// CV on WCXB: 71 pages up, 15 down, mean +0.0002 (collection +0.002); news
+// unchanged.
+constexpr size_t kMaxButtonLabelWords = 3;
+
+bool IsShortLabel(std::string_view text) {
+  text = TrimBlanks(text);
+  if (text.empty() || text.back() == '?') return false;
+  size_t words = 0;
+  bool in_word = false;
+  for (const char c : text) {
+    const bool blank = c == ' ' || c == '\n' || c == '\t';
+    if (!blank && !in_word) ++words;
+    in_word = !blank;
+  }
+  return words <= kMaxButtonLabelWords;
+}
+
+void DropButtonLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vector<uint8_t>& keep_block) {
+  const std::vector<HtmlNode>& nodes = tree.nodes();
+  // Per block: 1 while every text node seen so far is inside a button, 0 once one is not.
+  std::vector<uint8_t> all_in_button(keep_block.size(), 1);
+  for (size_t k = 0; k < nodes.size(); ++k) {
+    const int b = blocks.block_of_text[k];
+    if (b >= 0 && !nodes[k].in_button && !TrimBlanks(nodes[k].text).empty()) {
+      all_in_button[static_cast<size_t>(b)] = 0;
+    }
+  }
+  for (size_t b = 0; b < keep_block.size(); ++b) {
+    if (keep_block[b] && all_in_button[b] && IsShortLabel(blocks.text[b])) keep_block[b] = 0;
+  }
+}
+
 // Blocks laid out alike (posts, cards, list items) are one kind of thing: when
 // the model keeps most of a group's text (kGroupMajority, of at least
 // kMinGroupBlocks blocks), the group's other blocks are kept too unless the
@@ -179,6 +214,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
   }
   KeepWholeGroups(blocks, scores, keep_block);
   DropConsentBanners(tree, blocks, flags, keep_block);
+  DropButtonLabels(tree, blocks, keep_block);
   DropLinkCopiesOfKeptText(blocks, keep_block);
   if (!options.keep_comments && DropsCommentsOn(page_type)) DropCommentSections(tree, blocks, flags, keep_block);
   std::vector<uint8_t> keep_text(tree.nodes().size(), 0);

@@ -11,6 +11,7 @@
 #include <initializer_list>
 
 #include "pipeline/util/strings.h"
+#include "stages/extract/html_tags.h"
 #include "stages/extract/unread_attributes.h"
 
 namespace textmill {
@@ -320,9 +321,15 @@ class HtmlTreeBuilder {
     // A <button> has no node of its own but keeps its text: libxml2 2.9
     // ignores "</button>" while a <div> inside it is open (its end-tag
     // priorities), so dropping the subtree dropped the rest of such pages.
+    // A button holds phrasing content (and, in practice, a <div>): a block
+    // opening inside one means libxml2 kept the button open past its end
+    // tag, as it does with "<button><div>Menu</button>", and the text that
+    // follows is not the button's.
+    if (!button_levels_.empty() && tag != "div" && tag != "button" && !IsInlineTag(tag)) button_levels_.clear();
     if (tag == "html" || tag == "head" || tag == "title" || tag == "meta" || tag == "link" || tag == "base" ||
         tag == "button") {
       stack_.push_back(stack_.back());  // no node of its own
+      if (tag == "button") button_levels_.push_back(stack_.size());
       return;
     }
     // <noscript> in the body is what a crawler sees of script-built pages
@@ -429,6 +436,7 @@ class HtmlTreeBuilder {
     }
     if (stack_.size() > 1) {
       const int closing = stack_.back();
+      if (!button_levels_.empty() && button_levels_.back() == stack_.size()) button_levels_.pop_back();
       stack_.pop_back();
       if (!open_noscripts_.empty() && open_noscripts_.back().node == closing) DropShortNoscript();
       if (closing >= 0 && static_cast<size_t>(closing) < nodes_.size() &&
@@ -463,14 +471,16 @@ class HtmlTreeBuilder {
     const int parent = stack_.back();
     // libxml2 may deliver one text run in several calls: join them.
     HtmlNode& p = nodes_[static_cast<size_t>(parent)];
+    const bool in_button = !button_levels_.empty();
     if (!p.children.empty() && nodes_[static_cast<size_t>(p.children.back())].tag.empty() &&
-        last_text_node_ == p.children.back()) {
+        last_text_node_ == p.children.back() && nodes_[static_cast<size_t>(p.children.back())].in_button == in_button) {
       nodes_[static_cast<size_t>(p.children.back())].text.append(chunk);
       return;
     }
     HtmlNode node;
     node.parent = parent;
     node.text.assign(chunk);
+    node.in_button = in_button;
     nodes_.push_back(std::move(node));
     last_text_node_ = static_cast<int>(nodes_.size() - 1);
     nodes_[static_cast<size_t>(parent)].children.push_back(last_text_node_);
@@ -617,6 +627,7 @@ class HtmlTreeBuilder {
   int64_t deadline_;
   bool honor_visibility_;
   std::vector<int> stack_;  // our node for each open element
+  std::vector<size_t> button_levels_;  // stack_ sizes at which a <button> is open
   int depth_ = 0;
   int skip_depth_ = 0;
   bool skipping_visibility_hidden_ = false;

@@ -24,6 +24,7 @@ struct HtmlNode {
   std::string tag;    // lowercase element name; empty for a text node
   std::string text;   // text nodes only, as in the source
   std::string hints;  // lowercased class, id, role and itemprop, space-separated
+  bool in_button = false;  // a text node inside a <button> (which has no node of its own)
 };
 
 struct HtmlMeta {

@@ -177,6 +177,29 @@ TEST_F(BlockExtractionTest, ButtonWithUnclosedDivDoesNotSwallowThePage) {
   EXPECT_NE(Find(text, "Water them at the base"), std::string::npos) << text;
 }
 
+// A short label whose text is all in buttons (a code block's "Copy", a
+// search page's filters) is a control; a short heading outside any button
+// stays.
+TEST_F(BlockExtractionTest, ButtonLabelsAreNotContent) {
+  const auto code_block = [](const std::string& code) {
+    return "<div class='group/codeblock grid'><div class='overflow-auto'><pre><code>" + code +
+           "</code></pre></div><div class='absolute right-2 top-2 text-xs'><button class='p-1' type='button'>Copy"
+           "</button></div></div>";
+  };
+  const HtmlExtractResult result = ExtractWithModel(
+      "<html><head><title>Verifying webhooks - Docs</title></head><body><main><h1>Verifying webhooks</h1>"
+      "<p>Every webhook request carries a signature header. Compute the expected signature with your signing "
+      "secret and compare the two before you trust the payload.</p>" +
+      code_block("const sig = req.headers['x-signature'];\nconst ok = verify(sig, body, secret);") +
+      "<h2>Rotating secrets</h2><p>When you rotate a secret, both the old and the new one are accepted for "
+      "twenty-four hours, so deploy the new secret to every server within that window.</p>" +
+      code_block("export WEBHOOK_SECRET=whsec_new\nsystemctl restart api") + "</main></body></html>");
+  const std::string& text = result.text;
+  EXPECT_NE(text.find("const ok = verify(sig, body, secret);"), std::string::npos) << text;
+  EXPECT_NE(text.find("Rotating secrets"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Copy"), std::string::npos) << text;
+}
+
 std::string ForumThread() {
   std::string posts;
   const char* bodies[] = {

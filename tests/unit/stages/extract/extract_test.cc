@@ -235,6 +235,23 @@ TEST(ExtractHtmlTest, CollapsedAccordionAndTabPanelsAreContentDialogsAreNot) {
   EXPECT_EQ(text.find("cart is empty"), std::string::npos) << text;
 }
 
+// A <button> has no node of its own, so its text nodes say they are inside
+// one, and they are not joined with the text around the button.
+TEST(ExtractHtmlTest, TextInsideAButtonIsMarkedAndKeptApart) {
+  const HtmlTree tree(
+      "<html><body><div>Homes in Boise <button type='button'>Save <b>search</b></button> "
+      "sorted by price</div><button><div>Menu</button><p>After the menu.</p></body></html>",
+      0);
+  std::vector<std::pair<std::string, bool>> texts;
+  for (const HtmlNode& node : tree.nodes()) {
+    if (node.tag.empty() && !node.text.empty()) texts.emplace_back(node.text, node.in_button);
+  }
+  const std::vector<std::pair<std::string, bool>> expected = {
+      {"Homes in Boise ", false},  {"Save ", true}, {"search", true},
+      {" sorted by price", false}, {"Menu", true},  {"After the menu.", false}};
+  EXPECT_EQ(texts, expected);
+}
+
 TEST(ExtractHtmlTest, ANoscriptCrawlerViewIsReadAShortNoscriptNoticeIsNot) {
   // Discourse serves a thread's posts to crawlers in <noscript>; a short
   // <noscript> is a "please enable JavaScript" notice or a tracking pixel.
