@@ -125,14 +125,7 @@ constexpr size_t kMaxButtonLabelWords = 3;
 bool IsShortLabel(std::string_view text) {
   text = TrimBlanks(text);
   if (text.empty() || text.back() == '?') return false;
-  size_t words = 0;
-  bool in_word = false;
-  for (const char c : text) {
-    const bool blank = c == ' ' || c == '\n' || c == '\t';
-    if (!blank && !in_word) ++words;
-    in_word = !blank;
-  }
-  return words <= kMaxButtonLabelWords;
+  return CountRuns(text, [](char c) { return c == ' ' || c == '\n' || c == '\t'; }) <= kMaxButtonLabelWords;
 }
 
 void DropButtonLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vector<uint8_t>& keep_block) {

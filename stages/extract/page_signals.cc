@@ -103,14 +103,7 @@ float SlugWords(std::string_view segment) {
   for (const std::string_view extension : {".html", ".htm", ".php", ".aspx", ".asp"}) {
     if (segment.ends_with(extension)) segment.remove_suffix(extension.size());
   }
-  float words = 0;
-  bool in_word = false;
-  for (const char c : segment) {
-    const bool separator = c == '-' || c == '_' || c == '+';
-    if (!separator && !in_word) ++words;
-    in_word = !separator;
-  }
-  return words;
+  return static_cast<float>(CountRuns(segment, [](char c) { return c == '-' || c == '_' || c == '+'; }));
 }
 
 bool HasDigitRun(std::string_view text, size_t length) {
