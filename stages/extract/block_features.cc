@@ -261,6 +261,38 @@ const std::vector<std::string>& FeatureNames() {
   return names;
 }
 
+namespace {
+
+// The hints with every run of letters and digits that holds a digit written
+// "#": items of one kind differ by their numbers ("post-12345",
+// "comment-987", Reddit's "t1_l0f3c9d-comment-rtjson-content", "col-md-8"),
+// so each post, comment or card of a thread or listing would otherwise be a
+// group of its own.
+void AppendItemFreeHints(std::string_view hints, std::string& out) {
+  size_t i = 0;
+  while (i < hints.size()) {
+    const auto alnum = [&](size_t k) {
+      const char c = hints[k];
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    };
+    if (!alnum(i)) {
+      out.push_back(hints[i++]);
+      continue;
+    }
+    size_t end = i;
+    bool digit = false;
+    while (end < hints.size() && alnum(end)) digit |= hints[end++] <= '9';
+    if (digit) {
+      out.push_back('#');
+    } else {
+      out.append(hints.substr(i, end - i));
+    }
+    i = end;
+  }
+}
+
+}  // namespace
+
 PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, const std::vector<uint64_t>& hint_families,
                          const std::vector<std::string>& page_types, std::string_view structured_text_raw) {
   const std::vector<HtmlNode>& nodes = tree.nodes();
@@ -341,7 +373,9 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
     int e = page.owner[b];
     for (int level = 0; level < 3 && e > 0; ++level, e = nodes[static_cast<size_t>(e)].parent) {
       const HtmlNode& element = nodes[static_cast<size_t>(e)];
-      signature.append(element.tag).append(1, '\x1f').append(element.hints).append(1, '\x1e');
+      signature.append(element.tag).append(1, '\x1f');
+      AppendItemFreeHints(element.hints, signature);
+      signature.append(1, '\x1e');
     }
     const auto [it, inserted] = group_of_signature.try_emplace(signature, static_cast<int>(group_of_signature.size()));
     page.group.push_back(it->second);

@@ -1,5 +1,7 @@
 #include "stages/extract/html_extractor.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -153,7 +155,9 @@ constexpr int kMinGroupBlocks = 3;
 constexpr double kGroupMajority = 0.5;
 constexpr float kGroupFloor = 0.02F;
 
-void KeepWholeGroups(const PageBlocks& blocks, const std::vector<float>& scores, std::vector<uint8_t>& keep_block) {
+// `never`: blocks no rule may keep (bare counts, post numbers).
+void KeepWholeGroups(const PageBlocks& blocks, const std::vector<float>& scores, const std::vector<uint8_t>& never,
+                     std::vector<uint8_t>& keep_block) {
   int groups = 0;
   for (const int g : blocks.group) groups = std::max(groups, g + 1);
   std::vector<int> members(static_cast<size_t>(groups), 0);
@@ -167,7 +171,8 @@ void KeepWholeGroups(const PageBlocks& blocks, const std::vector<float>& scores,
   }
   for (size_t b = 0; b < keep_block.size(); ++b) {
     const size_t g = static_cast<size_t>(blocks.group[b]);
-    if (members[g] >= kMinGroupBlocks && kept[g] >= kGroupMajority * chars[g] && scores[b] >= kGroupFloor) {
+    if (members[g] >= kMinGroupBlocks && kept[g] >= kGroupMajority * chars[g] && scores[b] >= kGroupFloor &&
+        !never[b]) {
       keep_block[b] = 1;
     }
   }
@@ -187,25 +192,48 @@ bool IsPostNumber(std::string_view text, const PageType& page_type) {
   return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// A block that is only a date or a time on a forum page: a post's header
+// ("Mar 3, 2024", "April 26, 2024, 6:28am", "5h ago", "2 years ago"), not
+// what the post says.
+bool IsPostDate(std::string_view text, const PageType& page_type) {
+  if (page_type.name != "forum" || text.size() > 40) return false;
+  static const RE2 date(
+      "(?i)(((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?"
+      "(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.? \\d{1,2}(st|nd|rd|th)?,? \\d{4}"
+      "|\\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.? \\d{4}"
+      "|\\d{4}-\\d{2}-\\d{2})"
+      "(,? (at )?\\d{1,2}:\\d{2}( ?[ap]\\.?m\\.?)?)?"
+      "|(\\d+|a|an) ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)"
+      " ago"
+      "|yesterday|today|just now");
+  return RE2::FullMatch(text, date);
+}
+
 // The text of the blocks the model keeps.
 std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const TreeModel& model, const PageType& page_type,
                       const std::vector<uint8_t>& flags, const HtmlExtractOptions& options) {
   const size_t width = FeatureNames().size();
   const size_t rows = blocks.owner.size();
   const std::vector<float> scores = model.Predict(blocks.features.data(), rows, width);
-  // A block whose text a kept block already said is left out: forum software
-  // renders a post twice (teaser and body), quotes repeat the post they answer.
-  std::vector<uint8_t> keep_block(rows, 0);
-  std::unordered_set<std::string_view> said;
+  std::vector<uint8_t> keep_block(rows, 0), never(rows, 0);
   const std::vector<uint8_t> thread_post = ThreadPosts(blocks, scores, page_type);
   for (size_t b = 0; b < rows; ++b) {
-    if (scores[b] < page_type.block_threshold && !thread_post[b]) continue;
-    const std::string& text = blocks.text[b];
-    if (IsBareCount(text) || IsPostNumber(text, page_type)) continue;
-    if (text.size() >= kMinRepeatedBlockBytes && !said.insert(text).second) continue;
-    keep_block[b] = 1;
+    // A number in a table cell is the table's (standings, prices, scores).
+    const std::string_view owner(tree.nodes()[static_cast<size_t>(blocks.owner[b])].tag);
+    const bool cell = owner == "td" || owner == "th";
+    never[b] = (IsBareCount(blocks.text[b]) && !cell) || IsPostNumber(blocks.text[b], page_type) ||
+               IsPostDate(blocks.text[b], page_type);
+    keep_block[b] = !never[b] && (scores[b] >= page_type.block_threshold || thread_post[b]);
   }
-  KeepWholeGroups(blocks, scores, keep_block);
+  KeepWholeGroups(blocks, scores, never, keep_block);
+  // A block whose text a kept block already said is left out: forum software
+  // renders a post twice (teaser and body), quotes repeat the post they answer.
+  std::unordered_set<std::string_view> said;
+  for (size_t b = 0; b < rows; ++b) {
+    if (keep_block[b] && blocks.text[b].size() >= kMinRepeatedBlockBytes && !said.insert(blocks.text[b]).second) {
+      keep_block[b] = 0;
+    }
+  }
   DropConsentBanners(tree, blocks, flags, keep_block);
   DropButtonLabels(tree, blocks, keep_block);
   DropLinkCopiesOfKeptText(blocks, keep_block);

@@ -68,6 +68,22 @@ PageBlocks Blocks(const std::string& html) {
   return ComputePageBlocks(tree, HtmlExtractOptions{}, ReadStructuredData(tree.meta()));
 }
 
+// Posts, comments and cards of one kind differ in the numbers of their ids
+// ("post-101", Reddit's "t1_l0f3c9d-comment"): they are one group all the
+// same; a block laid out otherwise is not in it.
+TEST(BlockFeaturesTest, ItemsThatDifferOnlyInTheirNumbersShareAGroup) {
+  const PageBlocks blocks = Blocks(
+      "<html><body><div class='thread'>"
+      "<div class='post' id='post-101'><div class='body' id='t1_l0f3c9d-content'><p>First reply.</p></div></div>"
+      "<div class='post' id='post-102'><div class='body' id='t1_m8k2x7q-content'><p>Second reply.</p></div></div>"
+      "<div class='post' id='post-2093'><div class='body' id='t1_z9q4w1e-content'><p>Third reply.</p></div></div>"
+      "<div class='ad'><div class='slot' id='ad-1'><p>An advert.</p></div></div></div></body></html>");
+  ASSERT_EQ(blocks.text.size(), 4u);
+  EXPECT_EQ(blocks.group[0], blocks.group[1]);
+  EXPECT_EQ(blocks.group[0], blocks.group[2]);
+  EXPECT_NE(blocks.group[0], blocks.group[3]);
+}
+
 TEST(BlockFeaturesTest, BlocksAreInlineRunsOfTheirBlockElement) {
   const PageBlocks blocks = Blocks("<html><body><div>Intro <b>bold</b><p>Para <a href='#'>link</a> end</p>"
                                    "tail</div><ul><li>one</li><li>two</li></ul></body></html>");
@@ -702,8 +718,8 @@ TEST_F(BlockExtractionTest, ForumSoftwareThreadsKeepEveryPostWithoutTheirWidgets
       last = at;
     }
     for (const char* widget : {"Well-known member", "Reaction score", "#2", "and 3 others", "lawnmower that never",
-                               "Similar threads", "Replies 14", "Who is online", "guests",
-                               "Posts:", "Joined:", "Post Reply", "Terms and rules", "phpBB Limited", "XenForo Ltd"}) {
+                               "Similar threads", "Replies 14", "Who is online", "guests", "Posts:", "Joined:",
+                               "Post Reply", "Terms and rules", "phpBB Limited", "XenForo Ltd", "Mar 3, 2024"}) {
       EXPECT_EQ(Find(text, widget), std::string::npos) << page << " kept: " << widget << "\n" << text;
     }
   }
