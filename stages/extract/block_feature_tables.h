@@ -21,7 +21,7 @@ constexpr std::pair<const char*, const char*> kHintFamilies[] = {
     {"comment", "comment|disqus|respond|repl(y|ies)"},
     {"share", "share|sharing|social|follow"},
     {"related", "related|recommend|popular|trending|also"},
-    {"ad", "(^|[^a-z])ads?([^a-z]|$)|advert|sponsor|promo|banner"},
+    {"ad", "(^|[^a-z])ads?([^a-z]|\\z)|advert|sponsor|promo|banner"},  // \z: see hint_patterns.h
     {"cookie", "cookie|consent|gdpr|privacy"},
     {"account", "newsletter|subscri|signup|sign-up|login|register|account|cart|checkout"},
     {"content", "content|main|article|body|story|entry|text|prose|markdown|rich"},

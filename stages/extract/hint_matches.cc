@@ -2,6 +2,9 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
+#ifdef TEXTMILL_HYPERSCAN
+#include <hs/hs.h>
+#endif
 
 #include <algorithm>
 #include <cstdint>
@@ -10,47 +13,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "stages/extract/block_feature_tables.h"
+#include "stages/extract/hint_patterns.h"
 
 namespace textmill {
 namespace {
 
-// The rule extractor's patterns, in HintFlag order (bit h = pattern h).
-constexpr const char* kRulePatterns[] = {
-    // kUnlikely
-    "-ad-|ai2html|banner|breadcrumb|combx|community|cover-wrap|extra|footer|gdpr|cookie|consent|"
-    "header|legends|menu|related|remark|rss|shoutbox|sidebar|skyscraper|social|sponsor|"
-    "supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|share|sharing|newsletter|"
-    "subscribe|promo|recommend|outbrain|taboola|navbar|navigation|contentinfo|complementary|"
-    "toolbar|masthead|signup|login|modal|overlay|trending|most-popular|read-more|author-bio",
-    // kMaybe
-    "and|article|body|column|content|main|shadow|post|entry|story|text",
-    // kComment
-    "comment|disqus|replies|respond|reply-|discussion",
-    // kNegative
-    "-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|foot|footer|footnote|"
-    "gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
-    "sponsor|shopping|tags|tool|widget|byline|author|dateline|caption|credit",
-    // kPositive
-    "article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story",
-    // kConsent: the banners' own names, not "cookie" alone (a recipe card,
-    // a cookie policy page); the vendors' names at the start of a word (MSN's
-    // body class "fltonetrustpoplive" is a feature flag). On WCXB none of the
-    // text inside is in a truth.
-    "cookie[-_]?(banner|consent|bar|popup|modal|wall)|gdpr[-_]?(banner|consent|popup|modal)|"
-    "consent[-_]?(banner|manager|popup|modal|dialog)|"
-    "(^|[ _-])(cookieconsent|onetrust|cookiebot|usercentrics|didomi|qc-cmp|iubenda-cs|cc-window)",
-};
-constexpr size_t kNumRulePatterns = std::size(kRulePatterns);
-static_assert(kNumRulePatterns + block_feature_tables::kNumHintFamilies <= 64, "a match is a 64-bit set");
-constexpr uint64_t kRuleMask = (uint64_t{1} << kNumRulePatterns) - 1;
-
-// The rule patterns, then the hint families: pattern h is bit h of a match.
-std::vector<std::string_view> AllPatterns() {
-  std::vector<std::string_view> patterns(std::begin(kRulePatterns), std::end(kRulePatterns));
-  for (const auto& [name, pattern] : block_feature_tables::kHintFamilies) patterns.emplace_back(pattern);
-  return patterns;
-}
+using hint_patterns::AllPatterns;
+using hint_patterns::kNumRulePatterns;
+using hint_patterns::kRuleMask;
 
 // All patterns in one set, reading the text as UTF-8 (RE2's default) or as
 // Latin-1, one byte a character.
@@ -79,6 +49,49 @@ const RE2::Set& Utf8Set() {
   static const RE2::Set* set = BuildSet(RE2::Options::EncodingUTF8);
   return *set;
 }
+
+#ifdef TEXTMILL_HYPERSCAN
+}  // namespace
+extern const unsigned char kHintsDatabase[];
+extern const size_t kHintsDatabaseSize;
+namespace {
+
+// The build's Hyperscan database of the same patterns (hints_database_main.cc),
+// loaded once; null when this host cannot run it, and RE2 matches instead.
+const hs_database_t* HintsDatabase() {
+  static const hs_database_t* database = [] {
+    hs_database_t* loaded = nullptr;
+    if (hs_valid_platform() != HS_SUCCESS || hs_deserialize_database(reinterpret_cast<const char*>(kHintsDatabase),
+                                                                     kHintsDatabaseSize, &loaded) != HS_SUCCESS) {
+      return static_cast<hs_database_t*>(nullptr);
+    }
+    return loaded;
+  }();
+  return database;
+}
+
+// Hyperscan's scratch space is per thread; grown to the database once.
+struct Scratch {
+  hs_scratch_t* space = nullptr;
+  ~Scratch() { hs_free_scratch(space); }
+};
+
+int OnMatch(unsigned id, unsigned long long /*from*/, unsigned long long /*to*/, unsigned /*flags*/, void* bits) {
+  *static_cast<uint64_t*>(bits) |= uint64_t{1} << id;
+  return 0;  // go on: every pattern's first match is reported (single-match mode)
+}
+
+// The matches of an ASCII string, or false when Hyperscan cannot give them.
+bool MatchWithHyperscan(std::string_view hints, uint64_t& bits) {
+  const hs_database_t* database = HintsDatabase();
+  if (!database) return false;
+  thread_local Scratch scratch;
+  if (!scratch.space && hs_alloc_scratch(database, &scratch.space) != HS_SUCCESS) return false;
+  bits = 0;
+  return hs_scan(database, hints.data(), static_cast<unsigned>(hints.size()), 0, scratch.space, OnMatch, &bits) ==
+         HS_SUCCESS;
+}
+#endif
 
 uint64_t MatchWith(const RE2::Set& set, std::string_view hints) {
   thread_local std::vector<int> hits;  // reused: one match per distinct string of every page
@@ -128,7 +141,18 @@ uint64_t MatchHintsAsUtf8(std::string_view hints) { return MatchWith(Utf8Set(), 
 uint64_t MatchHints(std::string_view hints) {
   const bool ascii =
       std::all_of(hints.begin(), hints.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+#ifdef TEXTMILL_HYPERSCAN
+  uint64_t bits = 0;
+  if (ascii && MatchWithHyperscan(hints, bits)) return bits;
+#endif
   return MatchWith(ascii ? AsciiSet() : Utf8Set(), hints);
+}
+
+const char* HintMatcherName() {
+#ifdef TEXTMILL_HYPERSCAN
+  if (HintsDatabase()) return "hyperscan";
+#endif
+  return "re2";
 }
 
 std::vector<uint8_t> MatchRuleHints(const std::vector<HtmlNode>& nodes) { return RuleFlags(nodes, Match(nodes)); }

@@ -3,9 +3,11 @@
 // extended) and the block features' hint families (block_feature_tables.h).
 //
 // Each distinct hints string of a page is matched once (pages repeat class
-// strings: list items, cards), against both kinds at once, by RE2::Set: ASCII
-// strings with a Latin-1 set (a smaller DFA, built faster), others with a
-// UTF-8 one. Thread-safe (the sets are immutable once built).
+// strings: list items, cards), against both kinds at once: ASCII strings by
+// a Hyperscan database compiled at build time (hints_database_main.cc; where
+// Hyperscan is missing, by a Latin-1 RE2::Set, a smaller DFA built faster),
+// others by a UTF-8 RE2::Set. Thread-safe (immutable once built; Hyperscan's
+// scratch space is per thread).
 #pragma once
 
 #include <cstdint>
@@ -36,5 +38,9 @@ HintMatches MatchAllHints(const std::vector<HtmlNode>& nodes);
 // which MatchHints must equal (tests).
 uint64_t MatchHints(std::string_view hints);
 uint64_t MatchHintsAsUtf8(std::string_view hints);
+
+// What MatchHints runs on ASCII strings: "hyperscan" (the build's database,
+// where Hyperscan was found and this host runs it) or "re2".
+const char* HintMatcherName();
 
 }  // namespace textmill

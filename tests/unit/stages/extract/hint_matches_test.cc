@@ -44,6 +44,16 @@ TEST(HintMatchesTest, ConsentBannersByTheirOwnNamesNotByCookieAlone) {
   }
 }
 
+// Where the build found Hyperscan, its database is what matches ASCII hints
+// (the tests around this one hold its matches equal to RE2's UTF-8 set).
+TEST(HintMatchesTest, TheBuildsMatcherIsInUse) {
+#ifdef TEXTMILL_HYPERSCAN
+  EXPECT_STREQ(HintMatcherName(), "hyperscan");
+#else
+  EXPECT_STREQ(HintMatcherName(), "re2");
+#endif
+}
+
 TEST(HintMatchesTest, SameAsTheUtf8SetOnRandomStrings) {
   // Pieces of the patterns, their boundaries and bytes outside them.
   const std::vector<std::string> pieces = {"ad",  "s",    "hid",  " ",    "-",  "x",  "repl", "y",      "ies",
