@@ -187,16 +187,37 @@ bool IsBareCount(std::string_view text) {
 
 // "#12" alone on a forum page: a post's permalink number. On a listing it is
 // an item's rank, which stays (WCXB's ranked lists keep theirs).
+// A block's text without the no-break spaces and blanks around it (vBulletin
+// writes "&nbsp; #1").
+std::string_view TrimNbsp(std::string_view text) {
+  for (;;) {
+    const std::string_view trimmed = TrimBlanks(text);
+    if (trimmed.starts_with("\u00a0")) {
+      text = trimmed.substr(2);
+    } else if (trimmed.ends_with("\u00a0")) {
+      text = trimmed.substr(0, trimmed.size() - 2);
+    } else {
+      return trimmed;
+    }
+  }
+}
+
 bool IsPostNumber(std::string_view text, const PageType& page_type) {
-  if (page_type.name != "forum" || text.size() < 2 || text.size() > 8 || text[0] != '#') return false;
-  return std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (page_type.name != "forum") return false;
+  text = TrimNbsp(text);
+  if (text.empty() || text[0] != '#') return false;
+  const std::string_view number = TrimBlanks(text.substr(1));  // "# 1": the '#' outside the number's link
+  return !number.empty() && number.size() <= 7 &&
+         std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // A block that is only a date or a time on a forum page: a post's header
 // ("Mar 3, 2024", "April 26, 2024, 6:28am", "5h ago", "2 years ago"), not
 // what the post says.
 bool IsPostDate(std::string_view text, const PageType& page_type) {
-  if (page_type.name != "forum" || text.size() > 40) return false;
+  if (page_type.name != "forum") return false;
+  text = TrimNbsp(text);
+  if (text.size() > 40) return false;
   static const RE2 date(
       "(?i)(((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?"
       "(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.? \\d{1,2}(st|nd|rd|th)?,? \\d{4}"

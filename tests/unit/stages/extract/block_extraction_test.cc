@@ -725,6 +725,22 @@ TEST_F(BlockExtractionTest, ForumSoftwareThreadsKeepEveryPostWithoutTheirWidgets
   }
 }
 
+// vBulletin 3's table-laid posts: the header row's date and post number
+// ("&nbsp; #1"), the user panel and the posting rules box are furniture.
+TEST_F(BlockExtractionTest, VBulletinPostHeadersAndPanelsAreNotContent) {
+  const std::string html = ReadPage("/tests/unit/stages/extract/pages/vbulletin3-thread.html");
+  ASSERT_FALSE(html.empty());
+  const HtmlExtractResult result = ExtractWithModel(html);
+  const std::string& text = result.text;
+  EXPECT_EQ(result.page_type, "forum");
+  EXPECT_NE(Find(text, "Changed the spark plugs on my 2006 4.0"), std::string::npos) << text;
+  EXPECT_NE(Find(text, "First thing I'd check on that engine"), std::string::npos) << text;
+  for (const char* widget : {"02-11-2024", "#1", "#4", "Join Date", "Junior Member", "Originally Posted by",
+                             "BB code is On", "You may not post"}) {
+    EXPECT_EQ(Find(text, widget), std::string::npos) << "kept: " << widget << "\n" << text;
+  }
+}
+
 TEST(PageTypeTest, ListingsAndCollectionsTogetherOutweighAnArticle) {
   const std::vector<std::string> classes = {"article", "collection", "documentation", "forum",
                                             "listing", "product",    "service"};

@@ -62,7 +62,9 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
                            "« on: June 16, 2008, 11:52:07 PM »", "Logged", "votes", "Helpful", "Report abuse",
                            "Add to Wish List Add to Compare", "Rating:", "41 Reviews", "Items 1-12 of 38",
                            "View as Grid List", "Show 12 per page", "per page", "You're currently reading page 1",
-                           "- Page 2", "Page Next"}) {
+                           "- Page 2", "Page Next", "Join Date: Aug 2019", "Member since: March 2012",
+                           "You may not post attachments", "BB code is On", "[IMG] code is On", "Junior Member",
+                           "Moderator", "Quote: Originally Posted by TorqueSpec"}) {
     EXPECT_TRUE(ShippedPhrases().Matches(line)) << line;
   }
   for (const char* line : {"Sort the beans by size before roasting them.", "The study had 70 results worth noting.",
@@ -73,7 +75,8 @@ TEST(BoilerplatePhrasesTest, ShopControlsAndForumWidgetsAreFurnitureTheirSentenc
                            "Start the engine and let it idle for a minute.", "Logged in users see the prices.",
                            "Posts: more on this later", "Helpful staff made our stay easy.",
                            "Rating: four stars from the jury.", "41 reviews later, the café is still full.",
-                           "View as a guest what the page shows.", "Page 2 explains the setup."}) {
+                           "View as a guest what the page shows.", "Page 2 explains the setup.",
+                           "Joined the club in 2019 and never looked back.", "The moderator closed the thread."}) {
     EXPECT_FALSE(ShippedPhrases().Matches(line)) << line;
   }
 }
