@@ -1,7 +1,5 @@
 #include "stages/extract/html_extractor.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -9,6 +7,7 @@
 
 #include "pipeline/util/strings.h"
 #include "pipeline/util/utf8.h"
+#include "stages/extract/furniture.h"
 #include "stages/extract/hint_matches.h"
 #include "stages/extract/link_copies.h"
 #include "stages/extract/page_signals.h"
@@ -100,51 +99,6 @@ void DropCommentSections(const HtmlTree& tree, const PageBlocks& blocks, const s
   }
 }
 
-// A cookie or consent banner's blocks go whatever the model says: its long
-// paragraphs ("... use cookies and similar technologies to provide you with a
-// better experience ...") read like prose. A page's body or main element is
-// never a banner, whatever its classes say ("cookie-banner-open").
-void DropConsentBanners(const HtmlTree& tree, const PageBlocks& blocks, const std::vector<uint8_t>& flags,
-                        std::vector<uint8_t>& keep_block) {
-  const std::vector<HtmlNode>& nodes = tree.nodes();
-  std::vector<uint8_t> inside(nodes.size(), 0);
-  for (size_t k = 1; k < nodes.size(); ++k) {
-    const std::string_view tag(nodes[k].tag);
-    const bool banner = (flags[k] & kConsent) != 0 && tag != "body" && tag != "html" && tag != "main";
-    inside[k] = inside[static_cast<size_t>(nodes[k].parent)] || banner;
-    const int b = blocks.block_of_text[k];
-    if (inside[k] && b >= 0) keep_block[static_cast<size_t>(b)] = 0;
-  }
-}
-
-// A block whose text is all inside <button>s and is a short label ("Save
-// search", "Beds & Baths", "Add to bag") is a control, not content. A
-// question is kept: an accordion's FAQ question is often a button. Grouped
-// CV on WCXB: 71 pages up, 15 down, mean +0.0002 (collection +0.002); news
-// unchanged.
-constexpr size_t kMaxButtonLabelWords = 3;
-
-bool IsShortLabel(std::string_view text) {
-  text = TrimBlanks(text);
-  if (text.empty() || text.back() == '?') return false;
-  return CountRuns(text, [](char c) { return c == ' ' || c == '\n' || c == '\t'; }) <= kMaxButtonLabelWords;
-}
-
-void DropButtonLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vector<uint8_t>& keep_block) {
-  const std::vector<HtmlNode>& nodes = tree.nodes();
-  // Per block: 1 while every text node seen so far is inside a button, 0 once one is not.
-  std::vector<uint8_t> all_in_button(keep_block.size(), 1);
-  for (size_t k = 0; k < nodes.size(); ++k) {
-    const int b = blocks.block_of_text[k];
-    if (b >= 0 && !nodes[k].in_button && !TrimBlanks(nodes[k].text).empty()) {
-      all_in_button[static_cast<size_t>(b)] = 0;
-    }
-  }
-  for (size_t b = 0; b < keep_block.size(); ++b) {
-    if (keep_block[b] && all_in_button[b] && IsShortLabel(blocks.text[b])) keep_block[b] = 0;
-  }
-}
-
 // Blocks laid out alike (posts, cards, list items) are one kind of thing: when
 // the model keeps most of a group's text (kGroupMajority, of at least
 // kMinGroupBlocks blocks), the group's other blocks are kept too unless the
@@ -155,7 +109,7 @@ constexpr int kMinGroupBlocks = 3;
 constexpr double kGroupMajority = 0.5;
 constexpr float kGroupFloor = 0.02F;
 
-// `never`: blocks no rule may keep (bare counts, post numbers).
+// `never`: blocks no rule may keep (bare counts, forum post numbers and dates).
 void KeepWholeGroups(const PageBlocks& blocks, const std::vector<float>& scores, const std::vector<uint8_t>& never,
                      std::vector<uint8_t>& keep_block) {
   int groups = 0;
@@ -176,58 +130,6 @@ void KeepWholeGroups(const PageBlocks& blocks, const std::vector<float>& scores,
       keep_block[b] = 1;
     }
   }
-}
-
-// A block that is only a whole number ("13", "1,204"): a vote, reply or like
-// count, a pagination link, a cart badge; never a sentence of content.
-bool IsBareCount(std::string_view text) {
-  if (text.empty() || text.size() > 9) return false;
-  return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == ','; });
-}
-
-// "#12" alone on a forum page: a post's permalink number. On a listing it is
-// an item's rank, which stays (WCXB's ranked lists keep theirs).
-// A block's text without the no-break spaces and blanks around it (vBulletin
-// writes "&nbsp; #1").
-std::string_view TrimNbsp(std::string_view text) {
-  for (;;) {
-    const std::string_view trimmed = TrimBlanks(text);
-    if (trimmed.starts_with("\u00a0")) {
-      text = trimmed.substr(2);
-    } else if (trimmed.ends_with("\u00a0")) {
-      text = trimmed.substr(0, trimmed.size() - 2);
-    } else {
-      return trimmed;
-    }
-  }
-}
-
-bool IsPostNumber(std::string_view text, const PageType& page_type) {
-  if (page_type.name != "forum") return false;
-  text = TrimNbsp(text);
-  if (text.empty() || text[0] != '#') return false;
-  const std::string_view number = TrimBlanks(text.substr(1));  // "# 1": the '#' outside the number's link
-  return !number.empty() && number.size() <= 7 &&
-         std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// A block that is only a date or a time on a forum page: a post's header
-// ("Mar 3, 2024", "April 26, 2024, 6:28am", "5h ago", "2 years ago"), not
-// what the post says.
-bool IsPostDate(std::string_view text, const PageType& page_type) {
-  if (page_type.name != "forum") return false;
-  text = TrimNbsp(text);
-  if (text.size() > 40) return false;
-  static const RE2 date(
-      "(?i)(((mon|tue|wed|thu|fri|sat|sun)[a-z]*,? )?"
-      "(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.? \\d{1,2}(st|nd|rd|th)?,? \\d{4}"
-      "|\\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.? \\d{4}"
-      "|\\d{4}-\\d{2}-\\d{2})"
-      "(,? (at )?\\d{1,2}:\\d{2}( ?[ap]\\.?m\\.?)?)?"
-      "|(\\d+|a|an) ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)"
-      " ago"
-      "|yesterday|today|just now");
-  return RE2::FullMatch(text, date);
 }
 
 // The text of the blocks the model keeps.
