@@ -1,7 +1,6 @@
 #include "stages/extract/html_extractor.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 #include <unordered_set>
 
@@ -175,19 +174,6 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
   return renderer.Take();
 }
 
-// Letters and digits only, lowercased for ASCII: a description found in the
-// text whatever its spacing, punctuation or case.
-std::string LettersAndDigits(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80 || std::isalnum(static_cast<unsigned char>(c))) {
-      out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    }
-  }
-  return out;
-}
-
 // A product's own description, which the page's visible text does not hold:
 // the container a script fills is empty in the HTML, while the related
 // products around it are not. Plain text only (some sites put HTML in it).
@@ -207,8 +193,9 @@ bool LacksProductDescription(const StructuredData& structured, const std::string
     if (CountCodePoints(std::string_view(text).substr(start, end - start)) >= kMinProductDescriptionChars) return false;
     start = end + 1;
   }
-  const std::string wanted = LettersAndDigits(description.substr(0, 200));
-  return LettersAndDigits(text).find(wanted.substr(0, 60)) == std::string::npos;
+  // Compared as LooseText (link_copies.h): whatever its spacing, punctuation or case.
+  const std::string wanted = LooseTextUpTo(description, 60).substr(0, 60);
+  return LooseText(text).find(wanted) == std::string::npos;
 }
 
 // Where the visible page says little (script-built product pages), the
