@@ -21,7 +21,7 @@ packages=(
   libboost-program-options-dev libtbb-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # text, HTML, compression, config, hashing
-  libicu-dev libuchardet-dev libxml2-dev libre2-dev libhyperscan-dev libxxhash-dev libzstd-dev zlib1g-dev
+  libicu-dev libuchardet-dev libxml2-dev libre2-dev libhyperscan-dev libmimalloc-dev libxxhash-dev libzstd-dev zlib1g-dev
   libyaml-cpp-dev libsimdjson-dev nlohmann-json3-dev liblmdb-dev libbrotli-dev libsqlite3-dev
   # url_filter: public suffix list, IDN hosts
   libpsl-dev libidn2-dev

@@ -3,7 +3,6 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-#include <malloc.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -395,10 +394,6 @@ bool ParseShard(const std::string& text, int& rank, int& count) {
 }
 
 int Main(int argc, char** argv) {
-  // Pages are 100 KB-10 MB buffers allocated and freed per document: keep
-  // them in the heap instead of a fresh mmap (and its page faults) each time.
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   std::vector<std::string> all(argv + 1, argv + argc);
   RegisterBuiltinStages();
   if (all.empty() || all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
