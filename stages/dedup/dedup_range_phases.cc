@@ -4,7 +4,12 @@
 // task. The index phase (in dedup_phases.cc) commits the index partitions of
 // its range.
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "pipeline/errors.h"
 #include "stages/dedup/bucket_file.h"
@@ -15,6 +20,60 @@
 namespace fs = std::filesystem;
 
 namespace textmill {
+
+namespace {
+
+// A line record keyed by its document first, for the join with clusters.bin.
+struct LineByDocument {
+  uint64_t input_order, line_key;
+  auto operator<=>(const LineByDocument&) const = default;  // a total order, for SortedRuns
+};
+
+// clusters.bin read forward, a buffer at a time: each document in a cluster
+// (duplicates and their keepers) with its cluster, in input order.
+class ClusterCursor {
+ public:
+  explicit ClusterCursor(std::string path) : path_(std::move(path)), file_(std::fopen(path_.c_str(), "rb")) {
+    if (!file_) throw RuntimeError("cannot read " + path_ + ": " + std::strerror(errno));
+  }
+  ~ClusterCursor() { std::fclose(file_); }
+  ClusterCursor(const ClusterCursor&) = delete;
+  ClusterCursor& operator=(const ClusterCursor&) = delete;
+
+  // The cluster of the document `input_order`, or the document itself when
+  // it is in none. Asked in ascending input order.
+  uint64_t OwnerOf(uint64_t input_order) {
+    while (Fill() && buffer_[at_].input_order < input_order) Advance();
+    return Fill() && buffer_[at_].input_order == input_order ? buffer_[at_].cluster : input_order;
+  }
+
+ private:
+  bool Fill() {
+    if (at_ < size_) return true;
+    const size_t got = std::fread(buffer_.data(), 1, buffer_.size() * sizeof(ClusterRecord), file_);
+    if (got % sizeof(ClusterRecord) != 0) throw RuntimeError(path_ + ": truncated record file");
+    size_ = got / sizeof(ClusterRecord);
+    at_ = 0;
+    if (size_ > 0) CheckOrder(buffer_[0].input_order);
+    return size_ > 0;
+  }
+  void Advance() {
+    ++at_;
+    if (at_ < size_) CheckOrder(buffer_[at_].input_order);
+  }
+  void CheckOrder(uint64_t input_order) {
+    if (input_order < last_) throw RuntimeError(path_ + ": not in input order (written by another version?)");
+    last_ = input_order;
+  }
+
+  std::string path_;
+  std::FILE* file_;
+  std::vector<ClusterRecord> buffer_ = std::vector<ClusterRecord>(4096);
+  size_t size_ = 0, at_ = 0;
+  uint64_t last_ = 0;
+};
+
+}  // namespace
 
 std::vector<RangePhase> DedupStage::RangePhases() {
   // Each runs in its own process: `phase_` (and PhaseFile) must name its work dir.
@@ -122,24 +181,24 @@ Json DedupStage::PairsPhase(const PhaseContext& context) const {
 }
 
 Json DedupStage::LinesPhase(const PhaseContext& context) const {
-  SortedRuns<LineRecord> records(BufferBytes(1));
+  // Two sort buffers are alive at once (the records by document, merged while
+  // the records by line fill): each gets half of the step's share.
+  SortedRuns<LineRecord> records(BufferBytes(2));
   if (options_.lines) {
-    // The documents in clusters (duplicates and their keepers), sorted by
-    // input order as merge writes them: 16 bytes each, searched, not hashed.
-    const std::vector<ClusterRecord> clusters = ReadRecords<ClusterRecord>(PhaseFile("clusters.bin"));
-    if (!std::is_sorted(clusters.begin(), clusters.end(),
-                        [](const ClusterRecord& a, const ClusterRecord& b) { return a.input_order < b.input_order; })) {
-      throw RuntimeError(PhaseFile("clusters.bin") + ": not in input order (written by another version?)");
-    }
     // Copies of one article count once: owners are clusters, not documents.
+    // The records are sorted by document so that clusters.bin (the documents
+    // in clusters, in input order, as merge writes them) is read once,
+    // forward: this task's memory does not grow with the duplicates.
+    SortedRuns<LineByDocument> by_document(BufferBytes(2));
     ForEachBucketRecord<LineRecord>(RankFiles(PhaseFile("lines"), context.count), static_cast<uint32_t>(context.rank),
-                                    static_cast<uint32_t>(context.count), [&](LineRecord r) {
-                                      const auto it = std::lower_bound(
-                                          clusters.begin(), clusters.end(), r.input_order,
-                                          [](const ClusterRecord& c, uint64_t order) { return c.input_order < order; });
-                                      if (it != clusters.end() && it->input_order == r.input_order) r.input_order = it->cluster;
-                                      if (r.input_order != kNotCounted) records.Add(r);
+                                    static_cast<uint32_t>(context.count), [&by_document](const LineRecord& r) {
+                                      by_document.Add({r.input_order, r.line_key});
                                     });
+    ClusterCursor clusters(PhaseFile("clusters.bin"));
+    by_document.Merge([&](const LineByDocument& r) {
+      const uint64_t owner = clusters.OwnerOf(r.input_order);
+      if (owner != kNotCounted) records.Add({r.line_key, owner});
+    });
   }
   const uint64_t line_records = records.records();
   StreamedFile counts(PhaseFile(Numbered("counts", 'b', context.rank)));  // this run's counts, for the index

@@ -9,6 +9,7 @@
 #include <random>
 #include <set>
 
+#include "stages/dedup/bucket_file.h"
 #include "stages/dedup/dedup.h"
 #include "stages/dedup/phase_records.h"
 #include "unit/test_util.h"
@@ -199,6 +200,73 @@ TEST(DedupMergeTest, OutOfCoreNamesADocumentWithoutMetadata) {
           << e.what();
     }
   }
+}
+
+// The lines phase of one task: line records (line key, document) of
+// `documents_of_line`, `clusters` as clusters.bin, a memory budget that makes
+// its sorts spill; returns the keys it found repeated (final-b0).
+std::vector<uint64_t> RunLinesTask(const std::string& work,
+                                   const std::map<uint64_t, std::vector<uint64_t>>& documents_of_line,
+                                   const std::vector<ClusterRecord>& clusters, std::string_view clusters_bytes = {}) {
+  const std::string dedup_dir = work + "/dedup";
+  std::filesystem::create_directories(dedup_dir);
+  BucketFileWriter lines(Numbered(dedup_dir + "/lines", 'r', 0), 1, sizeof(LineRecord), 1 << 20);
+  for (const auto& [key, documents] : documents_of_line) {
+    for (const uint64_t document : documents) {
+      const LineRecord record{key, document};
+      const uint32_t bucket = 0;
+      lines.Add(&bucket, &record, 1);
+    }
+  }
+  lines.Close();
+  if (clusters_bytes.empty()) {
+    WriteRecords(dedup_dir + "/clusters.bin", clusters);
+  } else {
+    WriteFile(dedup_dir + "/clusters.bin", clusters_bytes);
+  }
+  StageContext stage_context;
+  stage_context.memory_bytes = uint64_t{8} << 20;   // 1 MiB a sort buffer: 65,536 records
+  DedupStage stage(DedupOptions{}, stage_context);  // a line repeated in 4 documents is removed
+  for (const RangePhase& phase : stage.RangePhases()) {
+    if (phase.name == "lines") phase.run(PhaseContext{PhaseStep::kRange, "lines", work, 0, 1});
+  }
+  return ReadRecords<uint64_t>(Numbered(dedup_dir + "/final", 'b', 0));
+}
+
+TEST(DedupLinesTest, CopiesOfOneDocumentCountOnceWhateverTheSpills) {
+  TempDir dir;
+  std::map<uint64_t, std::vector<uint64_t>> lines;
+  lines[7] = {10, 11, 12, 13};       // four documents, but 10, 11 and 12 are one cluster: 2 owners
+  lines[9] = {20, 21, 22, 23};       // four documents in no cluster: repeated
+  lines[11] = {30, 31, 32, 33, 34};  // 30 and 31 have a published copy (not counted): 3 owners
+  lines[13] = {10, 40, 41, 42};      // a cluster's keeper and three others: 4 owners
+  // 300,000 more records, so both sorts spill many runs: lines 1000.. in 3 documents each.
+  for (uint64_t key = 1000; key < 101000; ++key) lines[key] = {key, key + 1, key + 2};
+  const std::vector<ClusterRecord> clusters = {{10, 10}, {11, 10}, {12, 10}, {30, kNotCounted}, {31, kNotCounted}};
+  EXPECT_EQ(RunLinesTask(dir / "work", lines, clusters), (std::vector<uint64_t>{9, 13}));
+}
+
+// The message of the error `run` throws ("" if none).
+template <typename Fn>
+std::string ErrorOf(Fn run) {
+  try {
+    run();
+  } catch (const RuntimeError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(DedupLinesTest, ADamagedClustersFileIsAnError) {
+  const std::map<uint64_t, std::vector<uint64_t>> lines = {{7, {10, 11, 12, 13}}};
+  TempDir out_of_order, truncated;
+  EXPECT_NE(ErrorOf([&] {
+              RunLinesTask(out_of_order / "work", lines, {{12, 10}, {11, 10}});
+            }).find("not in input order"),
+            std::string::npos);
+  EXPECT_NE(
+      ErrorOf([&] { RunLinesTask(truncated / "work", lines, {}, std::string(20, 'x')); }).find("truncated record file"),
+      std::string::npos);
 }
 
 }  // namespace
