@@ -134,6 +134,7 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
     sorted.push_back(order);
   });
   if (!fits) return MergeOutOfCore(context);
+  sorted.shrink_to_fit();  // up to half of it was growth room
   PublishedMatches published;
   for (int r = 0; r < context.count; ++r) {
     const std::string path = Numbered(PhaseFile("published"), 'r', r);
@@ -194,19 +195,24 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
       published_of_root[root] = static_cast<uint32_t>(match - published.matches.data());
     }
   }
-  // The keepers' exact keys and ids, by member position.
+  // The keepers' exact keys and ids, by member position: one per cluster
+  // without a published copy, counted first so the vector is allocated once.
   struct Keeper {
-    uint32_t index;
     ExactKey exact;
     uint64_t id_offset;
+    uint32_t index;
     uint32_t id_length;
   };
+  static_assert(sizeof(Keeper) == 32);
+  size_t kept_clusters = 0;
+  for (uint32_t i = 0; i < n; ++i) kept_clusters += members.Find(i) == i && published_of_root[i] == kNone;
   std::vector<Keeper> keepers;
+  keepers.reserve(kept_clusters);
   std::string keeper_ids;
   for_each_member([&](int, uint32_t i, const MetaRecord& meta, const std::string& id) {
     const uint32_t root = members.Find(i);
     if (keeper[root] != i || published_of_root[root] != kNone) return;
-    keepers.push_back({i, ExactKey{meta.high, meta.low}, keeper_ids.size(), static_cast<uint32_t>(id.size())});
+    keepers.push_back({ExactKey{meta.high, meta.low}, keeper_ids.size(), i, static_cast<uint32_t>(id.size())});
     keeper_ids += id;
   });
   std::sort(keepers.begin(), keepers.end(), [](const Keeper& a, const Keeper& b) { return a.index < b.index; });
