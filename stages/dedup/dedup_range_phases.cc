@@ -51,6 +51,7 @@ class ClusterCursor {
   bool Fill() {
     if (at_ < size_) return true;
     const size_t got = std::fread(buffer_.data(), 1, buffer_.size() * sizeof(ClusterRecord), file_);
+    if (std::ferror(file_)) throw RuntimeError("cannot read " + path_ + ": " + std::strerror(errno));
     if (got % sizeof(ClusterRecord) != 0) throw RuntimeError(path_ + ": truncated record file");
     size_ = got / sizeof(ClusterRecord);
     at_ = 0;
