@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "pipeline/io/document_source.h"
+#include "pipeline/phases.h"
 #include "pipeline/pipeline_run.h"
 #include "pipeline/run_state.h"
 #include "pipeline/spool.h"
@@ -124,6 +125,7 @@ RunOutcome PipelineRun::RunSignPhase(const PhaseFiles& files, Json& carry) {
       [](Batch&) {});
   passes_.Charge(global, [&stage] { stage.Decide(); });            // writes what the sign phase hands on
   carry["sign_cpu_ns"] = passes_.tallies()[global].cpu_ns.load();  // set, not added: a rerun replaces it
+  carry["sign_counters"] = stage.Stats();                          // the same
   WriteFileAtomic(files.carry, carry.dump() + "\n");
   return outcome;
 }
@@ -162,8 +164,13 @@ Json PipelineRun::CarryOut(size_t global) const {
                        {"bytes_out", t.bytes_out.load()},
                        {"cpu_ns", i <= global ? t.cpu_ns.load() : 0}});
   }
+  // The counters of the stages this task ran (through the global one's
+  // observe pass), for finalize's report: they count nothing there.
+  Json counters = Json::array();
+  for (size_t i = 0; i < stages_.size(); ++i) counters.push_back(i <= global ? stages_[i]->Stats() : Json());
   return {{"inputs",
            {{"files", listing_.files.size()}, {"bytes", listing_.total_bytes()}, {"ignored_by_extension", ignored}}},
+          {"stage_counters", counters},
           {"unreadable", output_.unreadable()},
           {"jsonl_utf8_repairs", read_progress_.jsonl_utf8_repairs.load()},
           {"records", Json(read_progress_.record_counts)},
@@ -190,6 +197,13 @@ void PipelineRun::CarryIn(const Json& carry, size_t global) {
     t.cpu_ns = tallies[i]["cpu_ns"].get<int64_t>();
   }
   if (global < stages_.size()) passes_.tallies()[global].cpu_ns += carry.value("sign_cpu_ns", int64_t{0});
+  if (carry.contains("stage_counters")) {  // absent in the work dirs of earlier versions
+    carried_counters_ = carry["stage_counters"];
+    if (global < carried_counters_.size() && carry.contains("sign_counters")) {
+      AddReportValues(carried_counters_[global], carry["sign_counters"]);
+    }
+    carried_counters_only_before_ = global;
+  }
 }
 
 }  // namespace textmill

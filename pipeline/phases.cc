@@ -17,9 +17,9 @@ Json ReadJson(const std::string& path) {
   return Json::parse(in, nullptr, false);
 }
 
-// Adds `from` into `into`: numbers are summed, objects merged key by key,
-// arrays concatenated; anything else keeps `into`'s value.
-void AddInto(Json& into, const Json& from) {
+}  // namespace
+
+void AddReportValues(Json& into, const Json& from) {
   if (into.is_number_integer() && from.is_number_integer()) {
     into = into.get<int64_t>() + from.get<int64_t>();
   } else if (into.is_number() && from.is_number()) {
@@ -28,18 +28,18 @@ void AddInto(Json& into, const Json& from) {
     for (const auto& [key, value] : from.items()) {
       if (!into.contains(key)) {
         into[key] = value;
-      } else if (key.find("per_") != std::string::npos) {
-        continue;  // rates and sizes per document (index_bytes_per_document): not additive
+      } else if (key.find("per_") != std::string::npos || key.rfind("state_", 0) == 0) {
+        // Rates and sizes per document (index_bytes_per_document), and what
+        // the state dir holds (every task sees the same): not additive.
+        continue;
       } else {
-        AddInto(into[key], value);
+        AddReportValues(into[key], value);
       }
     }
   } else if (into.is_array() && from.is_array()) {
     for (const Json& value : from) into.push_back(value);
   }
 }
-
-}  // namespace
 
 PhasePlan MakePhasePlan(const std::vector<RangePhase>* range_phases) {
   PhasePlan plan;
@@ -143,7 +143,7 @@ Json MergeReports(const std::vector<Json>& reports) {
       for (size_t s = 0; s < rest["stages"].size(); ++s) {
         Json stage = rest["stages"][s];
         stage.erase("name");
-        AddInto(merged["stages"][s], stage);
+        AddReportValues(merged["stages"][s], stage);
       }
       rest.erase("stages");
     }
@@ -152,7 +152,7 @@ Json MergeReports(const std::vector<Json>& reports) {
     rest.erase("textmill_version");
     rest.erase("shard");
     rest.erase("exit_code");
-    AddInto(merged, rest);
+    AddReportValues(merged, rest);
     merged["exit_code"] = std::max(merged.value("exit_code", 0), reports[i].value("exit_code", 0));
   }
   merged["shard"] = {{"rank", 0}, {"count", reports.size()}, {"merged_from", reports.size()}};
@@ -185,7 +185,7 @@ Json MergePhasedRun(const PhasePlan& plan, const std::string& output_dir, const 
       summary["cpu_seconds"] = summary["cpu_seconds"].get<double>() + record.value("cpu_seconds", 0.0);
       summary["wall_seconds"] = summary["wall_seconds"].get<double>() + record.value("wall_seconds", 0.0);
       summary["max_task_rss_mib"] = std::max(summary["max_task_rss_mib"].get<double>(), record.value("max_rss_mib", 0.0));
-      if (record.contains("stats")) AddInto(stats, record["stats"]);
+      if (record.contains("stats")) AddReportValues(stats, record["stats"]);
     }
     task_seconds += summary["wall_seconds"].get<double>();
     if (!stats.empty()) summary["stats"] = stats;

@@ -66,6 +66,12 @@ void RequirePreviousPhase(const PhasePlan& plan, const std::string& work_dir, st
 // plan's phases.
 void CheckPlan(const PhasePlan& plan, const std::string& work_dir, const std::string& job_hash, int count);
 
+// Adds the report values `from` into `into`: numbers are summed, objects
+// merged key by key, arrays concatenated; anything else keeps `into`'s value,
+// as do keys holding "per_" (rates) or starting "state_" (the state dir's
+// size, which every task sees whole).
+void AddReportValues(Json& into, const Json& from);
+
 // Sums the per-task reports of a phased run into one: numbers add up (CPU,
 // documents, bytes, counters), lists concatenate, the rest is taken from the
 // first report; wall time and throughput are recomputed by the caller.

@@ -78,6 +78,10 @@ class PipelineRun {
   std::string started_ = UtcNow();  // for the report: when this process began the run
   Json incremental_ = Json::object();
   Json carried_inputs_;  // finalize of a phased run: the process phase's input summary
+  // Finalize of a phased run: the counters of the stages up to the global one,
+  // from the process and sign tasks of this slice (null entries after it).
+  Json carried_counters_;
+  size_t carried_counters_only_before_ = 0;  // stages before this ran in the process task alone
 };
 
 }  // namespace textmill

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "pipeline/phases.h"
 #include "pipeline/util/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -18,6 +19,17 @@ std::string UtcNow() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+// A stage's counters; in a phased run's finalize task, with what the stage
+// counted in this slice's process and sign tasks.
+Json StageCounters(const RunFacts& facts, size_t stage) {
+  const Json& carried = facts.carried_counters;
+  if (!carried.is_array() || stage >= carried.size() || carried[stage].is_null()) return facts.stages[stage]->Stats();
+  if (stage < facts.carried_counters_only_before) return carried[stage];
+  Json counters = carried[stage];
+  AddReportValues(counters, facts.stages[stage]->Stats());
+  return counters;
 }
 
 Json BuildReport(const RunFacts& facts, double wall_seconds) {
@@ -56,7 +68,7 @@ Json BuildReport(const RunFacts& facts, double wall_seconds) {
                       {"bytes_out", t.bytes_out.load()},
                       {"rejects", output.RejectsOf(std::string(facts.stages[i]->Name()))},
                       {"cpu_seconds", cpu},
-                      {"counters", facts.stages[i]->Stats()}});
+                      {"counters", StageCounters(facts, i)}});
   }
   report["stages"] = stages;
   Json by_reason = Json::object();

@@ -32,6 +32,11 @@ struct RunFacts {
   const Json& incremental;     // the state dir's view of this run (empty object without one)
   const Json& carried_inputs;  // finalize of a phased run: the process phase's input summary, else null
   const std::string& started;  // UtcNow() when the process began the run
+  // Finalize of a phased run: per stage, counters the process and sign tasks
+  // kept, added to the stage's own (null entries: the stage's own alone); the
+  // stages before `carried_counters_only_before` report the carried ones alone.
+  const Json& carried_counters;
+  size_t carried_counters_only_before;
 };
 
 // report.json: shard, config, inputs, per-stage counts and CPU, output, totals.

@@ -54,6 +54,13 @@ for a, b in zip(single["stages"], phased["stages"]):
     if (a["name"], a["docs_in"], a["docs_out"]) != (b["name"], b["docs_in"], b["docs_out"]):
         print(f"FAIL report stage {a['name']}: single {a['docs_in']}->{a['docs_out']} phased {b['docs_in']}->{b['docs_out']}")
         sys.exit(1)
+    # Every stage's counters too (charsets, page types, languages, rules...),
+    # though most stages ran in the process tasks and the report is finalize's.
+    if a["counters"] != b["counters"]:
+        keys = sorted(k for k in set(a["counters"]) | set(b["counters"]) if a["counters"].get(k) != b["counters"].get(k))
+        print(f"FAIL report stage {a['name']} counters: " +
+              ", ".join(f"{k}: single {a['counters'].get(k)} phased {b['counters'].get(k)}" for k in keys[:8]))
+        sys.exit(1)
 if "pairs" not in phased["phases"] or phased["phases"]["pairs"]["tasks"] < 1:
     print("FAIL report: no per-phase summary")
     sys.exit(1)
