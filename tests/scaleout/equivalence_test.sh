@@ -67,6 +67,33 @@ if "pairs" not in phased["phases"] or phased["phases"]["pairs"]["tasks"] < 1:
 PY
 done
 
+# A stage after the global one runs in the finalize tasks, which load it (a
+# task loads only the stages its phase runs): same documents, same counters.
+cat > "$work/after.yaml" <<EOF
+models_dir: $here/models
+stages:
+  - extract: {phrases: $here/configs/boilerplate_phrases.txt}
+  - dedup: {}
+  - langid: {}
+EOF
+after=(-c "$work/after.yaml" -i "$work/in" --set reader.jsonl.date_field=crawl_date)
+"$bin" run "${after[@]}" -o "$work/after-single" --progress none --log-level warn
+if ! bash "$here/tests/scaleout/phased_run.sh" "$bin" 3 "$work/after-work" "$work/after-phased" -- "${after[@]}"; then
+  echo "FAIL: a phased run with a stage after the global one failed"; status=1
+elif ! cmp -s <(sorted_lines "$work/after-single") <(sorted_lines "$work/after-phased"); then
+  echo "FAIL: with a stage after the global one, the output differs from the single-machine run"; status=1
+else
+  python3 - "$work/after-single/report.json" "$work/after-phased/report.json" <<'PY' || status=1
+import json, sys
+single, phased = (json.load(open(p)) for p in sys.argv[1:])
+for a, b in zip(single["stages"], phased["stages"]):
+    if a["counters"] != b["counters"]:
+        print(f"FAIL report stage {a['name']} counters (stage after the global one): single {a['counters']} phased {b['counters']}")
+        sys.exit(1)
+print("a stage after the global one: identical, same counters")
+PY
+fi
+
 # A finished task is not redone; a phase refuses to start before the one it needs.
 out=$("$bin" phase finalize --work "$work/work3" -o "$work/phased3" --shard 1/3 "${args[@]}" 2>&1)
 grep -q "already done" <<<"$out" || { echo "FAIL: a finished task ran again"; status=1; }
