@@ -202,7 +202,6 @@ void PipelineRun::CarryIn(const Json& carry, size_t global) {
     if (global < carried_counters_.size() && carry.contains("sign_counters")) {
       AddReportValues(carried_counters_[global], carry["sign_counters"]);
     }
-    carried_counters_only_before_ = global;
   }
 }
 

@@ -81,7 +81,6 @@ class PipelineRun {
   // Finalize of a phased run: the counters of the stages up to the global one,
   // from the process and sign tasks of this slice (null entries after it).
   Json carried_counters_;
-  size_t carried_counters_only_before_ = 0;  // stages before this ran in the process task alone
 };
 
 }  // namespace textmill

@@ -26,7 +26,7 @@ std::string UtcNow() {
 Json StageCounters(const RunFacts& facts, size_t stage) {
   const Json& carried = facts.carried_counters;
   if (!carried.is_array() || stage >= carried.size() || carried[stage].is_null()) return facts.stages[stage]->Stats();
-  if (stage < facts.carried_counters_only_before) return carried[stage];
+  if (stage < GlobalStageIndex(facts.stages)) return carried[stage];
   Json counters = carried[stage];
   AddReportValues(counters, facts.stages[stage]->Stats());
   return counters;

@@ -34,9 +34,9 @@ struct RunFacts {
   const std::string& started;  // UtcNow() when the process began the run
   // Finalize of a phased run: per stage, counters the process and sign tasks
   // kept, added to the stage's own (null entries: the stage's own alone); the
-  // stages before `carried_counters_only_before` report the carried ones alone.
+  // stages before the global one ran in the process tasks alone and report
+  // the carried ones alone. Null outside finalize.
   const Json& carried_counters;
-  size_t carried_counters_only_before;
 };
 
 // report.json: shard, config, inputs, per-stage counts and CPU, output, totals.

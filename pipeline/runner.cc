@@ -65,19 +65,9 @@ std::string PipelineRun::MetricsName() const {
 }
 
 RunFacts PipelineRun::Facts() const {
-  return RunFacts{config_,
-                  options_.shard_rank,
-                  options_.shard_count,
-                  stages_,
-                  passes_.tallies(),
-                  output_,
-                  listing_,
-                  read_progress_,
-                  incremental_,
-                  carried_inputs_,
-                  started_,
-                  carried_counters_,
-                  carried_counters_only_before_};
+  return RunFacts{
+      config_,  options_.shard_rank, options_.shard_count, stages_,         passes_.tallies(), output_,
+      listing_, read_progress_,      incremental_,         carried_inputs_, started_,          carried_counters_};
 }
 
 InputListing PipelineRun::ListRunInputs() const {
