@@ -4,9 +4,10 @@
 //
 // What it holds grows with the documents in clusters (the members), not with
 // the corpus, and is kept small: the members' input orders, sorted, and a
-// union-find over their positions (12 bytes a member), each cluster's keeper
-// and the root's published match (16 bytes a member), and the keepers' exact
-// keys and ids (one per cluster). Everything else is streamed from the
+// union-find over their positions that then holds their cluster numbers (12
+// bytes a member), each cluster's keeper, its date and its published match
+// (16 bytes a cluster, two or more members), and the keepers' exact keys and
+// ids (32 bytes and the id, one per cluster). Everything else is streamed from the
 // slices' files: their metadata twice, the pairs twice. Hash maps of
 // members with their ids took about 6x that (issue 17: the task's peak RSS
 // grew 1.86x from 200 k to 800 k documents). That is bounded by memory_mib:
@@ -55,6 +56,18 @@ class Members {
     b = Find(b);
     if (a != b) parent_[std::max(a, b)] = std::min(a, b);
   }
+  // Ends the unions: numbers the clusters 0.. in the order of their first
+  // members and returns how many there are; Cluster() then reads a member's,
+  // in the parents' place (no second array). In one pass: a member's parent
+  // precedes it (the smaller position wins), so it holds its cluster already.
+  uint32_t NumberClusters() {
+    uint32_t clusters = 0;
+    for (uint32_t i = 0; i < parent_.size(); ++i) {
+      parent_[i] = parent_[i] == i ? clusters++ : parent_[parent_[i]];
+    }
+    return clusters;
+  }
+  uint32_t Cluster(uint32_t i) const { return parent_[i]; }
 
  private:
   std::vector<uint64_t> orders_;
@@ -80,9 +93,9 @@ struct PublishedMatches {
   std::string_view Id(const Match& m) const { return std::string_view(ids).substr(m.id_offset, m.id_length); }
 };
 
-// The in-memory union-find holds about 32 bytes a member (input order, parent,
-// keeper, keeper's date, seen flag, published match; 29 counted) besides the
-// published copies' and keepers' ids: it gets half the budget, the task holds
+// The in-memory clustering holds at most about 32 bytes a member (12 a member,
+// 48 a cluster of two or more: see above) besides the published copies' and
+// keepers' ids: it gets half the budget, the task holds
 // nothing else. Beyond it the members are clustered out of core (same files,
 // dedup_merge_external.cc). TEXTMILL_MERGE_MEMBER_LIMIT sets the limit, for
 // tests and benchmarks (0: always out of core).
@@ -106,8 +119,11 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
       });
     }
   };
-  // The members: both ends of every pair, and every copy of a published document.
-  SortedRuns<uint64_t> ends(BufferBytes(1));
+  // The members: both ends of every pair, and every copy of a published
+  // document. A member is the end of a few pairs, so its copies here outnumber
+  // the members: the sort starts with small runs (1 MiB, then doubling) rather
+  // than fill its budget's buffer with them.
+  SortedRuns<uint64_t> ends(BufferBytes(1), "", size_t{1} << 20);
   int64_t pairs = 0;
   edge_files([&](const Edge& e) {
     ends.Add(e.a);
@@ -123,6 +139,8 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
   }
   const uint64_t limit = MergeMemberLimit(options_.memory_bytes);
   std::vector<uint64_t> sorted;
+  // At most that many: pages reserved and never written are not resident.
+  sorted.reserve(std::min<uint64_t>(ends.records(), limit));
   bool fits = true;
   ends.Merge([&](uint64_t order) {
     if (!fits || (!sorted.empty() && sorted.back() == order)) return;
@@ -134,7 +152,6 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
     sorted.push_back(order);
   });
   if (!fits) return MergeOutOfCore(context);
-  sorted.shrink_to_fit();  // up to half of it was growth room
   PublishedMatches published;
   for (int r = 0; r < context.count; ++r) {
     const std::string path = Numbered(PhaseFile("published"), 'r', r);
@@ -153,11 +170,12 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
   Members members(std::move(sorted));
   edge_files([&](const Edge& e) { members.Union(members.IndexOf(e.a), members.IndexOf(e.b)); });
   const auto n = static_cast<uint32_t>(members.size());
-  // The keeper of each cluster, by its root: the earliest date, then the first
-  // in input order (the smallest position), from the slices' metadata.
-  std::vector<uint32_t> keeper(n, kNone);
-  std::vector<uint64_t> keeper_date(n, UINT64_MAX);
-  std::vector<uint8_t> seen(n, 0);
+  const uint32_t clusters = members.NumberClusters();
+  // The keeper of each cluster: the earliest date, then the first in input
+  // order (the smallest position), from the slices' metadata.
+  std::vector<uint32_t> keeper(clusters, kNone);
+  std::vector<uint64_t> keeper_date(clusters, UINT64_MAX);
+  std::vector<bool> seen(n, false);
   const auto for_each_member = [&](const std::function<void(int rank, uint32_t i, const MetaRecord&, const std::string&)>& fn) {
     MetaRecord meta{};
     std::string id;
@@ -169,11 +187,11 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
     }
   };
   for_each_member([&](int, uint32_t i, const MetaRecord& meta, const std::string&) {
-    seen[i] = 1;
-    const uint32_t root = members.Find(i);
-    if (keeper[root] == kNone || std::tie(meta.date, i) < std::tie(keeper_date[root], keeper[root])) {
-      keeper[root] = i;
-      keeper_date[root] = meta.date;
+    seen[i] = true;
+    const uint32_t c = members.Cluster(i);
+    if (keeper[c] == kNone || std::tie(meta.date, i) < std::tie(keeper_date[c], keeper[c])) {
+      keeper[c] = i;
+      keeper_date[c] = meta.date;
     }
   });
   std::vector<uint64_t>().swap(keeper_date);
@@ -183,50 +201,46 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
                          " has no metadata (sign phase incomplete?)");
     }
   }
-  std::vector<uint8_t>().swap(seen);
+  std::vector<bool>().swap(seen);
   // Per cluster: a published copy wins over every member (the first member in
   // input order that matched one names it).
-  std::vector<uint32_t> published_of_root(n, kNone);  // an index into published.matches
-  int64_t clusters = 0;
+  std::vector<uint32_t> published_of(clusters, kNone);  // an index into published.matches
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t root = members.Find(i);
-    clusters += root == i;
-    if (const auto* match = published.Find(members.order(i)); match && published_of_root[root] == kNone) {
-      published_of_root[root] = static_cast<uint32_t>(match - published.matches.data());
+    const uint32_t c = members.Cluster(i);
+    if (const auto* match = published.Find(members.order(i)); match && published_of[c] == kNone) {
+      published_of[c] = static_cast<uint32_t>(match - published.matches.data());
     }
   }
-  // The keepers' exact keys and ids, by member position: one per cluster
-  // without a published copy, counted first so the vector is allocated once.
+  // The keepers' exact keys and ids, by cluster: one per cluster without a
+  // published copy, counted first so the vector is allocated once.
   struct Keeper {
     ExactKey exact;
     uint64_t id_offset;
-    uint32_t index;
+    uint32_t cluster;
     uint32_t id_length;
   };
   static_assert(sizeof(Keeper) == 32);
-  size_t kept_clusters = 0;
-  for (uint32_t i = 0; i < n; ++i) kept_clusters += members.Find(i) == i && published_of_root[i] == kNone;
+  const auto kept_clusters = static_cast<size_t>(std::count(published_of.begin(), published_of.end(), kNone));
   std::vector<Keeper> keepers;
   keepers.reserve(kept_clusters);
   std::string keeper_ids;
   for_each_member([&](int, uint32_t i, const MetaRecord& meta, const std::string& id) {
-    const uint32_t root = members.Find(i);
-    if (keeper[root] != i || published_of_root[root] != kNone) return;
-    keepers.push_back({ExactKey{meta.high, meta.low}, keeper_ids.size(), i, static_cast<uint32_t>(id.size())});
+    const uint32_t c = members.Cluster(i);
+    if (keeper[c] != i || published_of[c] != kNone) return;
+    keepers.push_back({ExactKey{meta.high, meta.low}, keeper_ids.size(), c, static_cast<uint32_t>(id.size())});
     keeper_ids += id;
   });
-  std::sort(keepers.begin(), keepers.end(), [](const Keeper& a, const Keeper& b) { return a.index < b.index; });
-  const auto keeper_of = [&](uint32_t index) -> const Keeper& {
-    return *std::lower_bound(keepers.begin(), keepers.end(), index,
-                             [](const Keeper& k, uint32_t i) { return k.index < i; });
+  std::sort(keepers.begin(), keepers.end(), [](const Keeper& a, const Keeper& b) { return a.cluster < b.cluster; });
+  const auto keeper_of = [&](uint32_t cluster) -> const Keeper& {
+    return *std::lower_bound(keepers.begin(), keepers.end(), cluster,
+                             [](const Keeper& k, uint32_t c) { return k.cluster < c; });
   };
   // clusters.bin: every member in input order, with its cluster (the keeper).
   {
     StreamedFile out(PhaseFile("clusters.bin"));
     for (uint32_t i = 0; i < n; ++i) {
-      const uint32_t root = members.Find(i);
-      const ClusterRecord record{members.order(i),
-                                 published_of_root[root] != kNone ? kNotCounted : members.order(keeper[root])};
+      const uint32_t c = members.Cluster(i);
+      const ClusterRecord record{members.order(i), published_of[c] != kNone ? kNotCounted : members.order(keeper[c])};
       out.Write(&record, sizeof record);
     }
     out.Commit();
@@ -242,17 +256,17 @@ Json DedupStage::MergePhase(const PhaseContext& context) const {
     while (n > 0 && slice.Next(meta, id)) {
       const uint32_t i = members.IndexOf(meta.input_order);
       if (i == kNone) continue;
-      const uint32_t root = members.Find(i);
+      const uint32_t c = members.Cluster(i);
       record.clear();
-      if (published_of_root[root] != kNone) {
+      if (published_of[c] != kNone) {
         const auto* own = published.Find(meta.input_order);
-        const auto& named = own ? *own : published.matches[published_of_root[root]];
+        const auto& named = own ? *own : published.matches[published_of[c]];
         const auto flags = static_cast<uint8_t>(2 | (own && own->exact ? 1 : 0));
         AppendTagged(record, meta.input_order, flags, published.Id(named));
         ++dropped_published;
       } else {
-        if (keeper[root] == i) continue;
-        const Keeper& k = keeper_of(keeper[root]);
+        if (keeper[c] == i) continue;
+        const Keeper& k = keeper_of(c);
         const uint8_t flags = ExactKey{meta.high, meta.low} == k.exact ? 1 : 0;
         AppendTagged(record, meta.input_order, flags, std::string_view(keeper_ids).substr(k.id_offset, k.id_length));
       }

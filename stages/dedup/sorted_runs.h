@@ -116,15 +116,25 @@ class SortedRuns {
   // over the data): bounds open files and read buffers, whatever the budget.
   static constexpr size_t kMaxRuns = 64;
 
-  explicit SortedRuns(size_t budget_bytes = 64 << 20, std::string dir = "")
-      : limit_(std::max<size_t>(1, budget_bytes / sizeof(Record))), dir_(std::move(dir)) {}
+  // `first_run_bytes` (0: the budget): the first run is spilled at that size,
+  // each next one at twice the last, up to the budget. For a sort whose input
+  // is often far below its budget: the buffer's touched pages then grow with
+  // about half the input instead of all of it, for log2(budget / first) more
+  // runs.
+  explicit SortedRuns(size_t budget_bytes = 64 << 20, std::string dir = "", size_t first_run_bytes = 0)
+      : limit_(std::max<size_t>(1, budget_bytes / sizeof(Record))),
+        spill_at_(first_run_bytes == 0 ? limit_ : std::clamp<size_t>(first_run_bytes / sizeof(Record), 1, limit_)),
+        dir_(std::move(dir)) {}
 
   void Add(const Record& record) {
     // The whole budget at once: growing by doubling would copy the buffer
     // and hold both copies (1.5x the budget) at its last step. Pages not yet
     // written are not resident.
     if (buffer_.capacity() == 0) buffer_.reserve(limit_);
-    if (buffer_.size() >= limit_) Spill();
+    if (buffer_.size() >= spill_at_) {
+      Spill();
+      spill_at_ = std::min(limit_, spill_at_ * 2);
+    }
     buffer_.push_back(record);
     ++records_;
   }
@@ -231,6 +241,7 @@ class SortedRuns {
   }
 
   size_t limit_;
+  size_t spill_at_;  // records: the next run's size
   std::string dir_;
   std::vector<Record> buffer_;
   std::vector<std::unique_ptr<RunFile>> runs_;

@@ -38,6 +38,25 @@ TEST(SortedRunsTest, MergedOrderIsSortedWhateverTheBudgetAndWriters) {
   }
 }
 
+// Runs that start small and double up to the budget: the same sequence, in
+// the number of runs the doubling gives (10, 20, ... 640 records, then 1000s).
+TEST(SortedRunsTest, RunsGrowFromTheFirstRunSizeToTheBudget) {
+  const std::vector<Pair> input = RandomPairs(20000);
+  std::vector<Pair> expected = input;
+  std::sort(expected.begin(), expected.end());
+  SortedRuns<Pair> growing(1000 * sizeof(Pair), "", 10 * sizeof(Pair));
+  SortedRuns<Pair> fixed(1000 * sizeof(Pair));
+  for (const Pair& p : input) {
+    growing.Add(p);
+    fixed.Add(p);
+  }
+  EXPECT_EQ(growing.runs(), 7u + 18u);  // 1270 records in 7 runs, then 18 of 1000; 730 left in memory
+  EXPECT_EQ(fixed.runs(), 19u);
+  std::vector<Pair> merged;
+  growing.Merge([&merged](const Pair& p) { merged.push_back(p); });
+  EXPECT_EQ(merged, expected);
+}
+
 TEST(SortedRunsTest, EmptyMergesToNothing) {
   SortedRuns<Pair> runs(64);
   size_t calls = 0;
