@@ -17,6 +17,21 @@ Json ReadJson(const std::string& path) {
   return Json::parse(in, nullptr, false);
 }
 
+bool IsLoadRecord(const Json& value) { return value.is_object() && value.contains("load_seconds"); }
+
+// The values of a load record (see AddReportValues), at any depth.
+void AddLoadRecord(Json& into, const Json& from) {
+  for (const auto& [key, value] : from.items()) {
+    if (!into.contains(key)) {
+      into[key] = value;
+    } else if (key == "load_seconds" || key.rfind("documents_", 0) == 0) {
+      AddReportValues(into[key], value);
+    } else if (into[key].is_object() && value.is_object()) {
+      AddLoadRecord(into[key], value);
+    }
+  }
+}
+
 }  // namespace
 
 void AddReportValues(Json& into, const Json& from) {
@@ -32,6 +47,8 @@ void AddReportValues(Json& into, const Json& from) {
         // Rates and sizes per document (index_bytes_per_document), and what
         // the state dir holds (every task sees the same): not additive.
         continue;
+      } else if (IsLoadRecord(into[key]) && IsLoadRecord(value)) {
+        AddLoadRecord(into[key], value);
       } else {
         AddReportValues(into[key], value);
       }

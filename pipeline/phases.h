@@ -69,7 +69,10 @@ void CheckPlan(const PhasePlan& plan, const std::string& work_dir, const std::st
 // Adds the report values `from` into `into`: numbers are summed, objects
 // merged key by key, arrays concatenated; anything else keeps `into`'s value,
 // as do keys holding "per_" (rates) or starting "state_" (the state dir's
-// size, which every task sees whole).
+// size, which every task sees whole). An object with "load_seconds" records
+// a load every task repeats (a stage's lists, an n-gram table): its values
+// are the same in every task and keep `into`'s, except load_seconds (the
+// time all tasks spent) and "documents_*" counts, which add up.
 void AddReportValues(Json& into, const Json& from);
 
 // Sums the per-task reports of a phased run into one: numbers add up (CPU,

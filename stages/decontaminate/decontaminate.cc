@@ -1,5 +1,7 @@
 #include "stages/decontaminate/decontaminate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -162,13 +164,15 @@ Json DecontaminateStage::Stats() const {
                          {"table_bytes", ngrams_->MemoryBytes()},
                          {"table_mb", mb},
                          {"load_seconds", std::round(load_seconds_ * 1000) / 1000}};
-  // Shown as a table by the HTML report.
+  // Shown as a table by the HTML report. The settings and what the table
+  // holds are text: a phased run's report adds numbers up over its tasks, and
+  // every task loads the same table.
   Json summary = {{"mode", options_.mode},
-                  {"n-gram (words)", options_.ngram},
-                  {"benchmark n-grams", ngrams_->size()},
-                  {"n-gram table (MB)", mb},
-                  {"benchmark examples shorter than n / bad lines", std::to_string(short_examples) + " / " +
-                                                                         std::to_string(bad_lines)},
+                  {"n-gram (words)", std::to_string(options_.ngram)},
+                  {"benchmark n-grams", std::to_string(ngrams_->size())},
+                  {"n-gram table (MB)", fmt::format("{:.2f}", mb)},
+                  {"benchmark examples shorter than n / bad lines",
+                   std::to_string(short_examples) + " / " + std::to_string(bad_lines)},
                   {"documents contaminated", stats.value("docs_contaminated", int64_t{0})}};
   for (const BenchmarkFileStats& f : ngrams_->files()) {
     summary["documents matching " + f.label] = stats.value("benchmark." + f.label, int64_t{0});

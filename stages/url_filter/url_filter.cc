@@ -1,5 +1,7 @@
 #include "stages/url_filter/url_filter.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 
@@ -111,19 +113,21 @@ Json UrlFilterStage::Stats() const {
   for (const auto& [name, n] : counters_.Merged()) {
     if (name.rfind("blocked.", 0) == 0 || name.rfind("would_block.", 0) == 0) blocked += n;
   }
-  // Shown as a table by the HTML report.
-  stats["summary"] = {{"mode", options_.mode},
-                      {"URLs checked", stats.value("checked", int64_t{0})},
-                      {options_.mode == "drop" ? "blocked" : "would block", blocked},
-                      {"kept by an allow list", stats.value("allowed_over_block", int64_t{0})},
-                      {"without URL (passed)", stats.value("no_url", int64_t{0})},
-                      {"malformed URLs", stats.value("malformed_url", int64_t{0})},
-                      {"list entries", b.domains + b.urls + a.domains + a.urls + words_->entries()},
-                      {"list lines skipped / garbage", std::to_string(b.skipped + a.skipped + words_->skipped()) +
-                                                           " / " +
-                                                           std::to_string(b.garbage + a.garbage + words_->garbage())},
-                      {"list memory (MB)", std::round(mb * 100) / 100},
-                      {"list load time (s)", std::round(load_seconds_ * 1000) / 1000}};
+  // Shown as a table by the HTML report. What the lists hold is text: a
+  // phased run's report adds numbers up over its tasks, and every task loads
+  // the same lists.
+  stats["summary"] = {
+      {"mode", options_.mode},
+      {"URLs checked", stats.value("checked", int64_t{0})},
+      {options_.mode == "drop" ? "blocked" : "would block", blocked},
+      {"kept by an allow list", stats.value("allowed_over_block", int64_t{0})},
+      {"without URL (passed)", stats.value("no_url", int64_t{0})},
+      {"malformed URLs", stats.value("malformed_url", int64_t{0})},
+      {"list entries", std::to_string(b.domains + b.urls + a.domains + a.urls + words_->entries())},
+      {"list lines skipped / garbage", std::to_string(b.skipped + a.skipped + words_->skipped()) + " / " +
+                                           std::to_string(b.garbage + a.garbage + words_->garbage())},
+      {"list memory (MB)", fmt::format("{:.2f}", mb)},
+      {"list load time (s)", std::round(load_seconds_ * 1000) / 1000}};
   return stats;
 }
 

@@ -76,12 +76,21 @@ stages:
   - dedup: {}
   - langid: {}
 EOF
-after=(-c "$work/after.yaml" -i "$work/in" --set reader.jsonl.date_field=crawl_date)
-"$bin" run "${after[@]}" -o "$work/after-single" --progress none --log-level warn
-if ! bash "$here/tests/scaleout/phased_run.sh" "$bin" 3 "$work/after-work" "$work/after-phased" -- "${after[@]}"; then
-  echo "FAIL: a phased run with a stage after the global one failed"; status=1
-elif ! cmp -s <(sorted_lines "$work/after-single") <(sorted_lines "$work/after-phased"); then
-  echo "FAIL: with a stage after the global one, the output differs from the single-machine run"; status=1
+# single_and_phased NAME: runs $work/NAME.yaml on the inputs on one machine and
+# as 3 phased tasks (into $work/NAME-single, $work/NAME-phased); fails when the
+# phased run fails or writes other documents.
+single_and_phased() {
+  local args=(-c "$work/$1.yaml" -i "$work/in" --set reader.jsonl.date_field=crawl_date)
+  "$bin" run "${args[@]}" -o "$work/$1-single" --progress none --log-level warn
+  if ! bash "$here/tests/scaleout/phased_run.sh" "$bin" 3 "$work/$1-work" "$work/$1-phased" -- "${args[@]}"; then
+    echo "FAIL: the phased run of $1.yaml failed"
+    return 1
+  fi
+  cmp -s <(sorted_lines "$work/$1-single") <(sorted_lines "$work/$1-phased") ||
+    { echo "FAIL: with $1.yaml, the phased run's output differs from the single-machine run's"; return 1; }
+}
+if ! single_and_phased after; then
+  status=1
 else
   python3 - "$work/after-single/report.json" "$work/after-phased/report.json" <<'PY' || status=1
 import json, sys
@@ -91,6 +100,42 @@ for a, b in zip(single["stages"], phased["stages"]):
         print(f"FAIL report stage {a['name']} counters (stage after the global one): single {a['counters']} phased {b['counters']}")
         sys.exit(1)
 print("a stage after the global one: identical, same counters")
+PY
+fi
+
+# Stages that load lists and n-gram tables (url_filter, decontaminate): the
+# phased report shows each load once, as the single run's does, with the
+# counts of all tasks (every task loads them; only load times add up).
+echo "www.metroglobal.net" > "$work/block.txt"
+echo "Another cloud of choking smoke and dust is set to descend upon the 20 million residents of Delhi" > "$work/bench.txt"
+cat > "$work/lists.yaml" <<EOF
+models_dir: $here/models
+stages:
+  - url_filter: {block_lists: [$work/block.txt]}
+  - extract: {phrases: $here/configs/boilerplate_phrases.txt}
+  - decontaminate: {benchmarks: [$work/bench.txt], ngram: 8}
+  - dedup: {}
+EOF
+if ! single_and_phased lists; then
+  status=1
+else
+  python3 - "$work/lists-single/report.json" "$work/lists-phased/report.json" <<'PY' || status=1
+import json, sys
+single, phased = (json.load(open(p)) for p in sys.argv[1:])
+def untimed(value):  # load times differ from run to run
+    if isinstance(value, dict):
+        return {k: untimed(v) for k, v in value.items() if k not in ("load_seconds", "list load time (s)")}
+    return value
+for a, b in zip(single["stages"], phased["stages"]):
+    if a["name"] not in ("url_filter", "decontaminate"):
+        continue
+    if a["docs_in"] == a["docs_out"]:
+        print(f"FAIL: {a['name']} rejected nothing, so nothing is compared: {a['counters']}")
+        sys.exit(1)
+    if untimed(a["counters"]) != untimed(b["counters"]):
+        print(f"FAIL report stage {a['name']}: single {untimed(a['counters'])} phased {untimed(b['counters'])}")
+        sys.exit(1)
+print("url_filter and decontaminate: the phased report's lists, tables and counts equal the single run's")
 PY
 fi
 

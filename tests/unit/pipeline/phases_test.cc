@@ -88,5 +88,28 @@ TEST(Phases, ReportsMergeByAddingCountsAndKeepingRates) {
   EXPECT_EQ(m["exit_code"], 3);
 }
 
+// A stage's load record (url_filter's lists, decontaminate's n-gram table):
+// every task loads the same, so a phased report shows it once; the load time
+// and the documents counted in it add up, as the counters beside it do.
+TEST(Phases, LoadRecordsAreKeptOnceWhileTheirTimesAndDocumentCountsAdd) {
+  const auto task = [](int64_t blocked, int64_t matched, double seconds) {
+    return Json{{"blocked.domain", blocked},
+                {"lists", {{"block_domains", 1000}, {"memory_mb", 1.5}, {"load_seconds", seconds}}},
+                {"benchmarks",
+                 {{"ngrams", 300},
+                  {"files", {{"qa.jsonl", {{"examples", 20}, {"documents_matched", matched}}}}},
+                  {"load_seconds", seconds}}}};
+  };
+  Json merged = task(2, 1, 0.5);
+  AddReportValues(merged, task(3, 4, 0.25));
+  EXPECT_EQ(merged["blocked.domain"], 5);
+  EXPECT_EQ(merged["lists"]["block_domains"], 1000);
+  EXPECT_DOUBLE_EQ(merged["lists"]["memory_mb"].get<double>(), 1.5);
+  EXPECT_DOUBLE_EQ(merged["lists"]["load_seconds"].get<double>(), 0.75);
+  EXPECT_EQ(merged["benchmarks"]["ngrams"], 300);
+  EXPECT_EQ(merged["benchmarks"]["files"]["qa.jsonl"]["examples"], 20);
+  EXPECT_EQ(merged["benchmarks"]["files"]["qa.jsonl"]["documents_matched"], 5);
+}
+
 }  // namespace
 }  // namespace textmill
