@@ -29,7 +29,12 @@ std::string ReadWholeFile(const std::string& path) {
 }  // namespace
 
 BucketFileWriter::BucketFileWriter(std::string path, uint32_t buckets, size_t record_size, size_t memory_budget)
-    : path_(std::move(path)), buckets_(buckets), record_size_(record_size), budget_(memory_budget), pending_(buckets) {
+    : path_(std::move(path)),
+      buckets_(buckets),
+      record_size_(record_size),
+      budget_(memory_budget),
+      spill_at_(std::min(memory_budget, kFirstRunBytes)),
+      pending_(buckets) {
   const std::string temp = TempPathFor(path_);
   data_ = std::fopen(temp.c_str(), "wb");
   if (!data_) throw RuntimeError(WriteError(temp, errno));
@@ -51,7 +56,10 @@ void BucketFileWriter::Add(const uint32_t* buckets, const void* records, size_t 
   }
   pending_bytes_ += count * record_size_;
   records_ += count;
-  if (pending_bytes_ >= budget_) SpillLocked();
+  if (pending_bytes_ >= spill_at_) {
+    SpillLocked();
+    spill_at_ = std::min(budget_, spill_at_ * 2);
+  }
 }
 
 void BucketFileWriter::SpillLocked() {

@@ -4,7 +4,11 @@
 // A writer task spreads records over `buckets` hash ranges. It keeps them in
 // memory up to a budget, then appends them to one data file as a "run": the
 // records of bucket 0, then bucket 1, ... An index file lists, per run, where
-// each bucket starts. One data file per writer, whatever the bucket count, so a
+// each bucket starts. The first run is spilled at 1 MiB (kFirstRunBytes), each
+// next one at twice the last, up to the budget: a task whose records are far
+// below the budget holds about half of them, not all (issue 17: a phase task's
+// memory would otherwise grow with its corpus up to the budget), and a
+// bucket's records read back the same whatever the runs. One data file per writer, whatever the bucket count, so a
 // 1,000-task array does not need 1,000 open files per task. A reader task takes
 // one bucket's records from every writer's runs: memory bounded by its range.
 //
@@ -50,12 +54,14 @@ class BucketFileWriter {
   uint64_t records() const { return records_; }
 
  private:
+  static constexpr size_t kFirstRunBytes = 1 << 20;
   void SpillLocked();
 
   std::string path_;
   uint32_t buckets_;
   size_t record_size_;
   size_t budget_;
+  size_t spill_at_;  // bytes: the next run's size
   std::mutex mutex_;
   std::vector<std::vector<char>> pending_;  // per bucket
   size_t pending_bytes_ = 0;

@@ -47,6 +47,38 @@ TEST(BucketFile, EveryRecordReachesItsBucketAcrossWritersAndSpills) {
   EXPECT_EQ(total, 3000u);
 }
 
+// Runs start at 1 MiB and double up to the budget: 3.5 MiB of records make
+// runs of 1, 2 and 0.5 MiB under a 4 MiB budget, and four (1, 1, 1, 0.5) under
+// a 1 MiB budget; each bucket reads back its records in the order they were
+// added.
+TEST(BucketFile, RunsDoubleUpToTheBudgetAndBucketsKeepTheirOrder) {
+  TempDir dir;
+  constexpr uint32_t kBuckets = 3;
+  std::vector<std::vector<uint64_t>> expected(kBuckets);
+  const auto write = [&](const std::string& path, size_t budget) {
+    BucketFileWriter out(path, kBuckets, sizeof(KeyValue), budget);
+    for (uint64_t i = 0; i < (7u << 20) / 2 / sizeof(KeyValue); ++i) {
+      const KeyValue p{i * 0x9E3779B97F4A7C15ull, i};
+      const uint32_t bucket = BucketOf(p.key, kBuckets);
+      out.Add(&bucket, &p, 1);
+      if (budget == (1u << 20)) expected[bucket].push_back(p.value);
+    }
+    out.Close();
+  };
+  const std::string doubling = dir / "doubling.bin", fixed = dir / "fixed.bin";
+  write(doubling, 4 << 20);
+  write(fixed, 1 << 20);
+  EXPECT_EQ(std::filesystem::file_size(fixed + ".idx") - std::filesystem::file_size(doubling + ".idx"),
+            (kBuckets + 1) * sizeof(uint64_t));  // four runs against three
+  for (uint32_t b = 0; b < kBuckets; ++b) {
+    for (const std::string& path : {doubling, fixed}) {
+      std::vector<uint64_t> got;
+      for (const KeyValue& p : ReadBucketRecords<KeyValue>({path}, b, kBuckets)) got.push_back(p.value);
+      EXPECT_TRUE(got == expected[b]) << path << " bucket " << b;
+    }
+  }
+}
+
 TEST(BucketFile, KilledWriterLeavesNothingThatLooksComplete) {
   TempDir dir;
   {
