@@ -3,7 +3,7 @@
 #   scripts/eval_extraction.sh [SET] [OUT_DIR] [--min-f1 F] [--min-group TYPE=F]... [score.py options]
 # SET: pages (181 news articles, HTML; the default), pages_text (the same as
 # text dumps), wcxb (../shared/bench/extraction-wcxb: 1,476 pages of seven page
-# types, scored per type), layouts (tests/layouts: 22 pages we wrote, one per
+# types, scored per type), layouts (tests/layouts: 112 pages we wrote, one per
 # platform, scored per type). Writes OUT_DIR/<id>.txt for every page and prints
 # the scorer's summary. --min-f1 and --min-group are the ctest floors: exit 1
 # when the mean F1 (of all pages, or of one page type) is below F.
