@@ -33,4 +33,8 @@ void DropConsentBanners(const HtmlTree& tree, const PageBlocks& blocks, const st
 // label (a question stays).
 void DropButtonLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vector<uint8_t>& keep_block);
 
+// Unkeeps the blocks whose text is all inside labels of checkboxes (a
+// search form's filters).
+void DropCheckboxLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vector<uint8_t>& keep_block);
+
 }  // namespace textmill

@@ -158,6 +158,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
   }
   DropConsentBanners(tree, blocks, flags, keep_block);
   DropButtonLabels(tree, blocks, keep_block);
+  DropCheckboxLabels(tree, blocks, keep_block);
   DropLinkCopiesOfKeptText(blocks, keep_block);
   if (!options.keep_comments && DropsCommentsOn(page_type)) DropCommentSections(tree, blocks, flags, keep_block);
   std::vector<uint8_t> keep_text(tree.nodes().size(), 0);

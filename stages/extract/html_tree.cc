@@ -9,6 +9,10 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "pipeline/util/strings.h"
 #include "stages/extract/html_tags.h"
@@ -338,6 +342,7 @@ class HtmlTreeBuilder {
       StartMath(tag, atts);
       return;
     }
+    if (tag == "input") NoteCheckbox(atts);
     if (IsDroppedTag(tag) && !(tag == "noscript" && !in_head_)) {
       skip_depth_ = 1;
       skipping_visibility_hidden_ = false;
@@ -419,6 +424,10 @@ class HtmlTreeBuilder {
     const int self = static_cast<int>(nodes_.size() - 1);
     nodes_[static_cast<size_t>(parent)].children.push_back(self);
     if (tag == "noscript") open_noscripts_.push_back({self, kept_text_bytes});
+    if (tag == "label") {
+      if (std::string target = AttrString(atts, "for"); !target.empty())
+        label_targets_.emplace_back(self, std::move(target));
+    }
     if (tag == "body" && body_ == 0) {
       body_ = self;
       in_head_ = false;
@@ -626,6 +635,34 @@ class HtmlTreeBuilder {
   int& body_;
   int64_t deadline_;
   bool honor_visibility_;
+  // A checkbox input (dropped with the form controls) marks the <label>
+  // around it, and is remembered by id for the labels that name it.
+  void NoteCheckbox(const xmlChar** atts) {
+    if (AsciiLower(AttrString(atts, "type")) != "checkbox") return;
+    constexpr int kMaxLabelDistance = 4;  // <label><span><input>: a few levels at most
+    int node = stack_.back();
+    for (int level = 0; level < kMaxLabelDistance && node > 0; ++level) {
+      HtmlNode& element = nodes_[static_cast<size_t>(node)];
+      if (element.tag == "label") {
+        element.checkbox_label = true;
+        break;
+      }
+      node = element.parent;
+    }
+    if (std::string id = AttrString(atts, "id"); !id.empty()) checkbox_ids_.insert(std::move(id));
+  }
+
+ public:
+  // After the parse: the labels whose for= names a checkbox.
+  void MarkLabelsOfCheckboxes() {
+    for (const auto& [label, target] : label_targets_) {
+      if (checkbox_ids_.count(target) > 0) nodes_[static_cast<size_t>(label)].checkbox_label = true;
+    }
+  }
+
+ private:
+  std::vector<std::pair<int, std::string>> label_targets_;  // (label node, its for=)
+  std::unordered_set<std::string> checkbox_ids_;
   std::vector<int> stack_;  // our node for each open element
   std::vector<size_t> button_levels_;  // stack_ sizes at which a <button> is open
   int depth_ = 0;
@@ -688,6 +725,7 @@ HtmlTree::VisibleText HtmlTree::Build(std::string_view html, int64_t deadline_ns
   xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
   htmlParseDocument(ctxt);
   htmlFreeParserCtxt(ctxt);
+  builder.MarkLabelsOfCheckboxes();
   timed_out_ = builder.timed_out;
   if (!builder.og_title.empty()) meta_.title = builder.og_title;
   if (meta_.url.empty()) meta_.url = builder.og_url;

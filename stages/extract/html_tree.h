@@ -25,6 +25,9 @@ struct HtmlNode {
   std::string text;   // text nodes only, as in the source
   std::string hints;  // lowercased class, id, role and itemprop, space-separated
   bool in_button = false;  // a text node inside a <button> (which has no node of its own)
+  // A <label> of a checkbox (around it, or naming its id with for=): a
+  // search form's filter option, a consent or "remember me" box.
+  bool checkbox_label = false;
 };
 
 struct HtmlMeta {

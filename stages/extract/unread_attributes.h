@@ -51,6 +51,9 @@ inline constexpr std::pair<std::string_view, std::string_view> kReadElementAttri
     {"annotation", "encoding"},
     {"script", "type"},
     {"img", "alt"},
+    // checkbox labels: an input's type, a label's for
+    {"input", "type"},
+    {"label", "for"},
 };
 
 // Writes the page without unread attributes and comment bodies to `out`; false (and `out` empty) when there was nothing to drop.

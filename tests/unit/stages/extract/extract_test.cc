@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "stages/extract/html_extractor.h"
 #include "stages/extract/html_tree.h"
 #include "stages/extract/rule_extractor.h"
@@ -250,6 +252,35 @@ TEST(ExtractHtmlTest, TextInsideAButtonIsMarkedAndKeptApart) {
       {"Homes in Boise ", false},  {"Save ", true}, {"search", true},
       {" sorted by price", false}, {"Menu", true},  {"After the menu.", false}};
   EXPECT_EQ(texts, expected);
+}
+
+// A <label> around a checkbox, or naming one with for= (before or after it),
+// is a checkbox label; one of a radio button or of nothing is not. The input's
+// type and the label's for are read whether or not unread attributes are cut.
+TEST(ExtractHtmlTest, LabelsOfCheckboxesAreMarked) {
+  const std::string html =
+      "<html><body><form><ul>"
+      "<li><label class='f'><span><input type='checkbox' name='a' value='1'></span>Main Hall (3)</label></li>"
+      "<li><input type='CheckBox' id='room-2a'><label for='room-2a'>Room 2A</label></li>"
+      "<li><label for='later'>Workshop Room 3</label><input type='checkbox' id='later'></li>"
+      "<li><label><input type='radio' name='size'>Size 38</label></li>"
+      "<li><label for='nowhere'>Not a checkbox</label><input type='text' id='nowhere'></li>"
+      "</ul></form><label>Plain label</label></body></html>";
+  for (const bool cut : {true, false}) {
+    const HtmlTree tree(html, 0, cut);
+    std::map<std::string, bool> marked;
+    for (const HtmlNode& node : tree.nodes()) {
+      if (node.tag != "label") continue;
+      std::string text;
+      for (const int c : node.children) text += tree.nodes()[static_cast<size_t>(c)].text;
+      if (text.empty()) text = tree.nodes()[static_cast<size_t>(node.children.back())].text;
+      marked[text] = node.checkbox_label;
+    }
+    const std::map<std::string, bool> expected = {{"Main Hall (3)", true},   {"Room 2A", true},
+                                                  {"Workshop Room 3", true}, {"Size 38", false},
+                                                  {"Not a checkbox", false}, {"Plain label", false}};
+    EXPECT_EQ(marked, expected) << "unread attributes cut: " << cut;
+  }
 }
 
 TEST(ExtractHtmlTest, ANoscriptCrawlerViewIsReadAShortNoscriptNoticeIsNot) {

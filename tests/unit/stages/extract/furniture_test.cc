@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
+#include "stages/extract/html_extractor.h"
+
 namespace textmill {
 namespace {
 
@@ -34,6 +39,33 @@ TEST(FurnitureTest, PostNumbersOnForumPagesOnly) {
 TEST(FurnitureTest, BareCountsAreWholeNumbersOnly) {
   for (const char* count : {"13", "1,204", "0"}) EXPECT_TRUE(IsBareCount(count)) << count;
   for (const char* text : {"", "13 likes", "1.5", "-3", "1234567890"}) EXPECT_FALSE(IsBareCount(text)) << text;
+}
+
+// Of the blocks kept, those whose text is all in checkbox labels go: a
+// search form's filters ("include nearby areas", the areas, "Main Hall (3)"
+// with its count inside the label); a radio button's label, a label with text
+// outside it and the posts stay.
+TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
+  const HtmlTree tree(
+      "<html><body><form><label><input type='checkbox' name='near'><span></span>include nearby areas</label><ul>"
+      "<li><label><input type='checkbox' name='area'>chico</label></li>"
+      "<li><input type='checkbox' id='hall'><label for='hall'>Main Hall <span class='count'>(3)</span></label></li>"
+      "<li><label><input type='radio' name='size'>Size 38</label></li>"
+      "<li><label><input type='checkbox' name='x'>Wool</label> blend, 70 percent</li></ul></form>"
+      "<ul><li><p>Solid oak dining table with six chairs, pick up only.</p></li></ul></body></html>",
+      0);
+  const PageBlocks blocks = ComputePageBlocks(tree, HtmlExtractOptions{}, StructuredData{});
+  std::vector<uint8_t> keep(blocks.text.size(), 1);
+  DropCheckboxLabels(tree, blocks, keep);
+  std::vector<std::string> kept, dropped;
+  for (size_t b = 0; b < keep.size(); ++b) (keep[b] ? kept : dropped).push_back(blocks.text[b]);
+  const std::string all_kept = ::testing::PrintToString(kept);
+  for (const char* text : {"include nearby areas", "chico", "Main Hall"}) {
+    EXPECT_EQ(all_kept.find(text), std::string::npos) << text << " kept: " << all_kept;
+  }
+  for (const char* text : {"Size 38", "blend, 70 percent", "Solid oak dining table"}) {
+    EXPECT_NE(all_kept.find(text), std::string::npos) << text << " dropped: " << ::testing::PrintToString(dropped);
+  }
 }
 
 }  // namespace
