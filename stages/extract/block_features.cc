@@ -263,14 +263,30 @@ const std::vector<std::string>& FeatureNames() {
 
 namespace {
 
+// Zebra striping: alternate posts and rows carry one of these (bbPress
+// "odd"/"even", "alt").
+bool IsZebraHint(std::string_view token) { return token == "odd" || token == "even" || token == "alt"; }
+
 // The hints with every run of letters and digits that holds a digit written
 // "#": items of one kind differ by their numbers ("post-12345",
 // "comment-987", Reddit's "t1_l0f3c9d-comment-rtjson-content", "col-md-8"),
 // so each post, comment or card of a thread or listing would otherwise be a
-// group of its own.
-void AppendItemFreeHints(std::string_view hints, std::string& out) {
+// group of its own. `zebra` (if given) is set when the hints hold a zebra
+// hint; with `drop_zebra` they are left out.
+void AppendItemFreeHints(std::string_view hints, std::string& out, bool* zebra = nullptr, bool drop_zebra = false) {
+  const size_t start = out.size();
   size_t i = 0;
   while (i < hints.size()) {
+    if ((zebra || drop_zebra) && (i == 0 || hints[i - 1] == ' ')) {
+      const size_t space = std::min(hints.find(' ', i), hints.size());
+      if (IsZebraHint(hints.substr(i, space - i))) {
+        if (zebra) *zebra = true;
+        if (drop_zebra) {
+          i = std::min(space + 1, hints.size());
+          continue;
+        }
+      }
+    }
     const auto alnum = [&](size_t k) {
       const char c = hints[k];
       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -288,6 +304,9 @@ void AppendItemFreeHints(std::string_view hints, std::string& out) {
       out.append(hints.substr(i, end - i));
     }
     i = end;
+  }
+  if (drop_zebra) {
+    while (out.size() > start && out.back() == ' ') out.pop_back();  // "post odd" is "post"
   }
 }
 
@@ -368,17 +387,31 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
   const size_t num_blocks = page.owner.size();
   std::unordered_map<std::string, int> group_of_signature;
   std::string signature;
-  for (size_t b = 0; b < num_blocks; ++b) {
+  bool zebra = false;
+  // The signature of block b's owner and two ancestors: tags and item-free hints.
+  const auto sign = [&](size_t b, bool drop_zebra) {
     signature.clear();
     int e = page.owner[b];
     for (int level = 0; level < 3 && e > 0; ++level, e = nodes[static_cast<size_t>(e)].parent) {
       const HtmlNode& element = nodes[static_cast<size_t>(e)];
       signature.append(element.tag).append(1, '\x1f');
-      AppendItemFreeHints(element.hints, signature);
+      AppendItemFreeHints(element.hints, signature, &zebra, drop_zebra);
       signature.append(1, '\x1e');
     }
+  };
+  for (size_t b = 0; b < num_blocks; ++b) {
+    sign(b, false);
     const auto [it, inserted] = group_of_signature.try_emplace(signature, static_cast<int>(group_of_signature.size()));
     page.group.push_back(it->second);
+  }
+  page.post_group = page.group;
+  if (zebra) {  // most pages have none: their post groups are their groups
+    std::unordered_map<std::string, int> post_group_of_signature;
+    for (size_t b = 0; b < num_blocks; ++b) {
+      sign(b, true);
+      const int next = static_cast<int>(post_group_of_signature.size());
+      page.post_group[b] = post_group_of_signature.try_emplace(signature, next).first->second;
+    }
   }
 
   // Bottom-up subtree sums: chars, link chars, blocks, <p> count.

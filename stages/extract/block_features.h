@@ -37,6 +37,10 @@ struct PageBlocks {
   // Blocks whose owner, parent and grandparent have the same tags and hints
   // share a group (a post body, a card description): its index, by first use.
   std::vector<int> group;
+  // The same, with zebra hints ("odd", "even", "alt") left out: a thread's
+  // alternating posts are one group of posts (thread_posts.h). Not a feature:
+  // the model was trained on `group`.
+  std::vector<int> post_group;
   std::vector<float> features;     // row-major, blocks x FeatureNames().size()
 };
 

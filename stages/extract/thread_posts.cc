@@ -39,14 +39,17 @@ std::vector<uint8_t> ThreadPosts(const PageBlocks& blocks, const std::vector<flo
   const size_t width = FeatureNames().size();
   if (std::max({words_at, digits_at, links_at, signature_at}) >= width) return post;  // not features any more
   const auto feature = [&](size_t b, size_t at) { return static_cast<double>(blocks.features[b * width + at]); };
+  // Groups without zebra hints: a thread's alternating "odd" and "even"
+  // posts are one group.
+  const std::vector<int>& group = blocks.post_group;
   int groups = 0;
-  for (const int g : blocks.group) groups = std::max(groups, g + 1);
+  for (const int g : group) groups = std::max(groups, g + 1);
   std::vector<int> members(static_cast<size_t>(groups), 0);
   std::vector<double> words(static_cast<size_t>(groups), 0), digits(static_cast<size_t>(groups), 0),
       links(static_cast<size_t>(groups), 0);
   std::vector<float> best(static_cast<size_t>(groups), 0);
   for (size_t b = 0; b < rows; ++b) {
-    const size_t g = static_cast<size_t>(blocks.group[b]);
+    const size_t g = static_cast<size_t>(group[b]);
     ++members[g];
     words[g] += std::expm1(feature(b, words_at));  // the count is a feature as log1p
     digits[g] += feature(b, digits_at);
@@ -54,7 +57,7 @@ std::vector<uint8_t> ThreadPosts(const PageBlocks& blocks, const std::vector<flo
     best[g] = std::max(best[g], scores[b]);
   }
   for (size_t b = 0; b < rows; ++b) {
-    const size_t g = static_cast<size_t>(blocks.group[b]);
+    const size_t g = static_cast<size_t>(group[b]);
     const double n = members[g];
     post[b] = members[g] >= kMinThreadPosts && words[g] >= kMinPostWords * n && links[g] <= kMaxPostLinkRatio * n &&
               digits[g] <= kMaxPostDigitRatio * n && best[g] >= kBestPostShareOfThreshold * page_type.block_threshold &&

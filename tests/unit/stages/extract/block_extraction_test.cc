@@ -676,6 +676,31 @@ TEST(ThreadPostsTest, EveryReplyOfAForumThreadIsKeptNotSignaturesOrSimilarThread
   EXPECT_EQ(std::count(unsure.begin(), unsure.end(), 1), 0);
 }
 
+// bbPress marks its posts "odd" and "even" by turns: they are one thread all
+// the same (post groups leave zebra hints out), while the model's groups, its
+// features, keep them apart as it was trained.
+TEST(ThreadPostsTest, PostsThatAlternateOddAndEvenAreOneThread) {
+  std::string html = ThreadWithSignaturesAndSimilarThreads();
+  int n = 0;
+  for (size_t at = html.find("<div class='message'>"); at != std::string::npos;
+       at = html.find("<div class='message'>", at + 1)) {
+    html.replace(at, 21, std::string("<div class='message ") + (n++ % 2 ? "even" : "odd") + "'>");
+  }
+  ASSERT_EQ(n, 5);
+  const PageBlocks blocks = Blocks(html);
+  const std::vector<size_t> posts = {BlockStarting(blocks, "My starter is three weeks old"),
+                                     BlockStarting(blocks, "That smell is acetone"),
+                                     BlockStarting(blocks, "Keep it somewhere a little warmer"),
+                                     BlockStarting(blocks, "I had the same thing last winter"),
+                                     BlockStarting(blocks, "Thanks everyone, after four days")};
+  EXPECT_NE(blocks.group[posts[0]], blocks.group[posts[1]]);  // the model's groups as before
+  std::vector<float> scores(blocks.text.size(), 0.1F);
+  scores[posts[0]] = 0.6F;
+  const std::vector<uint8_t> kept = ThreadPosts(blocks, scores, PageType{"forum", 0.5F});
+  for (const size_t post : posts) EXPECT_TRUE(kept[post]) << blocks.text[post];
+  EXPECT_FALSE(kept[BlockStarting(blocks, "Baking since 1998")]) << "a signature is not a post";
+}
+
 TEST(ThreadPostsTest, TwoPostsAreNotAThreadAndAPageWithoutBlocksHasNone) {
   std::string html = ThreadWithSignaturesAndSimilarThreads();
   // Keep the first two messages only.
