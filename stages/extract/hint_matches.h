@@ -20,7 +20,15 @@ namespace textmill {
 
 // kConsent: a cookie or consent banner (its platforms' own names), whose
 // text is never the page's content.
-enum HintFlag : uint8_t { kUnlikely = 1, kMaybe = 2, kComment = 4, kNegative = 8, kPositive = 16, kConsent = 32 };
+enum HintFlag : uint8_t {
+  kUnlikely = 1,
+  kMaybe = 2,
+  kComment = 4,
+  kNegative = 8,
+  kPositive = 16,
+  kConsent = 32,
+  kSpecs = 64
+};
 
 // Per node: its HintFlag bits (no kComment inside <pre> or <code>, where it is
 // a highlighted code comment).

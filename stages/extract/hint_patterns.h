@@ -42,6 +42,8 @@ inline constexpr const char* kRulePatterns[] = {
     "cookie[-_]?(banner|consent|bar|popup|modal|wall)|gdpr[-_]?(banner|consent|popup|modal)|"
     "consent[-_]?(banner|manager|popup|modal|dialog)|"
     "(^|[ _-])(cookieconsent|onetrust|cookiebot|usercentrics|didomi|qc-cmp|iubenda-cs|cc-window)",
+    // kSpecs: a product's specification list or table.
+    "(^|[^a-z])(tech-?)?spec(s|ifications?)?([^a-z]|\\z)",
 };
 inline constexpr size_t kNumRulePatterns = std::size(kRulePatterns);
 static_assert(kNumRulePatterns + block_feature_tables::kNumHintFamilies <= 64, "a match is a 64-bit set");

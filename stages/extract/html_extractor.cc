@@ -11,6 +11,7 @@
 #include "stages/extract/link_copies.h"
 #include "stages/extract/page_signals.h"
 #include "stages/extract/page_type.h"
+#include "stages/extract/product_specs.h"
 #include "stages/extract/rule_extractor.h"
 #include "stages/extract/text_renderer.h"
 #include "stages/extract/thread_posts.h"
@@ -148,6 +149,7 @@ std::string ModelText(const HtmlTree& tree, const PageBlocks& blocks, const Tree
     keep_block[b] = !never[b] && (scores[b] >= page_type.block_threshold || thread_post[b]);
   }
   KeepWholeGroups(blocks, scores, never, keep_block);
+  KeepSpecificationRows(tree, blocks, flags, page_type, never, keep_block);
   // A block whose text a kept block already said is left out: forum software
   // renders a post twice (teaser and body), quotes repeat the post they answer.
   std::unordered_set<std::string_view> said;
