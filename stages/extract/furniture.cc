@@ -122,6 +122,10 @@ void DropButtonLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vecto
 // (collection pages whose truths keep such filters lose, others gain);
 // the listing pages of tests/layouts +0.009.
 void DropCheckboxLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vector<uint8_t>& keep_block) {
+  // The white space between labels (line breaks and indents) is no one's text.
+  const auto blank = [](std::string_view text) {
+    return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
+  };
   const std::vector<HtmlNode>& nodes = tree.nodes();
   std::vector<uint8_t> in_label(nodes.size(), 0);
   // Per block: 1 while every text node seen so far is in a checkbox label, 0 once one is not.
@@ -129,12 +133,12 @@ void DropCheckboxLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vec
   for (size_t k = 1; k < nodes.size(); ++k) {
     in_label[k] = in_label[static_cast<size_t>(nodes[k].parent)] || nodes[k].checkbox_label;
     const int b = blocks.block_of_text[k];
-    if (b >= 0 && !in_label[k] && nodes[k].tag.empty() && !TrimBlanks(nodes[k].text).empty()) {
+    if (b >= 0 && !in_label[k] && nodes[k].tag.empty() && !blank(nodes[k].text)) {
       all_in_label[static_cast<size_t>(b)] = 0;
     }
   }
   for (size_t b = 0; b < keep_block.size(); ++b) {
-    if (keep_block[b] && all_in_label[b] && !TrimBlanks(blocks.text[b]).empty()) keep_block[b] = 0;
+    if (keep_block[b] && all_in_label[b] && !blank(blocks.text[b])) keep_block[b] = 0;
   }
 }
 

@@ -47,7 +47,8 @@ TEST(FurnitureTest, BareCountsAreWholeNumbersOnly) {
 // outside it and the posts stay.
 TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
   const HtmlTree tree(
-      "<html><body><form><label><input type='checkbox' name='near'><span></span>include nearby areas</label><ul>"
+      "<html><body><form><div>\n  <label><input type='checkbox' name='pic'>has image</label>\n  <label><input "
+      "type='checkbox' name='near'><span></span>include nearby areas</label>\n</div><ul>"
       "<li><label><input type='checkbox' name='area'>chico</label></li>"
       "<li><input type='checkbox' id='hall'><label for='hall'>Main Hall <span class='count'>(3)</span></label></li>"
       "<li><label><input type='radio' name='size'>Size 38</label></li>"
@@ -60,7 +61,7 @@ TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
   std::vector<std::string> kept, dropped;
   for (size_t b = 0; b < keep.size(); ++b) (keep[b] ? kept : dropped).push_back(blocks.text[b]);
   const std::string all_kept = ::testing::PrintToString(kept);
-  for (const char* text : {"include nearby areas", "chico", "Main Hall"}) {
+  for (const char* text : {"has image", "include nearby areas", "chico", "Main Hall"}) {
     EXPECT_EQ(all_kept.find(text), std::string::npos) << text << " kept: " << all_kept;
   }
   for (const char* text : {"Size 38", "blend, 70 percent", "Solid oak dining table"}) {
