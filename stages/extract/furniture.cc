@@ -99,13 +99,20 @@ bool IsShortLabel(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+// The white space between controls (line breaks and indents) is no one's text.
+bool IsWhiteSpace(std::string_view text) { return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
+
+}  // namespace
+
 void DropButtonLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vector<uint8_t>& keep_block) {
   const std::vector<HtmlNode>& nodes = tree.nodes();
   // Per block: 1 while every text node seen so far is inside a button, 0 once one is not.
   std::vector<uint8_t> all_in_button(keep_block.size(), 1);
   for (size_t k = 0; k < nodes.size(); ++k) {
     const int b = blocks.block_of_text[k];
-    if (b >= 0 && !nodes[k].in_button && !TrimBlanks(nodes[k].text).empty()) {
+    if (b >= 0 && !nodes[k].in_button && !IsWhiteSpace(nodes[k].text)) {
       all_in_button[static_cast<size_t>(b)] = 0;
     }
   }
@@ -122,10 +129,6 @@ void DropButtonLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vecto
 // (collection pages whose truths keep such filters lose, others gain);
 // the listing pages of tests/layouts +0.009.
 void DropCheckboxLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vector<uint8_t>& keep_block) {
-  // The white space between labels (line breaks and indents) is no one's text.
-  const auto blank = [](std::string_view text) {
-    return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
-  };
   const std::vector<HtmlNode>& nodes = tree.nodes();
   std::vector<uint8_t> in_label(nodes.size(), 0);
   // Per block: 1 while every text node seen so far is in a checkbox label, 0 once one is not.
@@ -133,12 +136,12 @@ void DropCheckboxLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vec
   for (size_t k = 1; k < nodes.size(); ++k) {
     in_label[k] = in_label[static_cast<size_t>(nodes[k].parent)] || nodes[k].checkbox_label;
     const int b = blocks.block_of_text[k];
-    if (b >= 0 && !in_label[k] && nodes[k].tag.empty() && !blank(nodes[k].text)) {
+    if (b >= 0 && !in_label[k] && nodes[k].tag.empty() && !IsWhiteSpace(nodes[k].text)) {
       all_in_label[static_cast<size_t>(b)] = 0;
     }
   }
   for (size_t b = 0; b < keep_block.size(); ++b) {
-    if (keep_block[b] && all_in_label[b] && !blank(blocks.text[b])) keep_block[b] = 0;
+    if (keep_block[b] && all_in_label[b] && !IsWhiteSpace(blocks.text[b])) keep_block[b] = 0;
   }
 }
 

@@ -69,5 +69,27 @@ TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
   }
 }
 
+// A row of short button labels laid out one a line ("Save" and "Share",
+// white space between them) is a control; a question in a button stays, and
+// so does a block with text outside the buttons.
+TEST(FurnitureTest, ShortLabelsAllInButtonsAreDroppedWhateverTheWhiteSpace) {
+  const HtmlTree tree(
+      "<html><body><div class='actions'>\n  <button>Save</button>\n  <button>Share</button>\n</div>"
+      "<div class='faq'><button>How long does delivery take?</button></div>"
+      "<div>Sold by <button>Acme Tools</button></div></body></html>",
+      0);
+  const PageBlocks blocks = ComputePageBlocks(tree, HtmlExtractOptions{}, StructuredData{});
+  std::vector<uint8_t> keep(blocks.text.size(), 1);
+  DropButtonLabels(tree, blocks, keep);
+  std::vector<std::string> kept;
+  for (size_t b = 0; b < keep.size(); ++b) {
+    if (keep[b]) kept.push_back(blocks.text[b]);
+  }
+  const std::string all_kept = ::testing::PrintToString(kept);
+  EXPECT_EQ(all_kept.find("Save"), std::string::npos) << all_kept;
+  EXPECT_NE(all_kept.find("How long does delivery take?"), std::string::npos) << all_kept;
+  EXPECT_NE(all_kept.find("Sold by"), std::string::npos) << all_kept;
+}
+
 }  // namespace
 }  // namespace textmill
