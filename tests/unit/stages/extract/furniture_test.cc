@@ -41,12 +41,26 @@ TEST(FurnitureTest, BareCountsAreWholeNumbersOnly) {
   for (const char* text : {"", "13 likes", "1.5", "-3", "1234567890"}) EXPECT_FALSE(IsBareCount(text)) << text;
 }
 
+// The blocks of `html` a rule leaves kept when given them all, printed as a list.
+std::string KeptAfter(const std::string& html,
+                      void (*rule)(const HtmlTree&, const PageBlocks&, std::vector<uint8_t>&)) {
+  const HtmlTree tree(html, 0);
+  const PageBlocks blocks = ComputePageBlocks(tree, HtmlExtractOptions{}, StructuredData{});
+  std::vector<uint8_t> keep(blocks.text.size(), 1);
+  rule(tree, blocks, keep);
+  std::vector<std::string> kept;
+  for (size_t b = 0; b < keep.size(); ++b) {
+    if (keep[b]) kept.push_back(blocks.text[b]);
+  }
+  return ::testing::PrintToString(kept);
+}
+
 // Of the blocks kept, those whose text is all in checkbox labels go: a
 // search form's filters ("include nearby areas", the areas, "Main Hall (3)"
 // with its count inside the label); a radio button's label, a label with text
 // outside it and the posts stay.
 TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
-  const HtmlTree tree(
+  const std::string all_kept = KeptAfter(
       "<html><body><form><div>\n  <label><input type='checkbox' name='pic'>has image</label>\n  <label><input "
       "type='checkbox' name='near'><span></span>include nearby areas</label>\n</div><ul>"
       "<li><label><input type='checkbox' name='area'>chico</label></li>"
@@ -54,18 +68,12 @@ TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
       "<li><label><input type='radio' name='size'>Size 38</label></li>"
       "<li><label><input type='checkbox' name='x'>Wool</label> blend, 70 percent</li></ul></form>"
       "<ul><li><p>Solid oak dining table with six chairs, pick up only.</p></li></ul></body></html>",
-      0);
-  const PageBlocks blocks = ComputePageBlocks(tree, HtmlExtractOptions{}, StructuredData{});
-  std::vector<uint8_t> keep(blocks.text.size(), 1);
-  DropCheckboxLabels(tree, blocks, keep);
-  std::vector<std::string> kept, dropped;
-  for (size_t b = 0; b < keep.size(); ++b) (keep[b] ? kept : dropped).push_back(blocks.text[b]);
-  const std::string all_kept = ::testing::PrintToString(kept);
+      DropCheckboxLabels);
   for (const char* text : {"has image", "include nearby areas", "chico", "Main Hall"}) {
     EXPECT_EQ(all_kept.find(text), std::string::npos) << text << " kept: " << all_kept;
   }
   for (const char* text : {"Size 38", "blend, 70 percent", "Solid oak dining table"}) {
-    EXPECT_NE(all_kept.find(text), std::string::npos) << text << " dropped: " << ::testing::PrintToString(dropped);
+    EXPECT_NE(all_kept.find(text), std::string::npos) << text << " kept: " << all_kept;
   }
 }
 
@@ -73,19 +81,11 @@ TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
 // white space between them) is a control; a question in a button stays, and
 // so does a block with text outside the buttons.
 TEST(FurnitureTest, ShortLabelsAllInButtonsAreDroppedWhateverTheWhiteSpace) {
-  const HtmlTree tree(
+  const std::string all_kept = KeptAfter(
       "<html><body><div class='actions'>\n  <button>Save</button>\n  <button>Share</button>\n</div>"
       "<div class='faq'><button>How long does delivery take?</button></div>"
       "<div>Sold by <button>Acme Tools</button></div></body></html>",
-      0);
-  const PageBlocks blocks = ComputePageBlocks(tree, HtmlExtractOptions{}, StructuredData{});
-  std::vector<uint8_t> keep(blocks.text.size(), 1);
-  DropButtonLabels(tree, blocks, keep);
-  std::vector<std::string> kept;
-  for (size_t b = 0; b < keep.size(); ++b) {
-    if (keep[b]) kept.push_back(blocks.text[b]);
-  }
-  const std::string all_kept = ::testing::PrintToString(kept);
+      DropButtonLabels);
   EXPECT_EQ(all_kept.find("Save"), std::string::npos) << all_kept;
   EXPECT_NE(all_kept.find("How long does delivery take?"), std::string::npos) << all_kept;
   EXPECT_NE(all_kept.find("Sold by"), std::string::npos) << all_kept;
