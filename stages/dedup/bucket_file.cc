@@ -58,7 +58,7 @@ void BucketFileWriter::Add(const uint32_t* buckets, const void* records, size_t 
   records_ += count;
   if (pending_bytes_ >= spill_at_) {
     SpillLocked();
-    spill_at_ = std::min(budget_, spill_at_ * 2);
+    spill_at_ = spill_at_ > budget_ / 2 ? budget_ : spill_at_ * 2;
   }
 }
 

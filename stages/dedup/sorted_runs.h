@@ -133,7 +133,7 @@ class SortedRuns {
     if (buffer_.capacity() == 0) buffer_.reserve(limit_);
     if (buffer_.size() >= spill_at_) {
       Spill();
-      spill_at_ = std::min(limit_, spill_at_ * 2);
+      spill_at_ = spill_at_ > limit_ / 2 ? limit_ : spill_at_ * 2;
     }
     buffer_.push_back(record);
     ++records_;

@@ -91,11 +91,19 @@ namespace {
 // unchanged.
 constexpr size_t kMaxButtonLabelWords = 3;
 
-bool IsShortLabel(std::string_view text) {
+// A label of at most `max_words` words that is not a question.
+bool IsShortNonQuestion(std::string_view text, size_t max_words) {
   text = TrimBlanks(text);
   if (text.empty() || text.back() == '?') return false;
-  return CountRuns(text, [](char c) { return c == ' ' || c == '\n' || c == '\t'; }) <= kMaxButtonLabelWords;
+  return CountRuns(text, [](char c) { return c == ' ' || c == '\n' || c == '\t'; }) <= max_words;
 }
+
+bool IsShortLabel(std::string_view text) { return IsShortNonQuestion(text, kMaxButtonLabelWords); }
+
+// A filter's label: "Main Hall (3)", "include nearby areas", "Show only my
+// schedule"; a block of several such labels is counted whole.
+constexpr size_t kMaxFilterLabelWords = 12;
+bool IsFilterLabel(std::string_view text) { return IsShortNonQuestion(text, kMaxFilterLabelWords); }
 
 }  // namespace
 
@@ -122,8 +130,10 @@ void DropButtonLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vecto
 }
 
 // A search form's filter options ("include nearby areas", "Main Hall (3)",
-// "Show only my schedule") are checkbox labels: a block whose text is all
-// inside labels of checkboxes is a control, not content. Radio buttons stay:
+// "Show only my schedule") are checkbox labels: a short block whose text is
+// all inside labels of checkboxes is a control, not content. A question stays
+// (a CSS-only accordion toggles its answer with a checkbox the question
+// labels), and so does a longer text (a label around a whole card). Radio buttons stay:
 // a product's or a card's colours and sizes are often radio labels that
 // annotators keep. Grouped CV on WCXB: 27 pages changed, mean +0.0001
 // (collection pages whose truths keep such filters lose, others gain);
@@ -141,7 +151,9 @@ void DropCheckboxLabels(const HtmlTree& tree, const PageBlocks& blocks, std::vec
     }
   }
   for (size_t b = 0; b < keep_block.size(); ++b) {
-    if (keep_block[b] && all_in_label[b] && !IsWhiteSpace(blocks.text[b])) keep_block[b] = 0;
+    if (keep_block[b] && all_in_label[b] && !IsWhiteSpace(blocks.text[b]) && IsFilterLabel(blocks.text[b])) {
+      keep_block[b] = 0;
+    }
   }
 }
 

@@ -596,6 +596,10 @@ class HtmlTreeBuilder {
     if (siblings.empty() || siblings.back() != open.node) return;
     siblings.pop_back();
     nodes_.resize(node);
+    // Its labels go with it (they are listed in node order).
+    while (!label_targets_.empty() && static_cast<size_t>(label_targets_.back().first) >= node) {
+      label_targets_.pop_back();
+    }
     kept_text_bytes = open.text_bytes_before;
     last_text_node_ = -1;
   }
@@ -656,7 +660,9 @@ class HtmlTreeBuilder {
   // After the parse: the labels whose for= names a checkbox.
   void MarkLabelsOfCheckboxes() {
     for (const auto& [label, target] : label_targets_) {
-      if (checkbox_ids_.count(target) > 0) nodes_[static_cast<size_t>(label)].checkbox_label = true;
+      if (static_cast<size_t>(label) < nodes_.size() && checkbox_ids_.count(target) > 0) {
+        nodes_[static_cast<size_t>(label)].checkbox_label = true;
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 #include "stages/extract/product_specs.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "stages/extract/hint_matches.h"
 
@@ -29,7 +30,11 @@ void KeepSpecificationRows(const HtmlTree& tree, const PageBlocks& blocks, const
   const size_t width = FeatureNames().size();
   for (size_t k = 1; k < nodes.size(); ++k) {
     const uint8_t parent = distance[static_cast<size_t>(nodes[k].parent)];
-    distance[k] = (flags[k] & kSpecs) ? 0 : static_cast<uint8_t>(std::min<int>(parent + 1, kSpecsReach + 1));
+    // A page's body or main element is never the specification list, whatever
+    // its classes say ("product-specs-page").
+    const std::string_view tag(nodes[k].tag);
+    const bool specs = (flags[k] & kSpecs) != 0 && tag != "body" && tag != "html" && tag != "main";
+    distance[k] = specs ? 0 : static_cast<uint8_t>(std::min<int>(parent + 1, kSpecsReach + 1));
   }
   for (size_t b = 0; b < keep_block.size(); ++b) {
     if (keep_block[b] || never[b] || distance[static_cast<size_t>(blocks.owner[b])] > kSpecsReach) continue;

@@ -126,15 +126,23 @@ def untimed(value):  # load times differ from run to run
     if isinstance(value, dict):
         return {k: untimed(v) for k, v in value.items() if k not in ("load_seconds", "list load time (s)")}
     return value
+compared = set()
 for a, b in zip(single["stages"], phased["stages"]):
     if a["name"] not in ("url_filter", "decontaminate"):
         continue
+    if a["name"] != b["name"]:
+        print(f"FAIL report stages: single {a['name']} phased {b['name']}")
+        sys.exit(1)
+    compared.add(a["name"])
     if a["docs_in"] == a["docs_out"]:
         print(f"FAIL: {a['name']} rejected nothing, so nothing is compared: {a['counters']}")
         sys.exit(1)
     if untimed(a["counters"]) != untimed(b["counters"]):
         print(f"FAIL report stage {a['name']}: single {untimed(a['counters'])} phased {untimed(b['counters'])}")
         sys.exit(1)
+if compared != {"url_filter", "decontaminate"}:
+    print(f"FAIL: compared only {sorted(compared)}")
+    sys.exit(1)
 print("url_filter and decontaminate: the phased report's lists, tables and counts equal the single run's")
 PY
 fi

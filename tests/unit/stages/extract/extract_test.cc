@@ -273,13 +273,25 @@ TEST(ExtractHtmlTest, LabelsOfCheckboxesAreMarked) {
       if (node.tag != "label") continue;
       std::string text;
       for (const int c : node.children) text += tree.nodes()[static_cast<size_t>(c)].text;
-      if (text.empty()) text = tree.nodes()[static_cast<size_t>(node.children.back())].text;
       marked[text] = node.checkbox_label;
     }
     const std::map<std::string, bool> expected = {{"Main Hall (3)", true},   {"Room 2A", true},
                                                   {"Workshop Room 3", true}, {"Size 38", false},
                                                   {"Not a checkbox", false}, {"Plain label", false}};
     EXPECT_EQ(marked, expected) << "unread attributes cut: " << cut;
+  }
+}
+
+// A label inside a short <noscript> goes with it: the nodes that take its
+// place (the article after it) are not marked as a checkbox's label.
+TEST(ExtractHtmlTest, ALabelInADroppedNoscriptMarksNothingAfterIt) {
+  const HtmlTree tree(
+      "<html><body><input type='checkbox' id='nav'><noscript><label for='nav'>Menu</label></noscript>"
+      "<div><p>The article starts here and goes on for a while.</p></div></body></html>",
+      0);
+  for (const HtmlNode& node : tree.nodes()) {
+    EXPECT_NE(node.tag, "noscript");
+    EXPECT_FALSE(node.checkbox_label) << node.tag;
   }
 }
 

@@ -58,7 +58,8 @@ std::string KeptAfter(const std::string& html,
 // Of the blocks kept, those whose text is all in checkbox labels go: a
 // search form's filters ("include nearby areas", the areas, "Main Hall (3)"
 // with its count inside the label); a radio button's label, a label with text
-// outside it and the posts stay.
+// outside it, a CSS-only accordion's question, a label around a whole card
+// and the posts stay.
 TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
   const std::string all_kept = KeptAfter(
       "<html><body><form><div>\n  <label><input type='checkbox' name='pic'>has image</label>\n  <label><input "
@@ -67,12 +68,16 @@ TEST(FurnitureTest, BlocksAllInCheckboxLabelsAreDropped) {
       "<li><input type='checkbox' id='hall'><label for='hall'>Main Hall <span class='count'>(3)</span></label></li>"
       "<li><label><input type='radio' name='size'>Size 38</label></li>"
       "<li><label><input type='checkbox' name='x'>Wool</label> blend, 70 percent</li></ul></form>"
+      "<input type='checkbox' id='q1'><label for='q1'>How do I reset my password?</label>"
+      "<label><input type='checkbox' name='card'><div><p>Weekend city break: two nights in a central hotel with "
+      "breakfast, a museum pass and a river cruise for two</p></div></label>"
       "<ul><li><p>Solid oak dining table with six chairs, pick up only.</p></li></ul></body></html>",
       DropCheckboxLabels);
   for (const char* text : {"has image", "include nearby areas", "chico", "Main Hall"}) {
     EXPECT_EQ(all_kept.find(text), std::string::npos) << text << " kept: " << all_kept;
   }
-  for (const char* text : {"Size 38", "blend, 70 percent", "Solid oak dining table"}) {
+  for (const char* text : {"Size 38", "blend, 70 percent", "Solid oak dining table", "How do I reset my password?",
+                           "Weekend city break"}) {
     EXPECT_NE(all_kept.find(text), std::string::npos) << text << " kept: " << all_kept;
   }
 }

@@ -20,11 +20,16 @@ std::string ProductWithSpecifications() {
     rows += std::string("<li><div class='row'><div class='title'>") + label + "</div><div class='row-value'>" + value +
             "</div></div></li>";
   }
-  return "<html><body><h1>Q9 Series 65-inch TV</h1><p>See every detail the way it was meant to be seen.</p>"
+  // Inside the list too: a row seven levels down, and a row of links.
+  rows += "<li><div><div><div><div><div><p>Seven levels down</p></div></div></div></div></div></li>";
+  rows += "<li><div class='row'><a href='/manuals/q9.pdf'>Download the user manual as a PDF file</a></div></li>";
+  // <body> and <main> with spec classes: never the list, whatever their classes say.
+  return "<html><body class='product-specs-page'><main class='spec'><h1>Q9 Series 65-inch TV</h1><p>See every "
+         "detail the way it was meant to be seen.</p>"
          "<div id='specifications-accordion' class='shop-specifications'><h2>Specifications</h2><ul "
          "class='spec-categories'><li><ul class='specs-list'>" +
          rows +
-         "</ul></li></ul></div>"
+         "</ul></li></ul></div></main>"
          "<div class='recommendations'><h2>Customers also viewed</h2><p>Soundbar with wireless subwoofer</p>"
          "<p><a href='/p/1'>Wall mount for 55 to 85 inch TVs</a></p></div></body></html>";
 }
@@ -38,8 +43,9 @@ size_t BlockWith(const PageBlocks& blocks, const std::string& text) {
 }
 
 // On a product page the rows of a "spec" container are kept (labels and
-// values), and only they: the recommendations stay out; on other page types
-// nothing changes.
+// values), and only they: not a row more than kSpecsReach levels down, nor a
+// row of links, nor the recommendations, nor the description in a <main> whose
+// class says "spec"; on other page types nothing changes.
 TEST(ProductSpecsTest, SpecificationRowsAreKeptOnProductPagesOnly) {
   const HtmlTree tree(ProductWithSpecifications(), 0);
   const PageBlocks blocks = ComputePageBlocks(tree, HtmlExtractOptions{}, StructuredData{});
@@ -51,7 +57,8 @@ TEST(ProductSpecsTest, SpecificationRowsAreKeptOnProductPagesOnly) {
     EXPECT_TRUE(keep[BlockWith(blocks, text)]) << text;
   }
   for (const char* text : {"Customers also viewed", "Soundbar with wireless subwoofer",
-                           "Wall mount for 55 to 85 inch TVs", "See every detail the way it was meant to be seen."}) {
+                           "Wall mount for 55 to 85 inch TVs", "See every detail the way it was meant to be seen.",
+                           "Seven levels down", "Download the user manual as a PDF file"}) {
     EXPECT_FALSE(keep[BlockWith(blocks, text)]) << text;
   }
   std::vector<uint8_t> other(blocks.text.size(), 0);
