@@ -91,12 +91,6 @@ constexpr auto kByteClass = [] {
 
 bool IsSpaceByte(char c) { return kByteClass[static_cast<unsigned char>(c)] & kSpace; }
 
-// Whether the text is all white space (std::string::find_first_not_of calls
-// memchr per byte).
-bool IsBlankText(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return IsSpaceByte(c); });  // a lambda inlines
-}
-
 // The position of the owner's tag in kOwnerTags, or -1: one lookup per block
 // instead of a string comparison per owner tag.
 int OwnerTagIndex(const std::string& tag) {
@@ -233,6 +227,11 @@ bool SharesOpening(const std::string& block, const OpeningText& text) {
 const size_t kHeadingFamily = static_cast<size_t>(TagFamily("h1"));
 
 }  // namespace
+
+// std::string::find_first_not_of would call memchr per byte.
+bool IsBlankText(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return IsSpaceByte(c); });  // a lambda inlines
+}
 
 const std::vector<std::string>& FeatureNames() {
   static const std::vector<std::string> names = [] {

@@ -59,6 +59,10 @@ PageBlocks ComputeBlocks(const HtmlTree& tree, const RuleSelections& rules, cons
 
 const std::vector<std::string>& FeatureNames();
 
+// Whether a text node is all HTML white space (space, tab, line feed, form
+// feed, carriage return): no block's text.
+bool IsBlankText(std::string_view text);
+
 // The position of a feature in a block's row, FeatureNames().size() if none
 // has that name.
 size_t FeatureIndex(std::string_view name);
