@@ -16,13 +16,20 @@ set(TEXTMILL_DATA_DIR ${CMAKE_INSTALL_DATADIR}/textmill)
 install(FILES configs/default.yaml configs/read_only.yaml configs/boilerplate_phrases.txt configs/stopwords.yaml
   DESTINATION ${TEXTMILL_DATA_DIR}/configs)
 # Whatever models are present (lid.176.ftz is fetched by scripts/setup.sh,
-# often as a link): the files they point to, under their own names.
+# often as a link): the files they point to, under their own names; and the
+# spelling tables setup.sh writes (models/spelling/), not the word lists they
+# are made from.
 file(GLOB TEXTMILL_MODELS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/models/*)
 foreach(model ${TEXTMILL_MODELS})
   get_filename_component(name ${model} NAME)
+  if(IS_DIRECTORY ${model})
+    continue()
+  endif()
   file(REAL_PATH ${model} real)
   install(FILES ${real} DESTINATION ${TEXTMILL_DATA_DIR}/models RENAME ${name})
 endforeach()
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/spelling/ DESTINATION ${TEXTMILL_DATA_DIR}/models/spelling
+  OPTIONAL FILES_MATCHING PATTERN "*.tsv")
 
 # The man page: help2man runs the built binary, so it says what --help says.
 find_program(HELP2MAN help2man)

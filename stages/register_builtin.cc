@@ -22,6 +22,7 @@ void RegisterBuiltinStages() {
     RegisterExtractStage(registry);
     RegisterLangidStage(registry);
     RegisterLangidCommand(registry);
+    RegisterSpellingTablesCommand(registry);
     RegisterNormalizeStage(registry);
     RegisterPiiStage(registry);
     RegisterQualityStage(registry);

@@ -21,6 +21,7 @@ LangidOptions LangidOptions::Parse(OptionReader& reader) {
   reader.Get("min_paragraph_chars", o.min_paragraph_chars, 0, 100000);
   reader.Get("dictionaries", o.dictionaries);
   reader.Get("apertium", o.apertium);
+  reader.Get("spelling_tables", o.spelling_tables);
   for (std::string& lang : o.keep) lang = CanonicalLanguage(lang);
   return o;
 }
@@ -48,8 +49,10 @@ std::unique_ptr<LanguageIdentifier> MakeLanguageIdentifier(const LangidOptions& 
                  "and Indonesian are not split",
                  options.apertium);
   }
+  // Optional, like the tables in it: without them the dictionaries answer alone.
+  const std::string spelling = options.spelling_tables.empty() ? "" : context.ResolveModelPath(options.spelling_tables);
   return std::make_unique<LanguageIdentifier>(backend, model, options.lowercase_shouting, options.dictionaries,
-                                              options.apertium);
+                                              options.apertium, spelling);
 }
 
 LangidStage::LangidStage(const LangidOptions& options, const StageContext& context)

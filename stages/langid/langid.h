@@ -37,6 +37,9 @@ struct LangidOptions {
   int min_paragraph_chars = 40;        // shorter paragraphs join the next
   std::string dictionaries = "/usr/share/hunspell";  // Hunspell dictionaries for close languages; "" = off
   std::string apertium = "/usr/share/apertium";      // Apertium analysers (ms/id); "" = off
+  // The dictionaries' spelling tables (`textmill spelling-tables`), in
+  // models_dir or a path: the same answers with fewer dictionaries loaded.
+  std::string spelling_tables = "spelling";
 
   static LangidOptions Parse(OptionReader& reader);
 };
@@ -66,5 +69,6 @@ class LangidStage : public Stage {
 void RegisterLangidStage(Registry& registry);
 // `textmill langid` (langid_command.cc).
 void RegisterLangidCommand(Registry& registry);
+void RegisterSpellingTablesCommand(Registry& registry);
 
 }  // namespace textmill

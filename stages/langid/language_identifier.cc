@@ -65,6 +65,19 @@ bool OneLexicon(const std::string& a, const std::string& b) {
   });
 }
 
+// Step 4's evidence, in shares of the text's `n` words: one word, and the
+// advantage a rival needs unless one word is enough (see SplitCloseLanguages).
+double OneWordShare(size_t n) { return 1.0 / static_cast<double>(n) - 1e-9; }
+double MinAdvantage(size_t n) { return n <= 3 ? OneWordShare(n) : 2.0 * OneWordShare(n); }
+bool OneWordEnough(bool paired, const std::string& rival, const std::string& guess, double rival_vote,
+                   double guess_vote) {
+  return paired || OneLexicon(rival, guess) || rival_vote >= kCloseRivalVoteShare * guess_vote;
+}
+
+// KnownShare's value for `known` of `n` words, computed as it computes it (the
+// bounds below must round the same way).
+double ShareOf(int known, size_t n) { return static_cast<double>(known) / static_cast<double>(n); }
+
 struct ScriptProfile {
   UScriptCode dominant = USCRIPT_COMMON;
   int letters = 0;
@@ -201,12 +214,13 @@ const std::vector<std::vector<std::string>>& CloseGroups() {
 }
 
 LanguageIdentifier::LanguageIdentifier(Backend backend, const std::string& model_path, bool lowercase_shouting,
-                                       const std::string& dictionary_dir, const std::string& apertium_dir)
+                                       const std::string& dictionary_dir, const std::string& apertium_dir,
+                                       const std::string& spelling_dir)
     : backend_(backend), lowercase_shouting_(lowercase_shouting) {
   if (!dictionary_dir.empty() || !apertium_dir.empty()) {
     std::vector<std::string> languages;
     for (const auto& group : CloseGroups()) languages.insert(languages.end(), group.begin(), group.end());
-    word_lists_ = std::make_unique<WordLists>(dictionary_dir, apertium_dir, languages);
+    word_lists_ = std::make_unique<WordLists>(dictionary_dir, apertium_dir, languages, spelling_dir);
   }
   serbo_croatian_rules_ = word_lists_ && CanWeighSerboCroatian(*word_lists_);
   for (int i = 0; i < CLD2::NUM_LANGUAGES; ++i) {
@@ -380,6 +394,8 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
     if (std::none_of(group.begin(), group.end(), is_rival)) return;
     const std::vector<std::string> words = WordLists::Words(text, 25);
     if (words.empty()) return;
+    const auto guess_vote = votes.find(guess.lang);
+    const double current_vote = guess_vote == votes.end() ? 0.0 : guess_vote->second;
     // The guess's own Hunspell share, read only when a rival is compared with
     // Hunspell (a pair compared with Apertium alone loads no dictionary).
     std::optional<double> own_known;
@@ -387,10 +403,15 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
       if (!own_known) own_known = word_lists_->KnownShare(guess.lang, words);
       return *own_known;
     };
-    const double one_word = 1.0 / static_cast<double>(words.size()) - 1e-9;
-    const double min_advantage = words.size() <= 3 ? one_word : 2.0 * one_word;
-    const auto guess_vote = votes.find(guess.lang);
-    const double current_vote = guess_vote == votes.end() ? 0.0 : guess_vote->second;
+    // The least share of the words the guess's dictionary accepts, from what
+    // its spelling table settles (nothing loaded).
+    std::optional<double> own_least;
+    const auto own_least_share = [&] {
+      if (!own_least) own_least = ShareOf(word_lists_->KnownCountRange(guess.lang, words).least, words.size());
+      return *own_least;
+    };
+    const double one_word = OneWordShare(words.size());
+    const double min_advantage = MinAdvantage(words.size());
     std::string best = guess.lang;
     double best_share = 0;
     double best_advantage = 0;
@@ -402,13 +423,23 @@ void LanguageIdentifier::SplitCloseLanguages(std::string_view text, const std::m
       // Two languages of one Apertium pair are compared with its analysers;
       // others with their Hunspell dictionaries.
       const bool paired = word_lists_->Paired(lang, guess.lang);
+      const bool one_word_enough = OneWordEnough(paired, lang, guess.lang, vote, current_vote);
+      const double needed = one_word_enough ? one_word : min_advantage;
+      // A rival that cannot reach `needed` whatever its dictionary says of the
+      // words its spelling table lacks changes nothing: its dictionary is not
+      // loaded. Its advantage is at most its share if all those words are its
+      // own, minus the guess's least share: from the guess's table first, then
+      // exact (loading it, as the comparison would). Shares are count / n in
+      // doubles, as KnownShare computes them, and division and subtraction
+      // round monotonically, so the bound holds as computed.
+      if (!paired) {
+        const double most = ShareOf(word_lists_->KnownCountRange(lang, words).most, words.size());
+        if (most - own_least_share() < needed || most - current() < needed) continue;
+      }
       const double share =
           paired ? word_lists_->AnalysedShare(lang, words) : word_lists_->KnownShare(lang, words);
       const double advantage = share - (paired ? word_lists_->AnalysedShare(guess.lang, words) : current());
-      const bool one_word_enough =
-          paired || OneLexicon(lang, guess.lang) || vote >= kCloseRivalVoteShare * current_vote;
-      if (advantage >= (one_word_enough ? one_word : min_advantage) &&
-          (advantage > best_advantage || (advantage == best_advantage && vote > best_vote))) {
+      if (advantage >= needed && (advantage > best_advantage || (advantage == best_advantage && vote > best_vote))) {
         best = lang;
         best_share = share;
         best_advantage = advantage;

@@ -55,9 +55,12 @@ class LanguageIdentifier {
   // `model_path` is needed for kFastText and kCombined; throws ConfigError if
   // the file is missing (naming the path and how to get it).
   // `dictionary_dir` (e.g. /usr/share/hunspell) and `apertium_dir` (e.g.
-  // /usr/share/apertium) enable step 4; empty: not used.
+  // /usr/share/apertium) enable step 4; empty: not used. `spelling_dir`
+  // holds the dictionaries' spelling tables (word_lists.h): the same answers,
+  // with fewer dictionaries loaded.
   LanguageIdentifier(Backend backend, const std::string& model_path, bool lowercase_shouting = true,
-                     const std::string& dictionary_dir = "", const std::string& apertium_dir = "");
+                     const std::string& dictionary_dir = "", const std::string& apertium_dir = "",
+                     const std::string& spelling_dir = "");
   ~LanguageIdentifier();
 
   LanguageGuess Identify(std::string_view text) const;
@@ -100,6 +103,9 @@ class LanguageIdentifier {
   std::unique_ptr<WordLists> word_lists_;
   bool serbo_croatian_rules_ = false;  // step 5: the three dictionaries are there
 };
+
+// The groups of close languages step 4 splits (nb/nn/da/sv, cs/sk, ...).
+const std::vector<std::vector<std::string>>& CloseGroups();
 
 // Canonical code for a label from either model: strips "__label__", maps
 // old or regional codes (iw->he, in->id, jw->jv, zh-Hant->zh, no->nb).

@@ -1,7 +1,7 @@
 #include "stages/langid/word_lists.h"
 
-#include <hunspell/hunspell.hxx>
 #include <lttoolbox/fst_processor.h>
+#include <spdlog/spdlog.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
@@ -12,9 +12,13 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <hunspell/hunspell.hxx>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+
+#include "stages/langid/accepted_forms.h"
+#include "stages/langid/spelling_table.h"
 
 namespace textmill {
 namespace {
@@ -118,7 +122,29 @@ struct WordLists::Lexicon {
   std::string encoding;                // the dictionary's charset ("UTF-8", "ISO8859-2")
   std::unique_ptr<UConverter, void (*)(UConverter*)> converter{nullptr, nullptr};  // to `encoding`, if not UTF-8
   std::unordered_map<std::string, bool> answers;  // words already looked up, under `mutex`
+  std::atomic<bool> ready{false};                 // loaded: its answers cost no load
 };
+
+struct WordLists::Table {
+  std::string path;  // <spelling dir>/<dictionary name>.tsv
+  std::string base;  // the dictionary it answers for
+  std::once_flag opened;
+  std::optional<SpellingTable> table;    // set once, under `opened`; empty if absent or stale
+  std::unique_ptr<AcceptedForms> forms;  // likewise
+};
+
+WordLists::Table* WordLists::SharedTable(const std::string& path, const std::string& base) {
+  static std::mutex mutex;
+  static auto* tables = new std::map<std::string, std::unique_ptr<Table>>();
+  std::lock_guard<std::mutex> lock(mutex);
+  std::unique_ptr<Table>& table = (*tables)[path + '\n' + base];
+  if (!table) {
+    table = std::make_unique<Table>();
+    table->path = path;
+    table->base = base;
+  }
+  return table.get();
+}
 
 // Never freed: see word_lists.h.
 WordLists::Lexicon* WordLists::SharedLexicon(const std::string& base, const std::string& analyser) {
@@ -137,14 +163,18 @@ WordLists::Lexicon* WordLists::SharedLexicon(const std::string& base, const std:
 size_t WordLists::LoadsInThisProcess() { return loads_in_this_process.load(); }
 
 WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertium_dir,
-                     const std::vector<std::string>& languages) {
+                     const std::vector<std::string>& languages, const std::string& spelling_dir) {
   const auto wanted = [&](const char* lang) {
     return std::find(languages.begin(), languages.end(), lang) != languages.end();
   };
   for (const std::string& lang : languages) {
     if (hunspell_dir.empty()) break;
     for (const std::string& base : DictionaryPaths(hunspell_dir, lang)) {
-      dictionaries_[lang].push_back({SharedLexicon(base, ""), -1, DictionaryScript(base)});
+      Table* table = nullptr;
+      if (!spelling_dir.empty()) {
+        table = SharedTable((fs::path(spelling_dir) / (fs::path(base).filename().string() + ".tsv")).string(), base);
+      }
+      dictionaries_[lang].push_back({SharedLexicon(base, ""), table, -1, DictionaryScript(base)});
     }
   }
   for (size_t p = 0; p < std::size(kApertiumPairs) && !apertium_dir.empty(); ++p) {
@@ -153,7 +183,7 @@ WordLists::WordLists(const std::string& hunspell_dir, const std::string& apertiu
     const fs::path paths[2] = {fs::path(apertium_dir) / pair.analysers[0], fs::path(apertium_dir) / pair.analysers[1]};
     if (!fs::is_regular_file(paths[0]) || !fs::is_regular_file(paths[1])) continue;  // a pair or nothing
     for (int i = 0; i < 2; ++i) {
-      analysers_[pair.languages[i]].push_back({SharedLexicon("", paths[i].string()), static_cast<int>(p), -1});
+      analysers_[pair.languages[i]].push_back({SharedLexicon("", paths[i].string()), nullptr, static_cast<int>(p), -1});
     }
   }
 }
@@ -163,6 +193,12 @@ WordLists::~WordLists() = default;
 void WordLists::Load(Lexicon& d) {
   std::call_once(d.loaded, [&d] {
     ++loads_in_this_process;
+    // Set on every way out: whatever was loaded (or not) answers from now on.
+    struct MarkReady {
+      Lexicon& d;
+      ~MarkReady() { d.ready = true; }
+    } mark_ready{d};
+    spdlog::debug("langid: loading {}", d.analyser.empty() ? d.base + ".dic" : d.analyser);
     if (d.analyser.empty()) {
       d.hunspell = std::make_unique<Hunspell>((d.base + ".aff").c_str(), (d.base + ".dic").c_str());
       d.encoding = d.hunspell->get_dict_encoding();
@@ -197,6 +233,45 @@ void WordLists::Load(Lexicon& d) {
 constexpr size_t kMaxRememberedWords = 200'000;
 
 bool WordLists::Accepts(const Dictionary& dictionary, const std::string& word) {
+  if (const std::optional<bool> listed = TableAnswer(dictionary, word)) return *listed;
+  return AcceptsWithoutTable(dictionary, word);
+}
+
+std::optional<bool> WordLists::TableAnswer(const Dictionary& dictionary, const std::string& word) {
+  Table* t = dictionary.table;
+  if (!t) return std::nullopt;
+  std::call_once(t->opened, [t] {
+    if (!fs::exists(t->path)) {
+      spdlog::debug("langid: no spelling table {}", t->path);
+      return;
+    }
+    const uint64_t fingerprint = DictionaryFingerprint(t->base);
+    std::string why;
+    t->table = SpellingTable::Open(t->path, fingerprint, &why);
+    if (!t->table) {
+      spdlog::warn(
+          "langid: spelling table {} {}: not used (scripts/build_spelling_tables.sh rebuilds it; the "
+          "dictionary answers alone, slower)",
+          t->path, why);
+      return;
+    }
+    const std::string forms = AcceptedForms::PathFor(fs::path(t->path).parent_path().string(), t->base, fingerprint);
+    t->forms = AcceptedForms::Map(forms, &why);
+    if (!t->forms) spdlog::debug("langid: accepted forms {} {}", forms, why);
+  });
+  if (!t->table) return std::nullopt;
+  if (const std::optional<bool> listed = t->table->Answer(word)) return listed;
+  if (t->forms && t->forms->Contains(word)) return true;  // only "yes" is settled by the forms
+  return std::nullopt;
+}
+
+std::optional<bool> WordLists::KnownAnswer(const Dictionary& dictionary, const std::string& word) {
+  if (const std::optional<bool> listed = TableAnswer(dictionary, word)) return listed;
+  if (dictionary.lexicon->ready) return AcceptsWithoutTable(dictionary, word);
+  return std::nullopt;
+}
+
+bool WordLists::AcceptsWithoutTable(const Dictionary& dictionary, const std::string& word) {
   Lexicon& d = *dictionary.lexicon;
   Load(d);
   std::lock_guard<std::mutex> lock(d.mutex);
@@ -208,6 +283,8 @@ bool WordLists::Accepts(const Dictionary& dictionary, const std::string& word) {
 }
 
 bool WordLists::LookUp(Lexicon& d, const std::string& word) {
+  const bool utf8 = d.encoding == "UTF-8" || d.encoding == "utf-8";
+  if (d.analyser.empty() && d.hunspell && utf8) return d.hunspell->spell(word);  // no conversion needed
   const icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
   if (!d.analyser.empty()) {
     if (!d.fst) return false;
@@ -216,7 +293,6 @@ bool WordLists::LookUp(Lexicon& d, const std::string& word) {
     return !analysis.empty() && analysis[0] != u'@';  // "@word": not in the lexicon
   }
   if (!d.hunspell) return false;
-  if (d.encoding == "UTF-8" || d.encoding == "utf-8") return d.hunspell->spell(word);
   if (!d.converter) return false;  // a charset ICU does not know
   std::string encoded(static_cast<size_t>(u.length()) * 4 + 4, '\0');
   UErrorCode status = U_ZERO_ERROR;
@@ -300,14 +376,157 @@ bool WordLists::Knows(const std::string& lang, const std::string& word) const {
   return it != dictionaries_.end() && AnyAccepts(it->second, WordScript(word), word);
 }
 
-bool WordLists::AnyAccepts(const std::vector<Dictionary>& dictionaries, int script, const std::string& word) {
-  // A language written in two scripts (Serbian) has a dictionary for each:
-  // only the one in the text's script is used, so the other is never loaded
-  // (each takes most of a second).
+// A language written in two scripts (Serbian) has a dictionary for each: only
+// the one in the text's script is used, so the other is never loaded (each
+// takes most of a second).
+bool WordLists::InScript(const std::vector<Dictionary>& dictionaries, const Dictionary& d, int script) {
   const bool any_in_script =
-      std::any_of(dictionaries.begin(), dictionaries.end(), [&](const Dictionary& d) { return d.script == script; });
+      std::any_of(dictionaries.begin(), dictionaries.end(), [&](const Dictionary& e) { return e.script == script; });
+  return !any_in_script || d.script == script;
+}
+
+bool WordLists::AnyAccepts(const std::vector<Dictionary>& dictionaries, int script, const std::string& word) {
   return std::any_of(dictionaries.begin(), dictionaries.end(),
-                     [&](const Dictionary& d) { return (!any_in_script || d.script == script) && Accepts(d, word); });
+                     [&](const Dictionary& d) { return InScript(dictionaries, d, script) && Accepts(d, word); });
+}
+
+WordLists::KnownRange WordLists::KnownCountRange(const std::string& lang, const std::vector<std::string>& words) const {
+  const int n = static_cast<int>(words.size());
+  const std::vector<Dictionary>* dictionaries = nullptr;
+  if (const auto it = dictionaries_.find(lang); it != dictionaries_.end()) {
+    dictionaries = &it->second;
+  } else if (const auto a = analysers_.find(lang); a != analysers_.end()) {
+    dictionaries = &a->second;
+  }
+  if (!dictionaries) return {0, n};
+  const int script = WordsScript(words);
+  KnownRange range;
+  for (const std::string& word : words) {
+    // AnyAccepts without loading: one dictionary known to accept settles it;
+    // all known to reject settles it; anything else is open.
+    bool open = false, accepted = false;
+    for (const Dictionary& d : *dictionaries) {
+      if (!InScript(*dictionaries, d, script)) continue;
+      const std::optional<bool> answer = KnownAnswer(d, word);
+      if (answer == true) {
+        accepted = true;
+        break;
+      }
+      if (!answer) open = true;
+    }
+    range.least += accepted;
+    range.most += accepted || open;
+  }
+  return range;
+}
+
+std::vector<std::string> WordLists::WriteSpellingTables(const std::vector<std::string>& words,
+                                                        const std::string& out_dir, const std::string& unmunch,
+                                                        bool force) const {
+  std::vector<std::string> written;
+  for (const auto& [lang, dictionaries] : dictionaries_) {
+    for (const Dictionary& d : dictionaries) {
+      const std::string& base = d.lexicon->base;
+      const uint64_t fingerprint = DictionaryFingerprint(base);
+      if (fingerprint == 0) continue;  // unreadable: no table
+      const std::string path = (fs::path(out_dir) / (fs::path(base).filename().string() + ".tsv")).string();
+      const std::string forms_path = AcceptedForms::PathFor(out_dir, base, fingerprint);
+      if (!force && SpellingTable::Open(path, fingerprint) && (unmunch.empty() || fs::exists(forms_path))) {
+        continue;  // made from this very dictionary already
+      }
+      std::vector<std::pair<std::string, bool>> answers;
+      answers.reserve(words.size());
+      for (const std::string& word : words) answers.emplace_back(word, AcceptsWithoutTable(d, word));
+      SpellingTable::Write(path, fingerprint, std::move(answers));
+      written.push_back(path);
+      if (unmunch.empty()) continue;
+      // Files of earlier versions of this dictionary are never read again.
+      const std::string stem = fs::path(base).filename().string() + ".";
+      for (const auto& entry : fs::directory_iterator(out_dir)) {
+        const std::string name = entry.path().filename().string();
+        if (name.starts_with(stem) && name.ends_with(".forms") && entry.path() != forms_path &&
+            name.find('.', stem.size()) == name.size() - 6) {
+          fs::remove(entry.path());
+        }
+      }
+      // Written even when empty (unmunch could not expand the dictionary), so
+      // the next call knows this dictionary is done.
+      AcceptedForms::Write(forms_path, ExpandedForms(*d.lexicon, unmunch));
+      written.push_back(forms_path);
+    }
+  }
+  return written;
+}
+
+std::string WordLists::TitleCased(const std::string& word) {
+  const auto* s = reinterpret_cast<const uint8_t*>(word.data());
+  const auto n = static_cast<int32_t>(word.size());
+  int32_t i = 0;
+  UChar32 c = 0;
+  U8_NEXT(s, i, n, c);
+  if (c < 0) return word;
+  char head[U8_MAX_LENGTH];
+  int32_t length = 0;
+  UBool error = false;
+  U8_APPEND(reinterpret_cast<uint8_t*>(head), length, U8_MAX_LENGTH, u_totitle(c), error);
+  if (error) return word;
+  return std::string(head, static_cast<size_t>(length)) + word.substr(static_cast<size_t>(i));
+}
+
+// More lines than this and unmunch is taken to be expanding without end (it
+// mishandles some dictionaries' flags: gl_ES gives over 180 million lines of
+// mangled words); the dictionary then gets no forms file.
+constexpr size_t kMaxUnmunchLines = 12'000'000;
+
+std::vector<std::string> WordLists::ExpandedForms(Lexicon& d, const std::string& unmunch) {
+  Load(d);
+  if (!d.hunspell) return {};
+  const auto quoted = [](const std::string& s) {
+    std::string out = "'";
+    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
+  const std::string command =
+      quoted(unmunch) + " " + quoted(d.base + ".dic") + " " + quoted(d.base + ".aff") + " 2>/dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {};
+  const bool utf8 = d.encoding == "UTF-8" || d.encoding == "utf-8";
+  std::vector<std::string> candidates;
+  char* line = nullptr;
+  size_t capacity = 0;
+  size_t lines = 0;
+  ssize_t length = 0;
+  while ((length = getline(&line, &capacity, pipe)) > 0 && ++lines <= kMaxUnmunchLines) {
+    std::string form(line, static_cast<size_t>(length));
+    while (!form.empty() && (form.back() == '\n' || form.back() == '\r')) form.pop_back();
+    if (!utf8) {
+      std::string converted;
+      icu::UnicodeString(form.data(), static_cast<int32_t>(form.size()), d.encoding.c_str()).toUTF8String(converted);
+      form = std::move(converted);
+    }
+    // Only what Words() reads back as one word is ever asked.
+    const std::vector<std::string> tokens = Words(form, 2);
+    if (tokens.size() == 1 && tokens[0] == form) candidates.push_back(std::move(form));
+  }
+  std::free(line);
+  pclose(pipe);  // an unmunch still writing stops at the closed pipe
+  if (lines > kMaxUnmunchLines) {
+    spdlog::warn("spelling-tables: {} expands to over {} forms: no forms file for it", d.base, kMaxUnmunchLines);
+    return {};
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  // The dictionary's own answer for each (unmunch also expands what Hunspell
+  // rejects: forbidden words, stems that need an affix...).
+  std::vector<std::string> accepted;
+  std::lock_guard<std::mutex> lock(d.mutex);
+  // Not their title-cased forms: checking them doubles the cost (a minute of
+  // scripts/setup.sh) and loaded no fewer dictionaries on the 1 GiB benchmark;
+  // the spelling table has those of the common words.
+  for (std::string& form : candidates) {
+    if (LookUp(d, form)) accepted.push_back(std::move(form));
+  }
+  return accepted;
 }
 
 }  // namespace textmill
