@@ -46,18 +46,30 @@ std::string HunspellLibraryName() {
 }  // namespace
 
 uint64_t DictionaryFingerprint(const std::string& base) {
-  std::string aff, dic;
-  if (!ReadFile(base + ".aff", aff) || !ReadFile(base + ".dic", dic)) return 0;
   static const std::string library = HunspellLibraryName();
+  std::error_code ec;
+  const uint64_t sizes[2] = {std::filesystem::file_size(base + ".aff", ec),
+                             std::filesystem::file_size(base + ".dic", ec)};
+  if (ec) return 0;
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
   XXH3_64bits_update(state, library.data(), library.size());
-  const uint64_t sizes[2] = {aff.size(), dic.size()};  // where one file ends and the other begins
-  XXH3_64bits_update(state, sizes, sizeof(sizes));
-  XXH3_64bits_update(state, aff.data(), aff.size());
-  XXH3_64bits_update(state, dic.data(), dic.size());
+  XXH3_64bits_update(state, sizes, sizeof(sizes));  // where one file ends and the other begins
+  // Streamed: a dictionary is up to 10 MB, and every process that opens its
+  // table hashes it.
+  bool read = true;
+  std::vector<char> buffer(1 << 16);
+  for (const char* ext : {".aff", ".dic"}) {
+    std::ifstream in(base + ext, std::ios::binary);
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      XXH3_64bits_update(state, buffer.data(), static_cast<size_t>(in.gcount()));
+    }
+    read = read && in.eof() && !in.bad();
+  }
   const uint64_t fingerprint = XXH3_64bits_digest(state);
   XXH3_freeState(state);
+  if (!read) return 0;
   return fingerprint == 0 ? 1 : fingerprint;
 }
 

@@ -232,8 +232,12 @@ void WordLists::Load(Lexicon& d) {
 // languages). Bounded: the memory is cleared when it is full.
 constexpr size_t kMaxRememberedWords = 200'000;
 
+// Once a dictionary is loaded its remembered answers are cheaper than the
+// tables' lookups; before, the tables spare loading it.
 bool WordLists::Accepts(const Dictionary& dictionary, const std::string& word) {
-  if (const std::optional<bool> listed = TableAnswer(dictionary, word)) return *listed;
+  if (!dictionary.lexicon->ready) {
+    if (const std::optional<bool> listed = TableAnswer(dictionary, word)) return *listed;
+  }
   return AcceptsWithoutTable(dictionary, word);
 }
 
@@ -266,9 +270,8 @@ std::optional<bool> WordLists::TableAnswer(const Dictionary& dictionary, const s
 }
 
 std::optional<bool> WordLists::KnownAnswer(const Dictionary& dictionary, const std::string& word) {
-  if (const std::optional<bool> listed = TableAnswer(dictionary, word)) return listed;
   if (dictionary.lexicon->ready) return AcceptsWithoutTable(dictionary, word);
-  return std::nullopt;
+  return TableAnswer(dictionary, word);
 }
 
 bool WordLists::AcceptsWithoutTable(const Dictionary& dictionary, const std::string& word) {
