@@ -29,7 +29,7 @@ foreach(model ${TEXTMILL_MODELS})
   install(FILES ${real} DESTINATION ${TEXTMILL_DATA_DIR}/models RENAME ${name})
 endforeach()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/models/spelling/ DESTINATION ${TEXTMILL_DATA_DIR}/models/spelling
-  OPTIONAL FILES_MATCHING PATTERN "*.tsv")
+  OPTIONAL FILES_MATCHING PATTERN "*.tsv" PATTERN "*.forms" PATTERN ".*" EXCLUDE)
 
 # The man page: help2man runs the built binary, so it says what --help says.
 find_program(HELP2MAN help2man)

@@ -270,6 +270,12 @@ std::string ConfigHash(const Config& config) {
   tree.remove("inputs");
   tree.remove("threads");
   tree.remove("memory_mib");  // how much is spilled to disk, never what is written
+  // langid's spelling tables: which dictionaries are loaded, never an answer.
+  if (tree["stages"] && tree["stages"].IsSequence()) {
+    for (YAML::Node stage : tree["stages"]) {
+      if (stage.IsMap() && stage["langid"] && stage["langid"].IsMap()) stage["langid"].remove("spelling_tables");
+    }
+  }
   if (tree["output"] && tree["output"].IsMap()) tree["output"].remove("dir");
   YAML::Emitter emitter;
   emitter << tree;

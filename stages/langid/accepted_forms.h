@@ -11,6 +11,7 @@
 #include <marisa.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,8 @@ class AcceptedForms {
   static void Write(const std::string& path, const std::vector<std::string>& forms);
 
   bool Contains(std::string_view word) const;
+  // Calls `visit` with every `every`-th form (in the trie's order).
+  void ForEach(size_t every, const std::function<void(std::string_view)>& visit) const;
   size_t size() const { return trie_.num_keys(); }
 
  private:

@@ -1,6 +1,7 @@
 #include "stages/langid/spelling_table.h"
 
 #include <link.h>
+#include <unicode/uvernum.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -26,47 +27,57 @@ bool ReadFile(const std::string& path, std::string& out) {
   return true;
 }
 
-// The Hunspell library this process runs (libhunspell-1.7.so.0.0.1): its
-// answers are part of what a table records.
-std::string HunspellLibraryName() {
-  std::string name;
+// Hashes the file at `path` into `state` in 64 KiB reads; false if it cannot
+// be read whole.
+bool HashFile(const std::string& path, XXH3_state_t* state) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buffer(1 << 16);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    XXH3_64bits_update(state, buffer.data(), static_cast<size_t>(in.gcount()));
+  }
+  return in.eof() && !in.bad();
+}
+
+// The Hunspell library this process runs, hashed (its bytes: a patched
+// library keeps its file name): its answers are part of what a table records.
+uint64_t HunspellLibraryHash() {
+  std::string path;
   dl_iterate_phdr(
       [](dl_phdr_info* info, size_t, void* data) {
-        const std::string_view path = info->dlpi_name ? info->dlpi_name : "";
-        if (path.find("libhunspell") == std::string_view::npos) return 0;
-        std::error_code ec;
-        const std::filesystem::path real = std::filesystem::canonical(std::string(path), ec);
-        *static_cast<std::string*>(data) = (ec ? std::filesystem::path(path) : real).filename().string();
+        const std::string_view name = info->dlpi_name ? info->dlpi_name : "";
+        if (name.find("libhunspell") == std::string_view::npos) return 0;
+        *static_cast<std::string*>(data) = std::string(name);
         return 1;
       },
-      &name);
-  return name;
+      &path);
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, path.data(), path.size());
+  if (!path.empty()) HashFile(path, state);
+  const uint64_t hash = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return hash;
 }
 
 }  // namespace
 
 uint64_t DictionaryFingerprint(const std::string& base) {
-  static const std::string library = HunspellLibraryName();
-  std::error_code ec;
-  const uint64_t sizes[2] = {std::filesystem::file_size(base + ".aff", ec),
-                             std::filesystem::file_size(base + ".dic", ec)};
-  if (ec) return 0;
+  static const uint64_t library = HunspellLibraryHash();
+  std::error_code aff_error, dic_error;
+  const uint64_t sizes[2] = {std::filesystem::file_size(base + ".aff", aff_error),
+                             std::filesystem::file_size(base + ".dic", dic_error)};
+  if (aff_error || dic_error) return 0;
+  // Also what shapes the answers on this side: how WordLists asks (bump
+  // kSpellingAnswersVersion when it changes) and ICU, which converts words for
+  // dictionaries in legacy charsets.
+  const uint64_t versions[2] = {kSpellingAnswersVersion, U_ICU_VERSION_MAJOR_NUM * 1000ULL + U_ICU_VERSION_MINOR_NUM};
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
-  XXH3_64bits_update(state, library.data(), library.size());
+  XXH3_64bits_update(state, &library, sizeof(library));
+  XXH3_64bits_update(state, versions, sizeof(versions));
   XXH3_64bits_update(state, sizes, sizeof(sizes));  // where one file ends and the other begins
-  // Streamed: a dictionary is up to 10 MB, and every process that opens its
-  // table hashes it.
-  bool read = true;
-  std::vector<char> buffer(1 << 16);
-  for (const char* ext : {".aff", ".dic"}) {
-    std::ifstream in(base + ext, std::ios::binary);
-    while (in) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      XXH3_64bits_update(state, buffer.data(), static_cast<size_t>(in.gcount()));
-    }
-    read = read && in.eof() && !in.bad();
-  }
+  const bool read = HashFile(base + ".aff", state) && HashFile(base + ".dic", state);
   const uint64_t fingerprint = XXH3_64bits_digest(state);
   XXH3_freeState(state);
   if (!read) return 0;
@@ -79,6 +90,10 @@ std::optional<SpellingTable> SpellingTable::Open(const std::string& path, uint64
     return std::nullopt;
   };
   SpellingTable table;
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return fail("cannot be read");
+  if (size > UINT32_MAX) return fail("is too large");  // offsets are 32-bit
   if (!ReadFile(path, table.text_)) return fail("cannot be read");
   const std::string_view text = table.text_;
   if (!text.starts_with(kMagic)) return fail("is not a spelling table");
@@ -89,14 +104,14 @@ std::optional<SpellingTable> SpellingTable::Open(const std::string& path, uint64
   std::snprintf(expected, sizeof(expected), "%016llx", static_cast<unsigned long long>(fingerprint));
   if (text.substr(pos, header_end - pos) != expected) return fail("was made from another version of the dictionary");
   pos = header_end + 1;
-  if (text.size() > UINT32_MAX) return fail("is too large");
+  if (text.size() > UINT32_MAX) return fail("is too large");  // grown since
   while (pos < text.size()) {
     const size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) return fail("is truncated");
     const std::string_view line = text.substr(pos, end - pos);
     // "word<TAB>1" or "word<TAB>0", in strictly increasing byte order (the
     // lookup is a binary search).
-    if (line.size() < 3 || line[line.size() - 2] != '\t' || (line.back() != '0' && line.back() != '1')) {
+    if (line.size() < 3 || line.find('\t') != line.size() - 2 || (line.back() != '0' && line.back() != '1')) {
       return fail("has a malformed line");
     }
     table.lines_.push_back(static_cast<uint32_t>(pos));

@@ -28,6 +28,11 @@ class SpellingTable {
   // Hunspell's answer for `word`, if the table has the word.
   std::optional<bool> Answer(std::string_view word) const;
   size_t size() const { return lines_.size(); }
+  // The i-th word (in byte order) and its answer.
+  std::pair<std::string_view, bool> At(size_t i) const {
+    const std::string_view word = WordAt(i);
+    return {word, text_[lines_[i] + word.size() + 1] == '1'};
+  }
 
   // Writes `answers` (sorted here) as the table of the dictionary with
   // `fingerprint`, atomically (a temporary file renamed into place).
@@ -39,9 +44,14 @@ class SpellingTable {
   std::string_view WordAt(size_t i) const;
 };
 
-// A Hunspell dictionary's identity: its .aff and .dic bytes and the Hunspell
-// library's file name (its version), hashed. `base` is the path without
-// .aff/.dic. 0 if either file cannot be read.
+// What a table's answers come from, hashed: the dictionary's .aff and .dic
+// bytes, the Hunspell library's bytes, ICU's version and
+// kSpellingAnswersVersion. `base` is the path without .aff/.dic. 0 if either
+// file cannot be read.
 uint64_t DictionaryFingerprint(const std::string& base);
+
+// How WordLists asks a dictionary (word_lists.cc, LookUp and Words): bump it
+// when that changes, so tables made the old way are no longer used.
+constexpr uint64_t kSpellingAnswersVersion = 1;
 
 }  // namespace textmill

@@ -2,6 +2,7 @@
 
 #include <lttoolbox/fst_processor.h>
 #include <spdlog/spdlog.h>
+#include <sys/wait.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/ucnv.h>
@@ -253,10 +254,13 @@ std::optional<bool> WordLists::TableAnswer(const Dictionary& dictionary, const s
     std::string why;
     t->table = SpellingTable::Open(t->path, fingerprint, &why);
     if (!t->table) {
-      spdlog::warn(
-          "langid: spelling table {} {}: not used (scripts/build_spelling_tables.sh rebuilds it; the "
-          "dictionary answers alone, slower)",
-          t->path, why);
+      // Once a process: tables made on another machine are all refused alike.
+      static std::atomic<bool> warned{false};
+      const auto level = warned.exchange(true) ? spdlog::level::debug : spdlog::level::warn;
+      spdlog::log(level,
+                  "langid: spelling table {} {}: not used (scripts/build_spelling_tables.sh rebuilds the tables "
+                  "for this machine's dictionaries; without them the output is the same, slower)",
+                  t->path, why);
       return;
     }
     const std::string forms = AcceptedForms::PathFor(fs::path(t->path).parent_path().string(), t->base, fingerprint);
@@ -461,6 +465,33 @@ std::vector<std::string> WordLists::WriteSpellingTables(const std::vector<std::s
   return written;
 }
 
+std::vector<std::string> WordLists::VerifySpellingTables(const std::string& dir, size_t every) const {
+  std::vector<std::string> wrong;
+  for (const auto& [lang, dictionaries] : dictionaries_) {
+    for (const Dictionary& d : dictionaries) {
+      const std::string& base = d.lexicon->base;
+      const uint64_t fingerprint = DictionaryFingerprint(base);
+      const std::string path = (fs::path(dir) / (fs::path(base).filename().string() + ".tsv")).string();
+      const std::optional<SpellingTable> table = SpellingTable::Open(path, fingerprint);
+      if (!table) {
+        wrong.push_back(path + ": missing");
+        continue;
+      }
+      for (size_t i = 0; i < table->size(); ++i) {
+        const auto [word, accepted] = table->At(i);
+        if (AcceptsWithoutTable(d, std::string(word)) != accepted) wrong.push_back(path + ": " + std::string(word));
+      }
+      const std::string forms_path = AcceptedForms::PathFor(dir, base, fingerprint);
+      if (const auto forms = AcceptedForms::Map(forms_path)) {
+        forms->ForEach(every, [&](std::string_view form) {
+          if (!AcceptsWithoutTable(d, std::string(form))) wrong.push_back(forms_path + ": " + std::string(form));
+        });
+      }
+    }
+  }
+  return wrong;
+}
+
 std::string WordLists::TitleCased(const std::string& word) {
   const auto* s = reinterpret_cast<const uint8_t*>(word.data());
   const auto n = static_cast<int32_t>(word.size());
@@ -512,7 +543,10 @@ std::vector<std::string> WordLists::ExpandedForms(Lexicon& d, const std::string&
     if (tokens.size() == 1 && tokens[0] == form) candidates.push_back(std::move(form));
   }
   std::free(line);
-  pclose(pipe);  // an unmunch still writing stops at the closed pipe
+  const int status = pclose(pipe);  // an unmunch still writing dies of SIGPIPE at the closed pipe
+  if (lines <= kMaxUnmunchLines && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    spdlog::warn("spelling-tables: unmunch failed on {} (status {}): the forms it gave are kept", d.base, status);
+  }
   if (lines > kMaxUnmunchLines) {
     spdlog::warn("spelling-tables: {} expands to over {} forms: no forms file for it", d.base, kMaxUnmunchLines);
     return {};

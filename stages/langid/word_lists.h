@@ -59,8 +59,9 @@ class WordLists {
 
   // Bounds on the number of `words` that KnownShare(lang, words) counts as
   // known, from the answers had without loading anything: spelling tables and
-  // dictionaries already loaded. A word neither settles may go either way.
-  // {0, words.size()} for a language read with an Apertium analyser.
+  // dictionaries (or analysers) already loaded. A word neither settles may go
+  // either way: {0, words.size()} for a language with neither loaded nor tables
+  // (an Apertium analyser not yet loaded) or with no dictionary at all.
   struct KnownRange {
     int least = 0;
     int most = 0;
@@ -75,6 +76,12 @@ class WordLists {
   // `force`. Returns the files written.
   std::vector<std::string> WriteSpellingTables(const std::vector<std::string>& words, const std::string& out_dir,
                                                const std::string& unmunch = "", bool force = false) const;
+
+  // Checks the spelling tables in `dir` of this object's dictionaries against
+  // the dictionaries themselves: every word of each table and every
+  // `every`-th accepted form. Returns the disagreements, as "file: word" (and
+  // "file: missing" for a table that cannot be opened).
+  std::vector<std::string> VerifySpellingTables(const std::string& dir, size_t every) const;
 
   // `word` with its first letter in title case ("praha" -> "Praha").
   static std::string TitleCased(const std::string& word);

@@ -125,6 +125,51 @@ TEST(WordListsSpellingTest, TablesGiveTheDictionarysOwnAnswersWithoutLoadingIt) 
   EXPECT_EQ(lists.KnownCountRange("cs", open).least, 1) << "a loaded dictionary settles every word";
 }
 
+TEST(WordListsSpellingTest, VerifyFindsATableAnswerTheDictionaryDoesNotGive) {
+  ASSERT_TRUE(fs::exists(kUnmunch));
+  testing::TempDir built, tables;
+  WriteDictionary(built.path());
+  const WordLists lists(built.path(), "", {"cs"});
+  lists.WriteSpellingTables({"hrad", "xyz"}, tables.path(), kUnmunch);
+  EXPECT_TRUE(lists.VerifySpellingTables(tables.path(), 1).empty());
+  // A table claiming "xyz" is a word, under the right fingerprint.
+  SpellingTable::Write(tables / "cs_CZ.tsv", DictionaryFingerprint(built / "cs_CZ"), {{"hrad", true}, {"xyz", true}});
+  const std::vector<std::string> wrong = lists.VerifySpellingTables(tables.path(), 1);
+  ASSERT_EQ(wrong.size(), 1u);
+  EXPECT_NE(wrong[0].find(": xyz"), std::string::npos) << wrong[0];
+  // A forms file with a form the dictionary rejects.
+  const auto forms = AcceptedForms::PathFor(tables.path(), built / "cs_CZ", DictionaryFingerprint(built / "cs_CZ"));
+  AcceptedForms::Write(forms, {"hrad", "qqq"});
+  EXPECT_EQ(lists.VerifySpellingTables(tables.path(), 1).size(), 2u);
+}
+
+// The rival wins by exactly the advantage it needs while the tables leave one
+// of its words open: the bound must not skip it, and the switch and score are
+// those without tables. Toy dictionaries: "Czech" accepts two of the four
+// words, "Slovak" all four.
+TEST(WordListsSpellingTest, ARivalThatWinsByExactlyWhatItNeedsStillWins) {
+  testing::TempDir dictionaries, tables, fresh;
+  for (const std::string& dir : {dictionaries.path(), fresh.path()}) {
+    testing::WriteFile(dir + "/cs_CZ.aff", "SET UTF-8\n");
+    testing::WriteFile(dir + "/cs_CZ.dic", "2\nKde\nje\n");
+    testing::WriteFile(dir + "/sk_SK.aff", "SET UTF-8\n");
+    testing::WriteFile(dir + "/sk_SK.dic", "4\nKde\nje\nnejbližší\nnádraží\n");
+  }
+  const char* text = "Kde je nejbližší nádraží?";  // the models guess cs and give sk a vote
+  {
+    const WordLists maker(dictionaries.path(), "", {"cs", "sk"});
+    maker.WriteSpellingTables({"Kde", "je", "nejbližší"}, tables.path());  // "nádraží" stays open
+  }
+  const std::string model = testing::SourceDir() + "/models/lid.176.ftz";
+  const LanguageIdentifier without(LanguageIdentifier::Backend::kCombined, model, true, dictionaries.path(), "");
+  const LanguageGuess expected = without.Identify(text);
+  ASSERT_EQ(expected.lang, "sk") << "2 of 4 words against 4 of 4: the dictionaries switch the guess";
+  const LanguageIdentifier with(LanguageIdentifier::Backend::kCombined, model, true, fresh.path(), "", tables.path());
+  const LanguageGuess got = with.Identify(text);
+  EXPECT_EQ(got.lang, expected.lang);
+  EXPECT_EQ(got.score, expected.score);
+}
+
 TEST(WordListsSpellingTest, TablesOfAnotherVersionOfTheDictionaryAreNotUsed) {
   ASSERT_TRUE(fs::exists(kUnmunch));
   testing::TempDir built, changed, tables;
