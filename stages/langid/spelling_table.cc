@@ -53,8 +53,7 @@ uint64_t HunspellLibraryHash() {
       &path);
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
-  XXH3_64bits_update(state, path.data(), path.size());
-  if (!path.empty()) HashFile(path, state);
+  if (!path.empty()) HashFile(path, state);  // the bytes, not where they are (/lib or /usr/lib)
   const uint64_t hash = XXH3_64bits_digest(state);
   XXH3_freeState(state);
   return hash;
