@@ -1,23 +1,24 @@
 #include "pipeline/run_state.h"
-#include "pipeline/manifest_check.h"
-#include "pipeline/util/atomic_file.h"
-#include "pipeline/util/file_lock.h"
-#include "pipeline/util/io_error.h"
-
-#include <fstream>
 
 #include <fcntl.h>
-#include <cerrno>
 #include <sqlite3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+
+#include "pipeline/manifest_check.h"
+#include "pipeline/util/atomic_file.h"
+#include "pipeline/util/file_lock.h"
+#include "pipeline/util/hash.h"
+#include "pipeline/util/io_error.h"
 
 namespace textmill {
 namespace {
@@ -60,23 +61,6 @@ struct Statement {
 };
 
 }  // namespace
-
-std::string HashFile(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return "";
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
-  std::string buf(1 << 20, '\0');
-  size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) XXH3_128bits_update(state, buf.data(), n);
-  std::fclose(f);
-  const XXH128_hash_t h = XXH3_128bits_digest(state);
-  XXH3_freeState(state);
-  char hex[33];
-  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
-                static_cast<unsigned long long>(h.low64));
-  return hex;
-}
 
 namespace {
 

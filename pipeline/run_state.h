@@ -107,7 +107,4 @@ class RunState {
 void AcquirePhasedLease(const std::string& dir, const std::string& work_dir);
 void ReleasePhasedLease(const std::string& dir);
 
-// 128-bit XXH3 of a file's content as hex ("" if unreadable).
-std::string HashFile(const std::string& path);
-
 }  // namespace textmill

@@ -2,7 +2,6 @@
 
 #include <link.h>
 #include <unicode/uvernum.h>
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -11,6 +10,7 @@
 #include <sstream>
 
 #include "pipeline/util/atomic_file.h"
+#include "pipeline/util/hash.h"
 
 namespace textmill {
 namespace {
@@ -27,21 +27,10 @@ bool ReadFile(const std::string& path, std::string& out) {
   return true;
 }
 
-// Hashes the file at `path` into `state` in 64 KiB reads; false if it cannot
-// be read whole.
-bool HashFile(const std::string& path, XXH3_state_t* state) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> buffer(1 << 16);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    XXH3_64bits_update(state, buffer.data(), static_cast<size_t>(in.gcount()));
-  }
-  return in.eof() && !in.bad();
-}
-
-// The Hunspell library this process runs, hashed (its bytes: a patched
-// library keeps its file name): its answers are part of what a table records.
-uint64_t HunspellLibraryHash() {
+// The Hunspell library this process runs, as the hash of its bytes (a
+// patched library keeps its file name): its answers are part of what a table
+// records. "" if it is not a shared library of its own.
+std::string HunspellLibraryHash() {
   std::string path;
   dl_iterate_phdr(
       [](dl_phdr_info* info, size_t, void* data) {
@@ -51,35 +40,21 @@ uint64_t HunspellLibraryHash() {
         return 1;
       },
       &path);
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  if (!path.empty()) HashFile(path, state);  // the bytes, not where they are (/lib or /usr/lib)
-  const uint64_t hash = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
-  return hash;
+  return path.empty() ? "" : HashFile(path);  // the bytes, not where they are (/lib or /usr/lib)
 }
 
 }  // namespace
 
 uint64_t DictionaryFingerprint(const std::string& base) {
-  static const uint64_t library = HunspellLibraryHash();
-  std::error_code aff_error, dic_error;
-  const uint64_t sizes[2] = {std::filesystem::file_size(base + ".aff", aff_error),
-                             std::filesystem::file_size(base + ".dic", dic_error)};
-  if (aff_error || dic_error) return 0;
+  static const std::string library = HunspellLibraryHash();
+  const std::string aff = HashFile(base + ".aff"), dic = HashFile(base + ".dic");
+  if (aff.empty() || dic.empty()) return 0;
   // Also what shapes the answers on this side: how WordLists asks (bump
   // kSpellingAnswersVersion when it changes) and ICU, which converts words for
   // dictionaries in legacy charsets.
-  const uint64_t versions[2] = {kSpellingAnswersVersion, U_ICU_VERSION_MAJOR_NUM * 1000ULL + U_ICU_VERSION_MINOR_NUM};
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_64bits_reset(state);
-  XXH3_64bits_update(state, &library, sizeof(library));
-  XXH3_64bits_update(state, versions, sizeof(versions));
-  XXH3_64bits_update(state, sizes, sizeof(sizes));  // where one file ends and the other begins
-  const bool read = HashFile(base + ".aff", state) && HashFile(base + ".dic", state);
-  const uint64_t fingerprint = XXH3_64bits_digest(state);
-  XXH3_freeState(state);
-  if (!read) return 0;
+  const std::string identity =
+      library + " " + aff + " " + dic + " " + std::to_string(kSpellingAnswersVersion) + " " + U_ICU_VERSION;
+  const uint64_t fingerprint = Hash64(identity);
   return fingerprint == 0 ? 1 : fingerprint;
 }
 
